@@ -1,0 +1,59 @@
+// One taxonomy of failures for every process. The code is stable (clients, dead-letter reasons
+// and alerts key on it); `permanent` decides between failing a job and retrying it.
+export const ERROR_CODES = {
+  UNSUPPORTED_DOCUMENT: { permanent: true, userMessage: "This file type is not supported. Upload a PDF, DOCX, text file or a PNG/JPEG/TIFF image." },
+  DOCUMENT_TOO_LARGE: { permanent: true, userMessage: "The document is larger than the allowed maximum." },
+  TOO_MANY_PAGES: { permanent: true, userMessage: "The document has more pages than can be processed." },
+  CORRUPT_DOCUMENT: { permanent: true, userMessage: "The document could not be read; it may be damaged or truncated." },
+  EMPTY_DOCUMENT: { permanent: true, userMessage: "The document is empty." },
+  DOCUMENT_MISSING: { permanent: true, userMessage: "The uploaded document could not be found." },
+  EXTRACTION_TIMEOUT: { permanent: true, userMessage: "Reading the document took too long." },
+  INVALID_MESSAGE: { permanent: true, userMessage: "The job could not be processed because its request was malformed." },
+  MAX_DELIVERY_EXCEEDED: { permanent: true, userMessage: "The job failed repeatedly and was stopped." },
+  DEPENDENCY_UNAVAILABLE: { permanent: false, userMessage: "A service the job depends on was unavailable." },
+  LOCK_LOST: { permanent: false, userMessage: "The worker lost its claim on the job." },
+  JOB_TIMEOUT: { permanent: false, userMessage: "Processing took longer than allowed." },
+  WORKER_SHUTDOWN: { permanent: false, userMessage: "The worker was stopped before the job finished." },
+  INTERNAL: { permanent: false, userMessage: "An unexpected error occurred." },
+} as const satisfies Record<string, { permanent: boolean; userMessage: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+export const isPermanent = (code: ErrorCode): boolean => ERROR_CODES[code].permanent;
+
+/** A failure with a stable code. Anything thrown that is not one is treated as INTERNAL (transient). */
+export class DocsiftError extends Error {
+  readonly code: ErrorCode;
+  readonly permanent: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message ?? ERROR_CODES[code].userMessage, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = "DocsiftError";
+    this.code = code;
+    this.permanent = ERROR_CODES[code].permanent;
+    this.details = options?.details;
+  }
+}
+
+export const toDocsiftError = (err: unknown): DocsiftError =>
+  err instanceof DocsiftError
+    ? err
+    : new DocsiftError("INTERNAL", err instanceof Error ? err.message : String(err), { cause: err });
+
+/** An etag-guarded write lost a race: the caller re-reads and decides again. */
+export class ConcurrencyConflictError extends Error {
+  constructor(readonly entity: string, readonly id: string) {
+    super(`${entity} ${id} was changed concurrently`);
+    this.name = "ConcurrencyConflictError";
+  }
+}
+
+/** A state-machine event that the current state does not allow. */
+export class InvalidTransitionError extends Error {
+  constructor(readonly from: string, readonly event: string) {
+    super(`cannot ${event} a job in state ${from}`);
+    this.name = "InvalidTransitionError";
+  }
+}
