@@ -13,6 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          globalSetup: ["local/test/tls-setup.ts"],
           include: ["*/test/**/*.test.ts"],
           exclude: ["**/node_modules/**", "**/*.stack.test.ts"],
           testTimeout: 60_000,
@@ -24,7 +25,7 @@ export default defineConfig({
         test: {
           name: "stack",
           include: ["*/test/**/*.stack.test.ts"],
-          globalSetup: ["local/test/stack-setup.ts"],
+          globalSetup: ["local/test/tls-setup.ts", "local/test/stack-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,

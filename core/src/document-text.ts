@@ -1,0 +1,32 @@
+// The text of a document as the worker reads it, page by page, with enough layout for the
+// model's features. Produced by @docsift/extraction, consumed by @docsift/model.
+
+/** What a document is, decided from its magic bytes, never from its name. */
+export const DOCUMENT_KINDS = ["pdf", "docx", "text", "png", "jpeg", "tiff"] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export type PageSource = "text-layer" | "ocr" | "docx" | "plain-text";
+
+/**
+ * One line of text. Coordinates are fractions of the page (0..1, origin top-left), so PDF,
+ * OCR and flowed formats (DOCX, plain text: x from indentation, y from line position) share
+ * one feature space.
+ */
+export interface TextLine {
+  text: string;
+  /** 1-based page number. */
+  page: number;
+  /** 0-based line index within the page, in reading order. */
+  index: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ExtractedPage {
+  /** 1-based. */
+  number: number;
+  source: PageSource;
+  lines: TextLine[];
+}
