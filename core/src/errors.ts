@@ -1,14 +1,23 @@
 // One taxonomy of failures for every process. The code is stable (clients, dead-letter reasons
 // and alerts key on it); `permanent` decides between failing a job and retrying it.
 export const ERROR_CODES = {
-  UNSUPPORTED_DOCUMENT: { permanent: true, userMessage: "This file type is not supported. Upload a PDF, DOCX, text file or a PNG/JPEG/TIFF image." },
+  UNSUPPORTED_DOCUMENT: {
+    permanent: true,
+    userMessage: "This file type is not supported. Upload a PDF, DOCX, text file or a PNG/JPEG/TIFF image.",
+  },
   DOCUMENT_TOO_LARGE: { permanent: true, userMessage: "The document is larger than the allowed maximum." },
   TOO_MANY_PAGES: { permanent: true, userMessage: "The document has more pages than can be processed." },
-  CORRUPT_DOCUMENT: { permanent: true, userMessage: "The document could not be read; it may be damaged or truncated." },
+  CORRUPT_DOCUMENT: {
+    permanent: true,
+    userMessage: "The document could not be read; it may be damaged or truncated.",
+  },
   EMPTY_DOCUMENT: { permanent: true, userMessage: "The document is empty." },
   DOCUMENT_MISSING: { permanent: true, userMessage: "The uploaded document could not be found." },
   EXTRACTION_TIMEOUT: { permanent: true, userMessage: "Reading the document took too long." },
-  INVALID_MESSAGE: { permanent: true, userMessage: "The job could not be processed because its request was malformed." },
+  INVALID_MESSAGE: {
+    permanent: true,
+    userMessage: "The job could not be processed because its request was malformed.",
+  },
   MAX_DELIVERY_EXCEEDED: { permanent: true, userMessage: "The job failed repeatedly and was stopped." },
   DEPENDENCY_UNAVAILABLE: { permanent: false, userMessage: "A service the job depends on was unavailable." },
   LOCK_LOST: { permanent: false, userMessage: "The worker lost its claim on the job." },
@@ -28,8 +37,15 @@ export class DocsiftError extends Error {
   readonly permanent: boolean;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
-    super(message ?? ERROR_CODES[code].userMessage, options?.cause !== undefined ? { cause: options.cause } : undefined);
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(
+      message ?? ERROR_CODES[code].userMessage,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
+    );
     this.name = "DocsiftError";
     this.code = code;
     this.permanent = ERROR_CODES[code].permanent;
@@ -44,7 +60,10 @@ export const toDocsiftError = (err: unknown): DocsiftError =>
 
 /** An etag-guarded write lost a race: the caller re-reads and decides again. */
 export class ConcurrencyConflictError extends Error {
-  constructor(readonly entity: string, readonly id: string) {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
     super(`${entity} ${id} was changed concurrently`);
     this.name = "ConcurrencyConflictError";
   }
@@ -52,7 +71,10 @@ export class ConcurrencyConflictError extends Error {
 
 /** A state-machine event that the current state does not allow. */
 export class InvalidTransitionError extends Error {
-  constructor(readonly from: string, readonly event: string) {
+  constructor(
+    readonly from: string,
+    readonly event: string,
+  ) {
     super(`cannot ${event} a job in state ${from}`);
     this.name = "InvalidTransitionError";
   }

@@ -1,0 +1,307 @@
+import { z } from "zod";
+import {
+  BLOB_CONTAINERS,
+  COSMOS,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_MODEL_NAME,
+  QUEUES,
+  WEB_PUBSUB_HUB,
+} from "../names.js";
+import {
+  COSMOS_VARS,
+  SERVICEBUS_VARS,
+  STORAGE_VARS,
+  WEBPUBSUB_VARS,
+  resolveConnection,
+} from "./connections.js";
+import type { ServiceConnection } from "./connections.js";
+import { LOG_LEVELS, envBool, envInt, envString } from "./parse.js";
+
+type Env = Record<string, string | undefined>;
+
+/** Set by App Service / Functions and by Kubernetes: their presence means "not a developer's machine". */
+const runsInAzure = (env: Env): boolean =>
+  Boolean(env.WEBSITE_INSTANCE_ID || env.WEBSITE_SITE_NAME || env.KUBERNETES_SERVICE_HOST);
+
+const commonShape = {
+  DOCSIFT_ENVIRONMENT: z.enum(["local", "azure"], { error: 'must be "local" or "azure"' }),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional().default("info"),
+  COSMOS_DATABASE: envString(COSMOS.database),
+  COSMOS_CA_CERT_FILE: z.string().optional(),
+  TASKS_QUEUE: envString(QUEUES.tasks),
+  EVENTS_QUEUE: envString(QUEUES.events),
+  UPLOADS_CONTAINER: envString(BLOB_CONTAINERS.uploads),
+  MODELS_CONTAINER: envString(BLOB_CONTAINERS.models),
+};
+
+export interface CommonConfig {
+  environment: "local" | "azure";
+  logLevel: (typeof LOG_LEVELS)[number];
+  storage: ServiceConnection;
+  cosmos: ServiceConnection & { database: string; caCertFile?: string };
+  serviceBus: ServiceConnection;
+  queues: { tasks: string; events: string };
+  containers: { uploads: string; models: string };
+}
+
+// Cross-field rules run even when single fields failed (`when`), so one error lists everything.
+const always = { when: () => true };
+
+function checkCommon(env: Env, ctx: z.RefinementCtx): void {
+  const local = env.DOCSIFT_ENVIRONMENT === "local";
+  if (local && runsInAzure(env))
+    ctx.addIssue({
+      code: "custom",
+      path: ["DOCSIFT_ENVIRONMENT"],
+      message:
+        'is "local" but this process runs in Azure (WEBSITE_INSTANCE_ID or KUBERNETES_SERVICE_HOST is set); local mode is refused here',
+    });
+  for (const vars of [STORAGE_VARS, COSMOS_VARS, SERVICEBUS_VARS]) resolveConnection(env, vars, ctx, local);
+}
+
+function common(
+  env: Env,
+  raw: z.output<z.ZodObject<typeof commonShape>>,
+  ctx: z.RefinementCtx,
+): CommonConfig | undefined {
+  const local = raw.DOCSIFT_ENVIRONMENT === "local";
+  const storage = resolveConnection(env, STORAGE_VARS, ctx, local);
+  const cosmos = resolveConnection(env, COSMOS_VARS, ctx, local);
+  const serviceBus = resolveConnection(env, SERVICEBUS_VARS, ctx, local);
+  if (!storage || !cosmos || !serviceBus) return undefined;
+  return {
+    environment: raw.DOCSIFT_ENVIRONMENT,
+    logLevel: raw.LOG_LEVEL,
+    storage,
+    cosmos: {
+      ...cosmos,
+      database: raw.COSMOS_DATABASE,
+      ...(raw.COSMOS_CA_CERT_FILE ? { caCertFile: raw.COSMOS_CA_CERT_FILE } : {}),
+    },
+    serviceBus,
+    queues: { tasks: raw.TASKS_QUEUE, events: raw.EVENTS_QUEUE },
+    containers: { uploads: raw.UPLOADS_CONTAINER, models: raw.MODELS_CONTAINER },
+  };
+}
+
+const functionsShape = {
+  ...commonShape,
+  AUTH_MODE: z.enum(["easyauth", "dev"], { error: 'must be "easyauth" or "dev"' }),
+  DEV_USER_ID: envString("dev-user"),
+  ADMIN_ROLE: envString("docsift.admin"),
+  MAX_UPLOAD_BYTES: envInt(DEFAULT_MAX_UPLOAD_BYTES, 1, 5 * 1024 * 1024 * 1024),
+  SAS_TTL_MINUTES: envInt(10, 1, 15),
+  UPLOAD_WINDOW_MINUTES: envInt(30, 1, 24 * 60),
+  MAX_JSON_BODY_BYTES: envInt(64 * 1024, 1024, 1024 * 1024),
+  WEBPUBSUB_HUB: envString(WEB_PUBSUB_HUB),
+  WEBPUBSUB_ALLOW_HTTP: envBool(false),
+  NEGOTIATE_TTL_MINUTES: envInt(60, 1, 24 * 60),
+  MODEL_NAME: envString(DEFAULT_MODEL_NAME),
+  MODEL_VERSION: z.string().optional(),
+  AUTO_RETRY_DELAY_SECONDS: envInt(60, 0, 24 * 3600),
+  VAPID_PUBLIC_KEY: z.string().optional(),
+  VAPID_PRIVATE_KEY: z.string().optional(),
+  VAPID_SUBJECT: z.string().optional(),
+};
+
+export interface FunctionsConfig extends CommonConfig {
+  auth: { mode: "easyauth" | "dev"; devUserId: string; adminRole: string };
+  uploads: { maxBytes: number; sasTtlMs: number; windowMs: number };
+  maxJsonBodyBytes: number;
+  webPubSub: ServiceConnection & { hub: string; allowInsecureConnection: boolean; tokenTtlMinutes: number };
+  model: { name: string; version?: string };
+  autoRetryDelayMs: number;
+  webPush?: { publicKey: string; privateKey: string; subject: string };
+}
+
+export const FunctionsConfigSchema = z
+  .looseObject(functionsShape)
+  .superRefine((input, ctx) => {
+    const env = input as Env;
+    checkCommon(env, ctx);
+    const local = env.DOCSIFT_ENVIRONMENT === "local";
+    if (env.AUTH_MODE === "dev" && !local)
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_MODE"],
+        message: '"dev" is only allowed with DOCSIFT_ENVIRONMENT=local',
+      });
+    if (env.WEBPUBSUB_ALLOW_HTTP === "true" && !local)
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEBPUBSUB_ALLOW_HTTP"],
+        message: "plain HTTP to Web PubSub is only allowed with DOCSIFT_ENVIRONMENT=local",
+      });
+    const vapid = [env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY, env.VAPID_SUBJECT];
+    if (vapid.some(Boolean) && !vapid.every(Boolean))
+      ctx.addIssue({
+        code: "custom",
+        path: ["VAPID_PUBLIC_KEY"],
+        message: "set all of VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT, or none",
+      });
+    resolveConnection(env, WEBPUBSUB_VARS, ctx, local);
+  }, always)
+  .transform((raw, ctx): FunctionsConfig => {
+    const env = raw as Env;
+    const base = common(env, raw, ctx);
+    const webPubSub = resolveConnection(env, WEBPUBSUB_VARS, ctx, raw.DOCSIFT_ENVIRONMENT === "local");
+    if (!base || !webPubSub) return z.NEVER;
+    return {
+      ...base,
+      auth: { mode: raw.AUTH_MODE, devUserId: raw.DEV_USER_ID, adminRole: raw.ADMIN_ROLE },
+      uploads: {
+        maxBytes: raw.MAX_UPLOAD_BYTES,
+        sasTtlMs: raw.SAS_TTL_MINUTES * 60_000,
+        windowMs: raw.UPLOAD_WINDOW_MINUTES * 60_000,
+      },
+      maxJsonBodyBytes: raw.MAX_JSON_BODY_BYTES,
+      webPubSub: {
+        ...webPubSub,
+        hub: raw.WEBPUBSUB_HUB,
+        allowInsecureConnection: raw.WEBPUBSUB_ALLOW_HTTP,
+        tokenTtlMinutes: raw.NEGOTIATE_TTL_MINUTES,
+      },
+      model: { name: raw.MODEL_NAME, ...(raw.MODEL_VERSION ? { version: raw.MODEL_VERSION } : {}) },
+      autoRetryDelayMs: raw.AUTO_RETRY_DELAY_SECONDS * 1000,
+      ...(raw.VAPID_PUBLIC_KEY && raw.VAPID_PRIVATE_KEY && raw.VAPID_SUBJECT
+        ? {
+            webPush: {
+              publicKey: raw.VAPID_PUBLIC_KEY,
+              privateKey: raw.VAPID_PRIVATE_KEY,
+              subject: raw.VAPID_SUBJECT,
+            },
+          }
+        : {}),
+    };
+  });
+
+const workerShape = {
+  ...commonShape,
+  WORKER_CONCURRENCY: envInt(1, 1, 32),
+  JOB_TIMEOUT_SECONDS: envInt(600, 5, 6 * 3600),
+  DRAIN_GRACE_SECONDS: z.string().optional(),
+  MAX_DOCUMENT_BYTES: envInt(DEFAULT_MAX_UPLOAD_BYTES, 1, 5 * 1024 * 1024 * 1024),
+  MAX_PAGES: envInt(2000, 1, 100_000),
+  MAX_CHARACTERS: envInt(5_000_000, 1000, 100_000_000),
+  EXTRACTION_TIMEOUT_SECONDS: envInt(240, 1, 6 * 3600),
+  PDF_ENGINE: z.enum(["pdfjs", "pdftotext", "auto"]).optional().default("auto"),
+  OCR_ENABLED: envBool(true),
+  OCR_MAX_PAGES: envInt(20, 0, 1000),
+  MODEL_NAME: envString(DEFAULT_MODEL_NAME),
+  MODEL_VERSION: envString("current"),
+  MODEL_SOURCE: z.enum(["blob", "bundled"]).optional().default("blob"),
+  MODEL_CACHE_DIR: z.string().optional(),
+  ORT_INTRA_OP_THREADS: envInt(1, 1, 64),
+  HEALTH_PORT: envInt(8080, 0, 65535),
+  TEMP_DIR: z.string().optional(),
+  PROGRESS_EVERY_PAGES: envInt(25, 1, 100_000),
+};
+
+export interface WorkerConfig extends CommonConfig {
+  concurrency: number;
+  jobTimeoutMs: number;
+  /** How long SIGTERM waits for in-flight jobs before abandoning them. */
+  drainGraceMs: number;
+  limits: { maxDocumentBytes: number; maxPages: number; maxCharacters: number; extractionTimeoutMs: number };
+  pdfEngine: "pdfjs" | "pdftotext" | "auto";
+  ocr: { enabled: boolean; maxPages: number };
+  model: {
+    name: string;
+    version: string;
+    source: "blob" | "bundled";
+    cacheDir?: string;
+    intraOpThreads: number;
+  };
+  healthPort: number;
+  tempDir?: string;
+  progressEveryPages: number;
+}
+
+export const WorkerConfigSchema = z
+  .looseObject(workerShape)
+  .superRefine((input, ctx) => {
+    const env = input as Env;
+    checkCommon(env, ctx);
+    const grace = env.DRAIN_GRACE_SECONDS;
+    if (grace !== undefined && grace !== "" && !(Number.isInteger(Number(grace)) && Number(grace) >= 0))
+      ctx.addIssue({
+        code: "custom",
+        path: ["DRAIN_GRACE_SECONDS"],
+        message: "must be a non-negative integer",
+      });
+    if (Number(env.EXTRACTION_TIMEOUT_SECONDS ?? 240) > Number(env.JOB_TIMEOUT_SECONDS ?? 600))
+      ctx.addIssue({
+        code: "custom",
+        path: ["EXTRACTION_TIMEOUT_SECONDS"],
+        message: "must not exceed JOB_TIMEOUT_SECONDS",
+      });
+  }, always)
+  .transform((raw, ctx): WorkerConfig => {
+    const base = common(raw as Env, raw, ctx);
+    const drainGraceSeconds =
+      raw.DRAIN_GRACE_SECONDS !== undefined && raw.DRAIN_GRACE_SECONDS !== ""
+        ? Number(raw.DRAIN_GRACE_SECONDS)
+        : raw.JOB_TIMEOUT_SECONDS + 30;
+    if (!base) return z.NEVER;
+    return {
+      ...base,
+      concurrency: raw.WORKER_CONCURRENCY,
+      jobTimeoutMs: raw.JOB_TIMEOUT_SECONDS * 1000,
+      drainGraceMs: drainGraceSeconds * 1000,
+      limits: {
+        maxDocumentBytes: raw.MAX_DOCUMENT_BYTES,
+        maxPages: raw.MAX_PAGES,
+        maxCharacters: raw.MAX_CHARACTERS,
+        extractionTimeoutMs: raw.EXTRACTION_TIMEOUT_SECONDS * 1000,
+      },
+      pdfEngine: raw.PDF_ENGINE,
+      ocr: { enabled: raw.OCR_ENABLED, maxPages: raw.OCR_MAX_PAGES },
+      model: {
+        name: raw.MODEL_NAME,
+        version: raw.MODEL_VERSION,
+        source: raw.MODEL_SOURCE,
+        ...(raw.MODEL_CACHE_DIR ? { cacheDir: raw.MODEL_CACHE_DIR } : {}),
+        intraOpThreads: raw.ORT_INTRA_OP_THREADS,
+      },
+      healthPort: raw.HEALTH_PORT,
+      ...(raw.TEMP_DIR ? { tempDir: raw.TEMP_DIR } : {}),
+      progressEveryPages: raw.PROGRESS_EVERY_PAGES,
+    };
+  });
+
+export interface LocalStackConfig {
+  host: string;
+  ports: { blob: number; cosmos: number; serviceBus: number; webPubSub: number; http: number };
+  workers: number;
+  stateDir: string;
+  ocrEnabled: boolean;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export const LocalStackConfigSchema = z
+  .object({
+    LOCAL_HOST: envString("127.0.0.1"),
+    LOCAL_BLOB_PORT: envInt(10000, 0, 65535),
+    LOCAL_COSMOS_PORT: envInt(8081, 0, 65535),
+    LOCAL_SERVICEBUS_PORT: envInt(5672, 0, 65535),
+    LOCAL_WEBPUBSUB_PORT: envInt(7080, 0, 65535),
+    LOCAL_HTTP_PORT: envInt(7071, 0, 65535),
+    LOCAL_WORKERS: envInt(1, 0, 8),
+    LOCAL_STATE_DIR: envString(".local-stack"),
+    LOCAL_OCR_ENABLED: envBool(false),
+    LOG_LEVEL: z.enum(LOG_LEVELS).optional().default("info"),
+  })
+  .transform((raw): LocalStackConfig => ({
+    host: raw.LOCAL_HOST,
+    ports: {
+      blob: raw.LOCAL_BLOB_PORT,
+      cosmos: raw.LOCAL_COSMOS_PORT,
+      serviceBus: raw.LOCAL_SERVICEBUS_PORT,
+      webPubSub: raw.LOCAL_WEBPUBSUB_PORT,
+      http: raw.LOCAL_HTTP_PORT,
+    },
+    workers: raw.LOCAL_WORKERS,
+    stateDir: raw.LOCAL_STATE_DIR,
+    ocrEnabled: raw.LOCAL_OCR_ENABLED,
+    logLevel: raw.LOG_LEVEL,
+  }));

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { ERROR_CODE_LIST } from "../errors.js";
+import { JOB_STATUSES } from "../job/states.js";
+import { DOCUMENT_KINDS } from "../document-text.js";
+import { JobResultSchema } from "./result.js";
+
+export const JobIdSchema = z.uuid({ version: "v4" });
+/** User ids come from the identity provider; constrain them to what is safe in a blob path and a partition key. */
+export const UserIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._@-]+$/, "user id has characters that are not allowed");
+
+export const JobErrorSchema = z
+  .object({
+    code: z.enum(ERROR_CODE_LIST),
+    message: z.string(),
+    permanent: z.boolean(),
+  })
+  .strict();
+export type JobError = z.infer<typeof JobErrorSchema>;
+
+export const JobHistoryEntrySchema = z
+  .object({
+    from: z.enum(JOB_STATUSES).nullable(),
+    to: z.enum(JOB_STATUSES),
+    at: z.iso.datetime(),
+    attempt: z.number().int().nonnegative(),
+    reason: z.string().optional(),
+  })
+  .strict();
+export type JobHistoryEntry = z.infer<typeof JobHistoryEntrySchema>;
+
+export const JobProgressSchema = z
+  .object({
+    stage: z.enum(["download", "extract", "infer"]),
+    pagesDone: z.number().int().nonnegative().optional(),
+    at: z.iso.datetime(),
+  })
+  .strict();
+
+/** The job document as stored (Cosmos `jobs`, partition `/userId`). */
+export const JobSchema = z
+  .object({
+    id: JobIdSchema,
+    userId: UserIdSchema,
+    status: z.enum(JOB_STATUSES),
+    fileName: z.string(),
+    contentType: z.string(),
+    sizeBytes: z.number().int().positive(),
+    blob: z.object({ container: z.string(), name: z.string() }).strict(),
+    documentKind: z.enum(DOCUMENT_KINDS).optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    uploadExpiresAt: z.iso.datetime(),
+    /** Processing attempts so far; a worker sets it to the message's delivery count + 1. */
+    attempt: z.number().int().nonnegative(),
+    /** Times the job was put on the queue (submit + resubmits); part of the task message id. */
+    submissions: z.number().int().nonnegative(),
+    history: z.array(JobHistoryEntrySchema),
+    progress: JobProgressSchema.optional(),
+    error: JobErrorSchema.optional(),
+    result: JobResultSchema.optional(),
+  })
+  .strict();
+export type Job = z.infer<typeof JobSchema>;

@@ -1,0 +1,246 @@
+import type { Job, JobError, JobHistoryEntry } from "../contracts/job.js";
+import type { JobEvent, JobEventType } from "../contracts/messages.js";
+import { MESSAGE_SCHEMA_VERSION } from "../contracts/messages.js";
+import type { JobResult } from "../contracts/result.js";
+import { InvalidTransitionError } from "../errors.js";
+import type { JobStatus } from "./states.js";
+
+/**
+ * The one state machine of a job. Pure: every function takes the current job and returns the
+ * next one plus the single event to publish, or says the command is a duplicate (a no-op that
+ * at-least-once delivery makes normal), or throws InvalidTransitionError. Persisting the result
+ * with the etag the job was read with is the caller's part.
+ */
+export type JobCommand =
+  | { type: "submit"; at: Date }
+  | { type: "expire"; at: Date }
+  | { type: "start"; at: Date; attempt: number }
+  | { type: "progress"; at: Date; stage: "download" | "extract" | "infer"; pagesDone?: number }
+  | { type: "complete"; at: Date; result: JobResult }
+  | { type: "fail"; at: Date; error: JobError }
+  | { type: "retry"; at: Date; reason: string }
+  | { type: "resubmit"; at: Date; reason: string }
+  | { type: "delete"; at: Date };
+
+export type Decision = { outcome: "applied"; job: Job; event: JobEvent } | { outcome: "duplicate"; job: Job };
+
+const EVENT_OF_STATUS: Record<JobStatus, JobEventType | undefined> = {
+  AWAITING_UPLOAD: undefined,
+  QUEUED: "job.queued",
+  PROCESSING: "job.processing",
+  COMPLETED: "job.completed",
+  FAILED: "job.failed",
+  EXPIRED: "job.expired",
+  DELETED: "job.deleted",
+};
+
+export interface NewJobInput {
+  id: string;
+  userId: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  blob: { container: string; name: string };
+  uploadWindowMs: number;
+  at: Date;
+}
+
+export function createJob(input: NewJobInput): Job {
+  const at = input.at.toISOString();
+  return {
+    id: input.id,
+    userId: input.userId,
+    status: "AWAITING_UPLOAD",
+    fileName: input.fileName,
+    contentType: input.contentType,
+    sizeBytes: input.sizeBytes,
+    blob: input.blob,
+    createdAt: at,
+    updatedAt: at,
+    uploadExpiresAt: new Date(input.at.getTime() + input.uploadWindowMs).toISOString(),
+    attempt: 0,
+    submissions: 0,
+    history: [{ from: null, to: "AWAITING_UPLOAD", at, attempt: 0 }],
+  };
+}
+
+function summaryOf(job: Job): JobEvent["summary"] {
+  return {
+    fileName: job.fileName,
+    attempt: job.attempt,
+    ...(job.error ? { error: { code: job.error.code, message: job.error.message } } : {}),
+    ...(job.result
+      ? {
+          documentType: job.result.documentType,
+          fieldsFound: Object.keys(job.result.fields).length,
+        }
+      : {}),
+  };
+}
+
+/** Event ids are derived from the job's history, so replaying a transition yields the same id. */
+function eventFor(job: Job, type: JobEventType, at: Date, suffix = ""): JobEvent {
+  return {
+    schemaVersion: MESSAGE_SCHEMA_VERSION,
+    eventId: `${job.id}:${job.history.length}${suffix}`,
+    jobId: job.id,
+    userId: job.userId,
+    type,
+    status: job.status,
+    at: at.toISOString(),
+    summary: summaryOf(job),
+  };
+}
+
+function moveTo(job: Job, to: JobStatus, at: Date, changes: Partial<Job>, reason?: string): Decision {
+  const entry: JobHistoryEntry = {
+    from: job.status,
+    to,
+    at: at.toISOString(),
+    attempt: changes.attempt ?? job.attempt,
+    ...(reason !== undefined ? { reason } : {}),
+  };
+  const next: Job = {
+    ...job,
+    ...changes,
+    status: to,
+    updatedAt: at.toISOString(),
+    history: [...job.history, entry],
+  };
+  const type = EVENT_OF_STATUS[to];
+  if (!type) throw new InvalidTransitionError(job.status, `enter ${to}`);
+  return { outcome: "applied", job: next, event: eventFor(next, type, at) };
+}
+
+const duplicate = (job: Job): Decision => ({ outcome: "duplicate", job });
+
+function without<K extends keyof Job>(job: Job, ...keys: K[]): Job {
+  const copy = { ...job };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
+export function decide(job: Job, command: JobCommand): Decision {
+  const { status } = job;
+  const invalid = (): never => {
+    throw new InvalidTransitionError(status, command.type);
+  };
+
+  switch (command.type) {
+    case "submit":
+      if (status === "AWAITING_UPLOAD")
+        return moveTo(job, "QUEUED", command.at, { submissions: job.submissions + 1 });
+      // A repeated submit answers as the first one did and changes nothing.
+      if (status === "QUEUED" || status === "PROCESSING" || status === "COMPLETED" || status === "FAILED")
+        return duplicate(job);
+      return invalid();
+
+    case "expire":
+      if (status === "AWAITING_UPLOAD") return moveTo(job, "EXPIRED", command.at, {}, "upload window passed");
+      if (status === "EXPIRED") return duplicate(job);
+      return invalid();
+
+    case "start":
+      if (!Number.isInteger(command.attempt) || command.attempt < 1) return invalid();
+      if (status === "QUEUED") return moveTo(job, "PROCESSING", command.at, { attempt: command.attempt });
+      if (status === "PROCESSING") {
+        // A later delivery of the same task takes over a job whose worker died or lost its lock.
+        if (command.attempt > job.attempt)
+          return moveTo(job, "PROCESSING", command.at, { attempt: command.attempt }, "redelivered");
+        return duplicate(job);
+      }
+      return invalid();
+
+    case "progress": {
+      if (status !== "PROCESSING") return invalid();
+      const progress = {
+        stage: command.stage,
+        at: command.at.toISOString(),
+        ...(command.pagesDone !== undefined ? { pagesDone: command.pagesDone } : {}),
+      };
+      const next: Job = { ...job, progress, updatedAt: command.at.toISOString() };
+      const suffix = `:${command.stage}:${command.pagesDone ?? 0}`;
+      return {
+        outcome: "applied",
+        job: next,
+        event: {
+          ...eventFor(next, "job.progress", command.at, suffix),
+          summary: {
+            ...summaryOf(next),
+            stage: command.stage,
+            ...(command.pagesDone !== undefined ? { pagesDone: command.pagesDone } : {}),
+          },
+        },
+      };
+    }
+
+    case "complete":
+      if (status === "PROCESSING")
+        return moveTo(without(job, "progress", "error"), "COMPLETED", command.at, { result: command.result });
+      if (status === "COMPLETED") return duplicate(job);
+      return invalid();
+
+    case "fail":
+      if (status === "QUEUED" || status === "PROCESSING")
+        return moveTo(
+          without(job, "progress"),
+          "FAILED",
+          command.at,
+          { error: command.error },
+          command.error.code,
+        );
+      if (status === "FAILED") return duplicate(job);
+      return invalid();
+
+    case "retry":
+      if (status === "PROCESSING")
+        return moveTo(without(job, "progress"), "QUEUED", command.at, {}, command.reason);
+      if (status === "QUEUED") return duplicate(job);
+      return invalid();
+
+    case "resubmit":
+      if (status === "FAILED")
+        return moveTo(
+          without(job, "error"),
+          "QUEUED",
+          command.at,
+          { submissions: job.submissions + 1 },
+          command.reason,
+        );
+      return invalid();
+
+    case "delete":
+      if (status === "DELETED") return duplicate(job);
+      return moveTo(without(job, "result", "progress"), "DELETED", command.at, {});
+  }
+}
+
+/**
+ * The event of the job's current state, with the same id the transition produced. Re-publishing
+ * it after a duplicate command mends a publish that failed after the state was stored.
+ */
+export function currentEvent(job: Job, at: Date = new Date(job.updatedAt)): JobEvent | undefined {
+  const type = EVENT_OF_STATUS[job.status];
+  return type ? eventFor(job, type, at) : undefined;
+}
+
+/** The transitions the table allows, for documentation and exhaustive tests. */
+export const ALLOWED_TRANSITIONS: ReadonlyArray<readonly [JobStatus, JobCommand["type"], JobStatus]> = [
+  ["AWAITING_UPLOAD", "submit", "QUEUED"],
+  ["AWAITING_UPLOAD", "expire", "EXPIRED"],
+  ["QUEUED", "start", "PROCESSING"],
+  ["PROCESSING", "start", "PROCESSING"],
+  ["PROCESSING", "complete", "COMPLETED"],
+  ["QUEUED", "fail", "FAILED"],
+  ["PROCESSING", "fail", "FAILED"],
+  ["PROCESSING", "retry", "QUEUED"],
+  ["FAILED", "resubmit", "QUEUED"],
+  ["AWAITING_UPLOAD", "delete", "DELETED"],
+  ["QUEUED", "delete", "DELETED"],
+  ["PROCESSING", "delete", "DELETED"],
+  ["COMPLETED", "delete", "DELETED"],
+  ["FAILED", "delete", "DELETED"],
+  ["EXPIRED", "delete", "DELETED"],
+];
+
+export type { JobError };

@@ -1,0 +1,89 @@
+import type { Readable } from "node:stream";
+import type { Job } from "./contracts/job.js";
+import type { InferenceTask, JobEvent } from "./contracts/messages.js";
+import type { DeadLetterListQuery, DeadLetterRecord } from "./contracts/dead-letter.js";
+
+// Ports: what the domain needs from the outside world. Adapters implement them with the Azure
+// SDKs (@docsift/adapters); handlers and the worker loop receive them already wired.
+
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  continuationToken?: string;
+}
+
+export interface JobRepository {
+  /** Fails with ConcurrencyConflictError if the id exists. */
+  create(job: Job): Promise<Versioned<Job>>;
+  get(userId: string, jobId: string): Promise<Versioned<Job> | undefined>;
+  /** Writes only if the stored etag still equals `etag`; otherwise ConcurrencyConflictError. */
+  replace(job: Job, etag: string): Promise<Versioned<Job>>;
+  /** Newest first. */
+  listByUser(userId: string, options: { limit: number; continuationToken?: string }): Promise<Page<Job>>;
+  /** Jobs still AWAITING_UPLOAD whose upload window ended before `now` (across users). */
+  listUploadExpired(now: Date, limit: number): Promise<Job[]>;
+  /** Removes the document for good (used after the DELETED transition was recorded). */
+  purge(userId: string, jobId: string): Promise<void>;
+}
+
+export interface DocumentProperties {
+  sizeBytes: number;
+  contentType?: string;
+  etag: string;
+}
+
+export interface UploadGrant {
+  url: string;
+  expiresAt: Date;
+}
+
+export interface DocumentStore {
+  /** A SAS URL that can only create/write exactly this one blob, valid for `ttlMs` (≤ 15 min). */
+  grantUpload(container: string, blobName: string, ttlMs: number): Promise<UploadGrant>;
+  /** Streams into the blob without buffering it whole. */
+  upload(
+    container: string,
+    blobName: string,
+    body: Readable,
+    options: { contentType: string; maxBytes: number },
+  ): Promise<DocumentProperties>;
+  properties(container: string, blobName: string): Promise<DocumentProperties | undefined>;
+  /** The first `length` bytes (magic-byte checks). */
+  readHead(container: string, blobName: string, length: number): Promise<Buffer>;
+  download(container: string, blobName: string): Promise<Readable>;
+  /** Idempotent: deleting what is gone succeeds. */
+  remove(container: string, blobName: string): Promise<void>;
+}
+
+export interface TaskQueue {
+  /** Sends one task; the message id is derived from job and submission so a retried send is the same message. */
+  enqueue(task: InferenceTask, options?: { scheduledAt?: Date }): Promise<void>;
+}
+
+export interface EventPublisher {
+  publish(event: JobEvent): Promise<void>;
+}
+
+export interface Notifier {
+  /** Pushes an event to every live connection of the user. */
+  notifyUser(userId: string, event: JobEvent): Promise<void>;
+}
+
+export interface DeadLetterRepository {
+  /** Idempotent on record id: a second call with the same id returns the stored record. */
+  record(entry: DeadLetterRecord): Promise<Versioned<DeadLetterRecord>>;
+  get(id: string, jobId: string): Promise<Versioned<DeadLetterRecord> | undefined>;
+  find(id: string): Promise<Versioned<DeadLetterRecord> | undefined>;
+  replace(entry: DeadLetterRecord, etag: string): Promise<Versioned<DeadLetterRecord>>;
+  list(query: DeadLetterListQuery): Promise<Page<DeadLetterRecord>>;
+}
+
+/** Clock and id generation are ports too, so tests can pin them. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import {
+  classifyDeadLetter,
+  kindOfContentType,
+  problem,
+  problemFromZod,
+  sanitizeFileName,
+  sniffKind,
+  CreateJobRequestSchema,
+} from "../src/index.js";
+
+const bytes = (...b: number[]) => Uint8Array.from(b);
+
+describe("document rules", () => {
+  it("sniffs kinds by magic bytes, not by name", () => {
+    expect(sniffKind(Buffer.from("%PDF-1.7\n"))).toBe("pdf");
+    expect(sniffKind(bytes(0x50, 0x4b, 0x03, 0x04, 0x14))).toBe("docx");
+    expect(sniffKind(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a))).toBe("png");
+    expect(sniffKind(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe("jpeg");
+    expect(sniffKind(bytes(0x49, 0x49, 0x2a, 0x00))).toBe("tiff");
+    expect(sniffKind(bytes(0x4d, 0x4d, 0x00, 0x2a))).toBe("tiff");
+    expect(sniffKind(bytes(0xff, 0xfe, 0x41, 0x00))).toBe("text");
+    expect(sniffKind(Buffer.from("Invoice 42\nTotal 10.00"))).toBe("text");
+    expect(sniffKind(bytes(0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00))).toBeUndefined();
+    expect(sniffKind(bytes())).toBeUndefined();
+  });
+
+  it("maps declared content types to kinds, ignoring parameters and case", () => {
+    expect(kindOfContentType("Application/PDF")).toBe("pdf");
+    expect(kindOfContentType("text/plain; charset=utf-8")).toBe("text");
+    expect(kindOfContentType("application/zip")).toBeUndefined();
+  });
+
+  it("sanitises file names", () => {
+    expect(sanitizeFileName("../../etc/passwd")).toBe("passwd");
+    expect(sanitizeFileName("C:\\Users\\x\\inv<1>.pdf")).toBe("inv_1_.pdf");
+    expect(sanitizeFileName("a\u0000b\nc.pdf")).toBe("a_b_c.pdf");
+    expect(sanitizeFileName("...")).toBe("document");
+    const long = sanitizeFileName(`${"x".repeat(300)}.docx`);
+    expect(long).toHaveLength(200);
+    expect(long.endsWith(".docx")).toBe(true);
+  });
+
+  it("validates the create-job body strictly, with field paths in the problem", () => {
+    const bad = CreateJobRequestSchema.safeParse({
+      fileName: "",
+      contentType: "application/zip",
+      sizeBytes: 1.5,
+      extra: 1,
+    });
+    expect(bad.success).toBe(false);
+    if (bad.success) return;
+    const p = problemFromZod(bad.error);
+    expect(p.status).toBe(400);
+    expect(p.type).toBe("https://docsift.dev/problems/validation-failed");
+    expect(p.errors?.map((e) => e.field).sort()).toEqual(["(body)", "contentType", "fileName", "sizeBytes"]);
+    expect(problem("not-found").status).toBe(404);
+  });
+
+  it("classifies dead-letter reasons into permanent and transient", () => {
+    expect(classifyDeadLetter("InvalidMessage")).toEqual({ code: "INVALID_MESSAGE", transient: false });
+    expect(classifyDeadLetter("CORRUPT_DOCUMENT")).toEqual({ code: "CORRUPT_DOCUMENT", transient: false });
+    expect(classifyDeadLetter("MaxDeliveryCountExceeded")).toEqual({
+      code: "MAX_DELIVERY_EXCEEDED",
+      transient: true,
+    });
+    expect(classifyDeadLetter("MaxDeliveryCountExceeded", "TOO_MANY_PAGES")).toEqual({
+      code: "TOO_MANY_PAGES",
+      transient: false,
+    });
+    expect(classifyDeadLetter("MaxDeliveryCountExceeded", "LOCK_LOST")).toEqual({
+      code: "MAX_DELIVERY_EXCEEDED",
+      transient: true,
+    });
+    expect(classifyDeadLetter("DEPENDENCY_UNAVAILABLE")).toEqual({
+      code: "DEPENDENCY_UNAVAILABLE",
+      transient: true,
+    });
+    expect(classifyDeadLetter("SomethingElse")).toEqual({ code: "INTERNAL", transient: false });
+  });
+});
