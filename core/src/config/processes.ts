@@ -126,7 +126,7 @@ export const FunctionsConfigSchema = z
         path: ["AUTH_MODE"],
         message: '"dev" is only allowed with DOCSIFT_ENVIRONMENT=local',
       });
-    if (env.WEBPUBSUB_ALLOW_HTTP === "true" && !local)
+    if (String(input.WEBPUBSUB_ALLOW_HTTP) === "true" && !local)
       ctx.addIssue({
         code: "custom",
         path: ["WEBPUBSUB_ALLOW_HTTP"],
