@@ -80,6 +80,8 @@ export interface DeadLetterRepository {
   find(id: string): Promise<Versioned<DeadLetterRecord> | undefined>;
   replace(entry: DeadLetterRecord, etag: string): Promise<Versioned<DeadLetterRecord>>;
   list(query: DeadLetterListQuery): Promise<Page<DeadLetterRecord>>;
+  /** Every dead letter of one job (to know whether it was retried automatically already). */
+  listForJob(jobId: string): Promise<DeadLetterRecord[]>;
 }
 
 /** Clock and id generation are ports too, so tests can pin them. */

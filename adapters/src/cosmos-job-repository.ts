@@ -1,0 +1,93 @@
+import type { Container } from "@azure/cosmos";
+import { ConcurrencyConflictError, JobSchema } from "@docsift/core";
+import type { Job, JobRepository, Page, Versioned } from "@docsift/core";
+import { statusOf, withoutSystemProperties } from "./cosmos-client.js";
+
+function toVersioned(resource: Record<string, unknown> | undefined): Versioned<Job> {
+  if (!resource) throw new Error("Cosmos returned no document");
+  // Parse on the way out: a document that no longer matches the contract fails loudly here,
+  // not three calls later.
+  return { value: JobSchema.parse(withoutSystemProperties(resource)), etag: String(resource._etag) };
+}
+
+export class CosmosJobRepository implements JobRepository {
+  constructor(private readonly container: Container) {}
+
+  async create(job: Job): Promise<Versioned<Job>> {
+    try {
+      const { resource } = await this.container.items.create(JobSchema.parse(job));
+      return toVersioned(resource as unknown as Record<string, unknown>);
+    } catch (err) {
+      if (statusOf(err) === 409) throw new ConcurrencyConflictError("job", job.id);
+      throw err;
+    }
+  }
+
+  async get(userId: string, jobId: string): Promise<Versioned<Job> | undefined> {
+    try {
+      const { resource, statusCode } = await this.container.item(jobId, userId).read();
+      if (statusCode === 404 || !resource) return undefined;
+      return toVersioned(resource as Record<string, unknown>);
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async replace(job: Job, etag: string): Promise<Versioned<Job>> {
+    try {
+      const { resource } = await this.container
+        .item(job.id, job.userId)
+        .replace(JobSchema.parse(job), { accessCondition: { type: "IfMatch", condition: etag } });
+      return toVersioned(resource as unknown as Record<string, unknown>);
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412 || status === 404) throw new ConcurrencyConflictError("job", job.id);
+      throw err;
+    }
+  }
+
+  async listByUser(userId: string, options: { limit: number; continuationToken?: string }): Promise<Page<Job>> {
+    // Continuation tokens, never OFFSET/LIMIT: cost stays flat however deep a user pages.
+    const iterator = this.container.items.query(
+      {
+        query: "SELECT * FROM c WHERE c.userId = @userId AND c.status != 'DELETED' ORDER BY c.createdAt DESC",
+        parameters: [{ name: "@userId", value: userId }],
+      },
+      {
+        partitionKey: userId,
+        maxItemCount: options.limit,
+        ...(options.continuationToken ? { continuationToken: options.continuationToken } : {}),
+      },
+    );
+    const page = await iterator.fetchNext();
+    return {
+      items: (page.resources as Record<string, unknown>[]).map((r) => toVersioned(r).value),
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    };
+  }
+
+  async listUploadExpired(now: Date, limit: number): Promise<Job[]> {
+    const { resources } = await this.container.items
+      .query(
+        {
+          query: "SELECT TOP @limit * FROM c WHERE c.status = 'AWAITING_UPLOAD' AND c.uploadExpiresAt < @now",
+          parameters: [
+            { name: "@limit", value: limit },
+            { name: "@now", value: now.toISOString() },
+          ],
+        },
+        { maxItemCount: limit },
+      )
+      .fetchAll();
+    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  }
+
+  async purge(userId: string, jobId: string): Promise<void> {
+    try {
+      await this.container.item(jobId, userId).delete();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+}
