@@ -1,0 +1,615 @@
+import { AzurermBackend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider/index.js";
+import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config/index.js";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group/index.js";
+import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace/index.js";
+import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-insights/index.js";
+import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account/index.js";
+import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container/index.js";
+import { StorageManagementPolicy } from "@cdktf/provider-azurerm/lib/storage-management-policy/index.js";
+import { ServicebusNamespace } from "@cdktf/provider-azurerm/lib/servicebus-namespace/index.js";
+import { ServicebusQueue } from "@cdktf/provider-azurerm/lib/servicebus-queue/index.js";
+import { CosmosdbAccount } from "@cdktf/provider-azurerm/lib/cosmosdb-account/index.js";
+import { CosmosdbSqlDatabase } from "@cdktf/provider-azurerm/lib/cosmosdb-sql-database/index.js";
+import { CosmosdbSqlContainer } from "@cdktf/provider-azurerm/lib/cosmosdb-sql-container/index.js";
+import { CosmosdbSqlRoleAssignment } from "@cdktf/provider-azurerm/lib/cosmosdb-sql-role-assignment/index.js";
+import { WebPubsub } from "@cdktf/provider-azurerm/lib/web-pubsub/index.js";
+import { WebPubsubHub } from "@cdktf/provider-azurerm/lib/web-pubsub-hub/index.js";
+import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault/index.js";
+import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan/index.js";
+import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function-app-flex-consumption/index.js";
+import { StaticWebApp } from "@cdktf/provider-azurerm/lib/static-web-app/index.js";
+import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry/index.js";
+import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js";
+import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity/index.js";
+import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential/index.js";
+import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group/index.js";
+import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js";
+import { BLOB_CONTAINERS, COSMOS, QUEUES, WEB_PUBSUB_HUB } from "@docsift/core";
+import type { EnvironmentConfig } from "../config.js";
+import {
+  COSMOS_DATA_CONTRIBUTOR_ROLE_ID,
+  FEDERATED_AUDIENCE,
+  KEDA_OPERATOR_SUBJECT,
+  ROLES,
+  azureNames,
+  serviceBusFqdn,
+} from "./naming.js";
+import { blobContainerScope, grantRole } from "./role-grants.js";
+
+/** Terraform state key of a stack; one blob per environment and stack in the bootstrap container. */
+export const stateKey = (c: EnvironmentConfig, stack: string): string =>
+  `${c.prefix}-${c.environment}-${stack}.tfstate`;
+
+/** App Service resolves this to the latest secret version with the app's identity. */
+export const keyVaultReference = (vault: string, secret: string): string =>
+  `@Microsoft.KeyVault(VaultName=${vault};SecretName=${secret})`;
+
+export function configureAzureBackend(scope: Construct, c: EnvironmentConfig, stack: string): void {
+  new AzurermBackend(scope, {
+    resourceGroupName: c.stateBackend.resourceGroupName,
+    storageAccountName: c.stateBackend.storageAccountName,
+    containerName: c.stateBackend.containerName,
+    key: stateKey(c, stack),
+    // Entra ID for the state blob too: the state account has shared keys off, and CI has no secret.
+    useAzureadAuth: true,
+    useOidc: true,
+  });
+}
+
+export class AzureStack extends TerraformStack {
+  constructor(scope: Construct, id: string, c: EnvironmentConfig) {
+    super(scope, id);
+    const n = azureNames(c);
+    const tags = { app: c.prefix, environment: c.environment, "managed-by": "cdktf", ...c.tags };
+    configureAzureBackend(this, c, "azure");
+
+    new AzurermProvider(this, "azurerm", {
+      features: [{}],
+      // Accounts have shared keys off, so the provider must use Entra ID for data-plane calls.
+      storageUseAzuread: true,
+    });
+    const client = new DataAzurermClientConfig(this, "client");
+
+    const rg = new ResourceGroup(this, "rg", { name: n.resourceGroup, location: c.location, tags });
+    const base = { resourceGroupName: rg.name, location: rg.location, tags };
+
+    // ---- Observability
+    const logs = new LogAnalyticsWorkspace(this, "logs", {
+      ...base,
+      name: n.logAnalytics,
+      sku: "PerGB2018",
+      retentionInDays: 30,
+    });
+    const appInsights = new ApplicationInsights(this, "app-insights", {
+      ...base,
+      name: n.appInsights,
+      applicationType: "Node.JS",
+      workspaceId: logs.id,
+      // Telemetry is accepted only with an Entra token (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
+      localAuthenticationDisabled: true,
+    });
+
+    // ---- Static Web App serving the PWA; its origin is what CORS allows.
+    const pwa = new StaticWebApp(this, "pwa", {
+      ...base,
+      name: n.staticWebApp,
+      skuTier: "Free",
+      skuSize: "Free",
+    });
+    const pwaOrigin = c.pwa.customOrigin ?? `https://${pwa.defaultHostName}`;
+
+    // ---- Storage: documents and models (data) + the Functions host account.
+    const secureStorage = {
+      accountTier: "Standard",
+      accountKind: "StorageV2",
+      accountReplicationType: c.storage.replication,
+      httpsTrafficOnlyEnabled: true,
+      minTlsVersion: "TLS1_2",
+      allowNestedItemsToBePublic: false,
+      sharedAccessKeyEnabled: false,
+      defaultToOauthAuthentication: true,
+      crossTenantReplicationEnabled: false,
+      localUserEnabled: false,
+      sftpEnabled: false,
+      infrastructureEncryptionEnabled: true,
+    } as const;
+    const data = new StorageAccount(this, "data-storage", {
+      ...base,
+      ...secureStorage,
+      name: n.dataStorage,
+      blobProperties: {
+        deleteRetentionPolicy: { days: 7 },
+        containerDeleteRetentionPolicy: { days: 7 },
+        corsRule: [
+          {
+            // The browser PUTs blocks straight to the write-only SAS URL.
+            allowedOrigins: [pwaOrigin],
+            allowedMethods: ["PUT", "GET", "HEAD", "OPTIONS"],
+            allowedHeaders: ["content-type", "content-length", "x-ms-*"],
+            exposedHeaders: ["etag", "x-ms-*"],
+            maxAgeInSeconds: 3600,
+          },
+        ],
+      },
+    });
+    const containers = [BLOB_CONTAINERS.uploads, BLOB_CONTAINERS.models, n.deploymentContainer];
+    for (const name of containers) {
+      new StorageContainer(this, `container-${name}`, {
+        name,
+        storageAccountId: data.id,
+        containerAccessType: "private",
+      });
+    }
+    new StorageManagementPolicy(this, "uploads-lifecycle", {
+      storageAccountId: data.id,
+      rule: [
+        {
+          name: "delete-old-uploads",
+          enabled: true,
+          filters: { blobTypes: ["blockBlob"], prefixMatch: [`${BLOB_CONTAINERS.uploads}/`] },
+          actions: {
+            baseBlob: { deleteAfterDaysSinceModificationGreaterThan: c.storage.uploadRetentionDays },
+          },
+        },
+      ],
+    });
+    // Separate account: the Functions host needs Blob Data Owner on its storage account, which
+    // must not extend to users' documents.
+    const hostStorage = new StorageAccount(this, "host-storage", {
+      ...base,
+      ...secureStorage,
+      name: n.hostStorage,
+    });
+
+    // ---- Service Bus
+    const bus = new ServicebusNamespace(this, "service-bus", {
+      ...base,
+      name: n.serviceBus,
+      sku: c.serviceBus.sku,
+      localAuthEnabled: false,
+      minimumTlsVersion: "1.2",
+    });
+    const tasks = new ServicebusQueue(this, "queue-tasks", {
+      name: QUEUES.tasks,
+      namespaceId: bus.id,
+      lockDuration: c.serviceBus.lockDuration,
+      maxDeliveryCount: c.serviceBus.maxDeliveryCount,
+      deadLetteringOnMessageExpiration: true,
+      defaultMessageTtl: c.serviceBus.taskTimeToLive,
+      // messageId derives from jobId + submission count: a double submit becomes one message.
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: "PT30M",
+    });
+    const events = new ServicebusQueue(this, "queue-events", {
+      name: QUEUES.events,
+      namespaceId: bus.id,
+      lockDuration: "PT1M",
+      maxDeliveryCount: 10,
+      deadLetteringOnMessageExpiration: true,
+      defaultMessageTtl: c.serviceBus.eventTimeToLive,
+    });
+
+    // ---- Cosmos DB (serverless, SQL API, Entra ID only)
+    const cosmos = new CosmosdbAccount(this, "cosmos", {
+      ...base,
+      name: n.cosmos,
+      offerType: "Standard",
+      kind: "GlobalDocumentDB",
+      capabilities: [{ name: "EnableServerless" }],
+      consistencyPolicy: { consistencyLevel: c.cosmos.consistency },
+      geoLocation: [{ location: c.location, failoverPriority: 0 }],
+      localAuthenticationDisabled: true,
+      accessKeyMetadataWritesEnabled: false,
+      minimalTlsVersion: "Tls12",
+    });
+    const db = new CosmosdbSqlDatabase(this, "cosmos-db", {
+      name: COSMOS.database,
+      accountName: cosmos.name,
+      resourceGroupName: rg.name,
+    });
+    for (const [key, container] of Object.entries(COSMOS.containers)) {
+      new CosmosdbSqlContainer(this, `cosmos-${key}`, {
+        name: container.name,
+        accountName: cosmos.name,
+        databaseName: db.name,
+        resourceGroupName: rg.name,
+        partitionKeyPaths: [container.partitionKey],
+        partitionKeyVersion: 2,
+      });
+    }
+
+    // ---- Web PubSub (Entra ID only; the Functions identity mints client tokens through the API)
+    const wps = new WebPubsub(this, "web-pubsub", {
+      ...base,
+      name: n.webPubSub,
+      sku: c.webPubSub.sku,
+      capacity: c.webPubSub.capacity,
+      localAuthEnabled: false,
+      aadAuthEnabled: true,
+    });
+    new WebPubsubHub(this, "web-pubsub-hub", {
+      name: WEB_PUBSUB_HUB,
+      webPubsubId: wps.id,
+      anonymousConnectionsEnabled: false,
+    });
+
+    // ---- Key Vault (RBAC). The VAPID private key is set by the bootstrap, never by code.
+    const vault = new KeyVault(this, "key-vault", {
+      ...base,
+      name: n.keyVault,
+      tenantId: client.tenantId,
+      skuName: "standard",
+      rbacAuthorizationEnabled: true,
+      purgeProtectionEnabled: true,
+      softDeleteRetentionDays: 30,
+    });
+
+    // ---- Function App on Flex Consumption
+    const plan = new ServicePlan(this, "functions-plan", {
+      ...base,
+      name: n.servicePlan,
+      osType: "Linux",
+      skuName: "FC1",
+    });
+    const audiences = [`api://${c.auth.apiClientId}`, c.auth.apiClientId, ...c.auth.allowedAudiences];
+    const func = new FunctionAppFlexConsumption(this, "function-app", {
+      ...base,
+      name: n.functionApp,
+      servicePlanId: plan.id,
+      runtimeName: "node",
+      runtimeVersion: c.functions.nodeVersion,
+      maximumInstanceCount: c.functions.maximumInstanceCount,
+      instanceMemoryInMb: c.functions.instanceMemoryMb,
+      storageContainerType: "blobContainer",
+      storageContainerEndpoint: `${data.primaryBlobEndpoint}${n.deploymentContainer}`,
+      storageAuthenticationType: "SystemAssignedIdentity",
+      identity: { type: "SystemAssigned" },
+      httpsOnly: true,
+      clientCertificateEnabled: false,
+      webdeployPublishBasicAuthenticationEnabled: false,
+      siteConfig: {
+        minimumTlsVersion: "1.2",
+        scmMinimumTlsVersion: "1.2",
+        remoteDebuggingEnabled: false,
+        applicationInsightsConnectionString: appInsights.connectionString,
+        cors: { allowedOrigins: [pwaOrigin], supportCredentials: false },
+      },
+      authSettingsV2: {
+        authEnabled: true,
+        requireAuthentication: true,
+        unauthenticatedAction: "Return401",
+        defaultProvider: "azureactivedirectory",
+        requireHttps: true,
+        excludedPaths: ["/api/health"],
+        activeDirectoryV2: {
+          clientId: c.auth.apiClientId,
+          tenantAuthEndpoint: `https://login.microsoftonline.com/${c.auth.tenantId}/v2.0`,
+          allowedAudiences: audiences,
+        },
+        login: { tokenStoreEnabled: false },
+      },
+      appSettings: {
+        DOCSIFT_ENVIRONMENT: "azure",
+        AUTH_MODE: "easyauth",
+        // Identity-based host storage (azurerm #29693: the provider does not set these itself).
+        AzureWebJobsStorage__accountName: hostStorage.name,
+        AzureWebJobsStorage__credential: "managedidentity",
+        SERVICEBUS_NAMESPACE: serviceBusFqdn(n),
+        ServiceBusConnection__fullyQualifiedNamespace: serviceBusFqdn(n),
+        STORAGE_ACCOUNT_URL: `https://${n.dataStorage}.blob.core.windows.net`,
+        COSMOS_ENDPOINT: cosmos.endpoint,
+        COSMOS_DATABASE: COSMOS.database,
+        WEBPUBSUB_ENDPOINT: `https://${wps.hostname}`,
+        WEBPUBSUB_HUB: WEB_PUBSUB_HUB,
+        TASKS_QUEUE: QUEUES.tasks,
+        EVENTS_QUEUE: QUEUES.events,
+        MAX_UPLOAD_BYTES: String(c.storage.maxUploadBytes),
+        SAS_TTL_MINUTES: String(c.storage.sasTtlMinutes),
+        PWA_ORIGIN: pwaOrigin,
+        ADMIN_ROLE: c.auth.adminRole,
+        // Both halves of the VAPID pair are generated together by the bootstrap and live in the vault.
+        VAPID_PUBLIC_KEY: keyVaultReference(n.keyVault, n.vapidPublicKeySecret),
+        VAPID_SUBJECT: c.functions.vapidSubject,
+        VAPID_PRIVATE_KEY: keyVaultReference(n.keyVault, n.vapidPrivateKeySecret),
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
+      },
+    });
+    const funcPrincipal = func.identity.principalId;
+
+    // ---- Container registry and AKS
+    const registry = new ContainerRegistry(this, "registry", {
+      ...base,
+      name: n.registry,
+      sku: c.registry.sku,
+      adminEnabled: false,
+      anonymousPullEnabled: false,
+    });
+    const aks = new KubernetesCluster(this, "aks", {
+      ...base,
+      name: n.aks,
+      dnsPrefix: `${c.prefix}-${c.environment}`,
+      kubernetesVersion: c.aks.kubernetesVersion,
+      skuTier: c.aks.skuTier,
+      automaticUpgradeChannel: "patch",
+      nodeOsUpgradeChannel: "NodeImage",
+      identity: { type: "SystemAssigned" },
+      oidcIssuerEnabled: true,
+      workloadIdentityEnabled: true,
+      workloadAutoscalerProfile: { kedaEnabled: true },
+      roleBasedAccessControlEnabled: true,
+      localAccountDisabled: true,
+      azureActiveDirectoryRoleBasedAccessControl: { azureRbacEnabled: true, tenantId: client.tenantId },
+      defaultNodePool: {
+        name: "system",
+        vmSize: c.aks.vmSize,
+        autoScalingEnabled: true,
+        minCount: c.aks.minNodes,
+        maxCount: c.aks.maxNodes,
+        osSku: "AzureLinux",
+        temporaryNameForRotation: "systemtmp",
+        upgradeSettings: { maxSurge: "10%" },
+      },
+      omsAgent: { logAnalyticsWorkspaceId: logs.id, msiAuthForMonitoringEnabled: true },
+    });
+    const oidcIssuer = aks.oidcIssuerUrl;
+
+    // ---- Workload identities: the worker's service account and KEDA's operator.
+    const workerIdentity = new UserAssignedIdentity(this, "worker-identity", {
+      ...base,
+      name: n.workerIdentity,
+    });
+    new FederatedIdentityCredential(this, "worker-federation", {
+      name: "aks-worker",
+      resourceGroupName: rg.name,
+      parentId: workerIdentity.id,
+      issuer: oidcIssuer,
+      subject: `system:serviceaccount:${c.worker.namespace}:${c.worker.serviceAccount}`,
+      audience: [FEDERATED_AUDIENCE],
+    });
+    const kedaIdentity = new UserAssignedIdentity(this, "keda-identity", { ...base, name: n.kedaIdentity });
+    new FederatedIdentityCredential(this, "keda-federation", {
+      name: "aks-keda-operator",
+      resourceGroupName: rg.name,
+      parentId: kedaIdentity.id,
+      issuer: oidcIssuer,
+      subject: KEDA_OPERATOR_SUBJECT,
+      audience: [FEDERATED_AUDIENCE],
+    });
+
+    // ---- Least-privilege data-plane roles, each scoped to one resource, container or queue.
+    const uploads = blobContainerScope(data.id, BLOB_CONTAINERS.uploads);
+    const models = blobContainerScope(data.id, BLOB_CONTAINERS.models);
+    const releases = blobContainerScope(data.id, n.deploymentContainer);
+    const worker = workerIdentity.principalId;
+    const grants = [
+      {
+        id: "func-uploads",
+        principalId: funcPrincipal,
+        role: ROLES.blobDataContributor,
+        scope: uploads,
+        description: "Functions: create, verify and delete uploaded documents",
+      },
+      {
+        id: "func-delegator",
+        principalId: funcPrincipal,
+        role: ROLES.blobDelegator,
+        scope: data.id,
+        description: "Functions: user-delegation key for single-blob SAS",
+      },
+      {
+        id: "func-releases",
+        principalId: funcPrincipal,
+        role: ROLES.blobDataContributor,
+        scope: releases,
+        description: "Flex Consumption reads its deployment package",
+      },
+      {
+        id: "func-host-storage",
+        principalId: funcPrincipal,
+        role: ROLES.blobDataOwner,
+        scope: hostStorage.id,
+        description: "Functions host storage (AzureWebJobsStorage)",
+      },
+      {
+        id: "func-tasks-send",
+        principalId: funcPrincipal,
+        role: ROLES.serviceBusSender,
+        scope: tasks.id,
+        description: "Functions: submit and resubmit tasks",
+      },
+      {
+        id: "func-tasks-receive",
+        principalId: funcPrincipal,
+        role: ROLES.serviceBusReceiver,
+        scope: tasks.id,
+        description: "Functions: dead-letter triage trigger (RBAC cannot scope to the DLQ alone)",
+      },
+      {
+        id: "func-events-receive",
+        principalId: funcPrincipal,
+        role: ROLES.serviceBusReceiver,
+        scope: events.id,
+        description: "Functions: job-events push trigger",
+      },
+      {
+        id: "func-web-pubsub",
+        principalId: funcPrincipal,
+        role: ROLES.webPubSubOwner,
+        scope: wps.id,
+        description: "Functions: client tokens and sendToUser",
+      },
+      {
+        id: "func-key-vault",
+        principalId: funcPrincipal,
+        role: ROLES.keyVaultSecretsUser,
+        scope: vault.id,
+        description: "Functions: VAPID private key reference",
+      },
+      {
+        id: "func-telemetry",
+        principalId: funcPrincipal,
+        role: ROLES.monitoringMetricsPublisher,
+        scope: appInsights.id,
+        description: "Functions: Entra-authenticated telemetry",
+      },
+      {
+        id: "worker-uploads",
+        principalId: worker,
+        role: ROLES.blobDataReader,
+        scope: uploads,
+        description: "Worker: read documents",
+      },
+      {
+        id: "worker-models",
+        principalId: worker,
+        role: ROLES.blobDataReader,
+        scope: models,
+        description: "Worker: read models",
+      },
+      {
+        id: "worker-tasks-receive",
+        principalId: worker,
+        role: ROLES.serviceBusReceiver,
+        scope: tasks.id,
+        description: "Worker: receive and settle tasks",
+      },
+      {
+        id: "worker-events-send",
+        principalId: worker,
+        role: ROLES.serviceBusSender,
+        scope: events.id,
+        description: "Worker: publish job events",
+      },
+      {
+        id: "keda-tasks",
+        principalId: kedaIdentity.principalId,
+        role: ROLES.serviceBusOwner,
+        scope: tasks.id,
+        description: "KEDA: read queue runtime properties (needs Manage); scoped to one queue",
+      },
+      {
+        id: "kubelet-acr-pull",
+        principalId: aks.kubeletIdentity.objectId,
+        role: ROLES.acrPull,
+        scope: registry.id,
+        description: "AKS nodes pull the worker image",
+      },
+    ];
+    for (const g of grants) grantRole(this, g);
+    // The deploying principal (the pipeline's app registration) applies the Kubernetes stack and
+    // publishes models; it exists already, so the AAD check stays on.
+    grantRole(
+      this,
+      {
+        id: "deployer-aks",
+        principalId: client.objectId,
+        role: ROLES.aksRbacClusterAdmin,
+        scope: aks.id,
+        description: "Pipeline: apply the Kubernetes stack",
+      },
+      false,
+    );
+    grantRole(
+      this,
+      {
+        id: "deployer-models",
+        principalId: client.objectId,
+        role: ROLES.blobDataContributor,
+        scope: models,
+        description: "Pipeline: publish models",
+      },
+      false,
+    );
+
+    const cosmosScope = `${cosmos.id}/dbs/${COSMOS.database}`;
+    const cosmosRole = `${cosmos.id}/sqlRoleDefinitions/${COSMOS_DATA_CONTRIBUTOR_ROLE_ID}`;
+    for (const [id, principalId] of [
+      ["func", funcPrincipal],
+      ["worker", worker],
+    ] as const) {
+      new CosmosdbSqlRoleAssignment(this, `cosmos-data-${id}`, {
+        resourceGroupName: rg.name,
+        accountName: cosmos.name,
+        roleDefinitionId: cosmosRole,
+        principalId,
+        scope: cosmosScope,
+      });
+    }
+
+    // ---- Alerts
+    const actionGroup = new MonitorActionGroup(this, "action-group", {
+      name: n.actionGroup,
+      resourceGroupName: rg.name,
+      shortName: `${c.prefix}${c.environment}`.slice(0, 12),
+      emailReceiver: c.alerts.emails.map((e) => ({
+        name: e.name,
+        emailAddress: e.address,
+        useCommonAlertSchema: true,
+      })),
+      tags,
+    });
+    const queueDimension = [{ name: "EntityName", operator: "Include", values: [QUEUES.tasks] }];
+    new MonitorMetricAlert(this, "alert-dead-letters", {
+      name: `${n.serviceBus}-dead-letters`,
+      resourceGroupName: rg.name,
+      scopes: [bus.id],
+      description: `Messages were dead-lettered on ${QUEUES.tasks}: triage them (admin dead-letter routes).`,
+      severity: 2,
+      frequency: "PT1M",
+      windowSize: "PT5M",
+      criteria: [
+        {
+          metricNamespace: "Microsoft.ServiceBus/namespaces",
+          metricName: "DeadletteredMessages",
+          aggregation: "Maximum",
+          operator: "GreaterThan",
+          threshold: 0,
+          dimension: queueDimension,
+        },
+      ],
+      action: [{ actionGroupId: actionGroup.id }],
+      tags,
+    });
+    // Service Bus exposes no age metric. Proxy: the backlog stayed above what every worker at
+    // maximum scale holds in flight for the whole window, so messages have waited that long.
+    new MonitorMetricAlert(this, "alert-queue-age", {
+      name: `${n.serviceBus}-queue-age`,
+      resourceGroupName: rg.name,
+      scopes: [bus.id],
+      description: `${QUEUES.tasks} stayed above worker capacity for ${c.alerts.queueAgeMinutes} minutes: tasks are waiting (is KEDA scaling?).`,
+      severity: 2,
+      frequency: "PT5M",
+      windowSize: `PT${c.alerts.queueAgeMinutes}M`,
+      criteria: [
+        {
+          metricNamespace: "Microsoft.ServiceBus/namespaces",
+          metricName: "ActiveMessages",
+          aggregation: "Minimum",
+          operator: "GreaterThan",
+          threshold: c.scaling.maxReplicas * c.worker.concurrency,
+          dimension: queueDimension,
+        },
+      ],
+      action: [{ actionGroupId: actionGroup.id }],
+      tags,
+    });
+
+    // ---- Outputs the pipeline reads (`terraform output -json`).
+    const outputs: Record<string, string> = {
+      resource_group: rg.name,
+      function_app: func.name,
+      static_web_app: pwa.name,
+      pwa_origin: pwaOrigin,
+      registry_login_server: registry.loginServer,
+      registry_name: registry.name,
+      aks_name: aks.name,
+      data_storage_account: data.name,
+      key_vault: vault.name,
+      worker_client_id: workerIdentity.clientId,
+      keda_client_id: kedaIdentity.clientId,
+    };
+    for (const [key, value] of Object.entries(outputs)) new TerraformOutput(this, key, { value });
+  }
+}

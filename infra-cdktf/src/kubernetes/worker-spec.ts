@@ -1,0 +1,94 @@
+import { QUEUES, COSMOS } from "@docsift/core";
+import type { EnvironmentConfig } from "../config.js";
+import { terminationGracePeriodSeconds } from "../config.js";
+import { azureNames, cosmosEndpoint, serviceBusFqdn } from "../azure/naming.js";
+
+export const WORKER_NAME = "docsift-worker";
+export const HEALTH_PORT = 8080;
+/** The worker image runs as this uid (worker/Dockerfile). */
+export const WORKER_UID = 10001;
+
+export const workerLabels = { "app.kubernetes.io/name": WORKER_NAME, "app.kubernetes.io/part-of": "docsift" };
+/** Pod label that makes the AKS webhook inject AZURE_CLIENT_ID/TENANT_ID/FEDERATED_TOKEN_FILE. */
+export const WORKLOAD_IDENTITY_LABEL = { "azure.workload.identity/use": "true" } as const;
+export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+
+/** The worker's environment contract (parsed by @docsift/core config in the worker). */
+export function workerEnvironment(
+  c: EnvironmentConfig,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const n = azureNames(c);
+  return {
+    DOCSIFT_ENVIRONMENT: "azure",
+    SERVICEBUS_NAMESPACE: serviceBusFqdn(n),
+    STORAGE_ACCOUNT_URL: `https://${n.dataStorage}.blob.core.windows.net`,
+    COSMOS_ENDPOINT: cosmosEndpoint(n),
+    COSMOS_DATABASE: COSMOS.database,
+    TASKS_QUEUE: QUEUES.tasks,
+    EVENTS_QUEUE: QUEUES.events,
+    MODEL_NAME: c.worker.modelName,
+    MODEL_VERSION: c.worker.modelVersion,
+    WORKER_CONCURRENCY: String(c.worker.concurrency),
+    JOB_TIMEOUT_SECONDS: String(c.worker.jobTimeoutSeconds),
+    DRAIN_GRACE_SECONDS: String(c.worker.drainGraceSeconds),
+    HEALTH_PORT: String(HEALTH_PORT),
+    OCR_ENABLED: String(c.worker.ocrEnabled),
+    LOG_LEVEL: c.worker.logLevel,
+    ...extra,
+  };
+}
+
+/** The worker container, in Kubernetes API shape (camelCase), shared by Deployment and ScaledJob. */
+export function workerContainer(c: EnvironmentConfig, image: string, extraEnv: Record<string, string> = {}) {
+  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+    httpGet: { path, port: HEALTH_PORT },
+    periodSeconds,
+    failureThreshold,
+    timeoutSeconds: 3,
+  });
+  return {
+    name: "worker",
+    image,
+    imagePullPolicy: "IfNotPresent",
+    ports: [{ name: "health", containerPort: HEALTH_PORT, protocol: "TCP" }],
+    env: Object.entries(workerEnvironment(c, extraEnv)).map(([name, value]) => ({ name, value })),
+    resources: {
+      requests: { ...c.worker.resources.requests },
+      limits: { ...c.worker.resources.limits },
+    },
+    // Model load takes seconds: the startup probe gives it a minute before liveness counts.
+    startupProbe: probe("/healthz", 5, 12),
+    livenessProbe: probe("/healthz", 15, 4),
+    readinessProbe: probe("/readyz", 10, 3),
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: WORKER_UID,
+      runAsGroup: WORKER_UID,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  };
+}
+
+/** Pod-level settings shared by Deployment and ScaledJob pods. */
+export function workerPodSpec(c: EnvironmentConfig, image: string, extraEnv: Record<string, string> = {}) {
+  return {
+    serviceAccountName: c.worker.serviceAccount,
+    automountServiceAccountToken: true,
+    terminationGracePeriodSeconds: terminationGracePeriodSeconds(c),
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: WORKER_UID,
+      runAsGroup: WORKER_UID,
+      fsGroup: WORKER_UID,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    containers: [workerContainer(c, image, extraEnv)],
+    // Documents stream to a temp file; the root filesystem stays read-only.
+    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "2Gi" } }],
+  };
+}
