@@ -1,0 +1,165 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, inject, it } from "vitest";
+import { ConcurrencyConflictError, createJob, decide, transitionJob } from "@docsift/core";
+import type { DeadLetterRecord, Job } from "@docsift/core";
+import { CosmosDeadLetterRepository, CosmosJobRepository, cosmosContainers, createCosmosClient } from "../src/index.js";
+
+const env = inject("stackEnv");
+const client = createCosmosClient({
+  kind: "connectionString",
+  connectionString: env.COSMOS_CONNECTION_STRING!,
+  database: env.COSMOS_DATABASE!,
+  caCertFile: env.COSMOS_CA_CERT_FILE!,
+});
+const containers = cosmosContainers(client, env.COSMOS_DATABASE!);
+const jobs = new CosmosJobRepository(containers.jobs);
+const deadLetters = new CosmosDeadLetterRepository(containers.deadletters);
+
+function newJob(userId: string, at = new Date(), windowMs = 60_000): Job {
+  const id = randomUUID();
+  return createJob({
+    id,
+    userId,
+    fileName: "invoice.pdf",
+    contentType: "application/pdf",
+    sizeBytes: 1234,
+    blob: { container: "uploads", name: `${userId}/${id}` },
+    uploadWindowMs: windowMs,
+    at,
+  });
+}
+
+describe("CosmosJobRepository against cosmosdb-server", () => {
+  it("creates, reads back equal, and refuses a duplicate id", async () => {
+    const job = newJob(`u-${randomUUID()}`);
+    const created = await jobs.create(job);
+    expect(created.value).toEqual(job);
+    expect(created.etag).toBeTruthy();
+    expect((await jobs.get(job.userId, job.id))?.value).toEqual(job);
+    await expect(jobs.create(job)).rejects.toBeInstanceOf(ConcurrencyConflictError);
+  });
+
+  it("does not find another user's job under its id", async () => {
+    const job = newJob(`u-${randomUUID()}`);
+    await jobs.create(job);
+    expect(await jobs.get("someone-else", job.id)).toBeUndefined();
+  });
+
+  it("lets exactly one of two writers with the same etag win", async () => {
+    const job = newJob(`u-${randomUUID()}`);
+    const { etag } = await jobs.create(job);
+    const a = decide(job, { type: "submit", at: new Date() });
+    const b = decide(job, { type: "expire", at: new Date() });
+    if (a.outcome !== "applied" || b.outcome !== "applied") throw new Error("expected both to apply in memory");
+    const results = await Promise.allSettled([jobs.replace(a.job, etag), jobs.replace(b.job, etag)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.filter((r) => r.status === "rejected");
+    expect(rejected).toHaveLength(1);
+    expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyConflictError);
+    const stored = (await jobs.get(job.userId, job.id))!.value;
+    expect(["QUEUED", "EXPIRED"]).toContain(stored.status);
+    expect(stored.history).toHaveLength(2);
+  });
+
+  it("serialises concurrent transitions through re-read and re-decide", async () => {
+    const job = newJob(`u-${randomUUID()}`);
+    await jobs.create(job);
+    const published: string[] = [];
+    const events = { publish: async (e: { type: string }) => void published.push(e.type) };
+    const outcomes = await Promise.allSettled([
+      transitionJob({ jobs, events }, job.userId, job.id, { type: "submit", at: new Date() }),
+      transitionJob({ jobs, events }, job.userId, job.id, { type: "submit", at: new Date() }),
+    ]);
+    expect(outcomes.every((o) => o.status === "fulfilled")).toBe(true);
+    const decisions = outcomes.map((o) => (o as PromiseFulfilledResult<Awaited<ReturnType<typeof transitionJob>>>).value.decision.outcome).sort();
+    expect(decisions).toEqual(["applied", "duplicate"]);
+    const stored = (await jobs.get(job.userId, job.id))!.value;
+    expect(stored.status).toBe("QUEUED");
+    expect(stored.submissions).toBe(1);
+    // The duplicate re-publishes the same event (same id) rather than a second transition.
+    expect(published).toEqual(["job.queued", "job.queued"]);
+  });
+
+  it("pages a user's jobs newest first with continuation tokens, without deleted ones", async () => {
+    const userId = `u-${randomUUID()}`;
+    const base = Date.UTC(2026, 0, 1);
+    const created: Job[] = [];
+    for (let i = 0; i < 5; i++) {
+      const j = newJob(userId, new Date(base + i * 1000));
+      await jobs.create(j);
+      created.push(j);
+    }
+    const deleted = decide(created[2]!, { type: "delete", at: new Date(base + 10_000) });
+    if (deleted.outcome !== "applied") throw new Error("expected delete");
+    await jobs.replace(deleted.job, (await jobs.get(userId, created[2]!.id))!.etag);
+
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await jobs.listByUser(userId, { limit: 2, ...(token ? { continuationToken: token } : {}) });
+      seen.push(...page.items.map((j) => j.id));
+      token = page.continuationToken;
+      pages++;
+    } while (token && pages < 10);
+    expect(seen).toEqual([created[4]!, created[3]!, created[1]!, created[0]!].map((j) => j.id));
+    expect(pages).toBeGreaterThanOrEqual(2);
+  });
+
+  it("finds uploads whose window has passed, across users", async () => {
+    const old = newJob(`u-${randomUUID()}`, new Date(Date.now() - 3600_000), 60_000);
+    const fresh = newJob(`u-${randomUUID()}`);
+    await jobs.create(old);
+    await jobs.create(fresh);
+    const expired = await jobs.listUploadExpired(new Date(), 1000);
+    expect(expired.map((j) => j.id)).toContain(old.id);
+    expect(expired.map((j) => j.id)).not.toContain(fresh.id);
+  });
+
+  it("purges idempotently", async () => {
+    const job = newJob(`u-${randomUUID()}`);
+    await jobs.create(job);
+    await jobs.purge(job.userId, job.id);
+    await jobs.purge(job.userId, job.id);
+    expect(await jobs.get(job.userId, job.id)).toBeUndefined();
+  });
+});
+
+describe("CosmosDeadLetterRepository against cosmosdb-server", () => {
+  const record = (over: Partial<DeadLetterRecord> = {}): DeadLetterRecord => ({
+    id: `m-${randomUUID()}:1`,
+    jobId: randomUUID(),
+    userId: "alice",
+    messageId: "m",
+    sequenceNumber: "1",
+    reason: "CORRUPT_DOCUMENT",
+    description: "bad xref",
+    deliveryCount: 1,
+    deadLetteredAt: new Date().toISOString(),
+    recordedAt: new Date().toISOString(),
+    transient: false,
+    status: "open",
+    body: { any: "thing" },
+    actions: [],
+    ...over,
+  });
+
+  it("records idempotently and filters by reason and status", async () => {
+    const a = record({ reason: `R-${randomUUID()}` });
+    const first = await deadLetters.record(a);
+    const again = await deadLetters.record({ ...a, description: "changed" });
+    expect(again.value.description).toBe("bad xref");
+    expect(again.etag).toBe(first.etag);
+    await deadLetters.record(record({ reason: a.reason, status: "dismissed" }));
+    const open = await deadLetters.list({ reason: a.reason, status: "open", limit: 50 });
+    expect(open.items.map((r) => r.id)).toEqual([a.id]);
+    expect((await deadLetters.find(a.id))?.value.jobId).toBe(a.jobId);
+    expect((await deadLetters.listForJob(a.jobId)).map((r) => r.id)).toEqual([a.id]);
+  });
+
+  it("guards updates with the etag", async () => {
+    const a = await deadLetters.record(record());
+    await deadLetters.replace({ ...a.value, status: "dismissed" }, a.etag);
+    await expect(deadLetters.replace({ ...a.value, status: "resubmitted" }, a.etag)).rejects.toBeInstanceOf(ConcurrencyConflictError);
+  });
+});
