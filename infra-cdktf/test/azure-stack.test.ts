@@ -1,0 +1,343 @@
+import { Testing } from "cdktf";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BLOB_CONTAINERS, COSMOS, QUEUES, WEB_PUBSUB_HUB } from "@docsift/core";
+import { ROLES } from "../src/azure/naming.js";
+import { resource, resourcesOf, synthAzure, testConfig, type TerraformJson } from "./helpers.js";
+
+let text: string;
+let json: TerraformJson;
+beforeAll(() => {
+  ({ text, json } = synthAzure());
+});
+
+const has = (type: string, props: Record<string, unknown>) =>
+  Testing.toHaveResourceWithProperties(text, type, props);
+
+describe("Azure stack: resources and their security properties", () => {
+  it("keeps remote state in the bootstrap storage account with Entra ID and OIDC", () => {
+    expect(json.terraform.backend).toEqual({
+      azurerm: {
+        resource_group_name: "rg-docsift-tfstate",
+        storage_account_name: "stdocsifttfstate",
+        container_name: "tfstate",
+        key: "docsift-test-azure.tfstate",
+        use_azuread_auth: true,
+        use_oidc: true,
+      },
+    });
+    expect(json.terraform.required_providers).toMatchObject({ azurerm: { version: "4.55.0" } });
+  });
+
+  it("creates resource group, Log Analytics and Entra-only Application Insights", () => {
+    expect(has("azurerm_resource_group", { name: "rg-docsift-test", location: "westeurope" })).toBe(true);
+    expect(has("azurerm_log_analytics_workspace", { name: "log-docsift-test" })).toBe(true);
+    expect(has("azurerm_application_insights", { local_authentication_disabled: true })).toBe(true);
+  });
+
+  it("locks down both storage accounts: HTTPS, TLS 1.2, no public blobs, no shared key", () => {
+    const accounts = resourcesOf(json, "azurerm_storage_account");
+    expect(accounts.map((a) => a.name).sort()).toEqual(["stdocsiftfntest", "stdocsifttest"]);
+    for (const a of accounts) {
+      expect(a).toMatchObject({
+        https_traffic_only_enabled: true,
+        min_tls_version: "TLS1_2",
+        allow_nested_items_to_be_public: false,
+        shared_access_key_enabled: false,
+        default_to_oauth_authentication: true,
+      });
+    }
+  });
+
+  it("allows the PWA origin (and only it) to PUT blobs", () => {
+    const data = resource(json, "azurerm_storage_account", "data-storage");
+    const cors = (data.blob_properties as { cors_rule: Record<string, unknown>[] }).cors_rule;
+    expect(cors).toHaveLength(1);
+    expect(cors[0]!.allowed_origins).toEqual(["https://${azurerm_static_web_app.pwa.default_host_name}"]);
+    expect(cors[0]!.allowed_methods).toContain("PUT");
+    const custom = synthAzure(testConfig({ pwa: { customOrigin: "https://app.docsift.example" } })).json;
+    const customCors = (
+      resource(custom, "azurerm_storage_account", "data-storage").blob_properties as {
+        cors_rule: { allowed_origins: string[] }[];
+      }
+    ).cors_rule;
+    expect(customCors[0]!.allowed_origins).toEqual(["https://app.docsift.example"]);
+  });
+
+  it("creates private uploads, models and deployment containers and expires uploads", () => {
+    const names = resourcesOf(json, "azurerm_storage_container").map((c) => [
+      c.name,
+      c.container_access_type,
+    ]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        [BLOB_CONTAINERS.uploads, "private"],
+        [BLOB_CONTAINERS.models, "private"],
+        ["function-releases", "private"],
+      ]),
+    );
+    const policy = resource(json, "azurerm_storage_management_policy", "uploads-lifecycle");
+    expect(policy.rule).toEqual([
+      expect.objectContaining({
+        enabled: true,
+        filters: { blob_types: ["blockBlob"], prefix_match: ["uploads/"] },
+        actions: { base_blob: { delete_after_days_since_modification_greater_than: 7 } },
+      }),
+    ]);
+  });
+
+  it("configures Service Bus with local auth off and the task queue's lock, retries and dead-lettering", () => {
+    expect(
+      has("azurerm_servicebus_namespace", { local_auth_enabled: false, minimum_tls_version: "1.2" }),
+    ).toBe(true);
+    expect(resource(json, "azurerm_servicebus_queue", "queue-tasks")).toMatchObject({
+      name: QUEUES.tasks,
+      lock_duration: "PT5M",
+      max_delivery_count: 5,
+      dead_lettering_on_message_expiration: true,
+      requires_duplicate_detection: true,
+    });
+    expect(resource(json, "azurerm_servicebus_queue", "queue-events")).toMatchObject({
+      name: QUEUES.events,
+      dead_lettering_on_message_expiration: true,
+    });
+  });
+
+  it("creates a serverless SQL-API Cosmos account with local auth off and the core containers", () => {
+    expect(resource(json, "azurerm_cosmosdb_account", "cosmos")).toMatchObject({
+      capabilities: [{ name: "EnableServerless" }],
+      local_authentication_disabled: true,
+      minimal_tls_version: "Tls12",
+      kind: "GlobalDocumentDB",
+    });
+    expect(has("azurerm_cosmosdb_sql_database", { name: COSMOS.database })).toBe(true);
+    const containers = resourcesOf(json, "azurerm_cosmosdb_sql_container").map((c) => [
+      c.name,
+      c.partition_key_paths,
+    ]);
+    expect(containers).toEqual(
+      expect.arrayContaining(Object.values(COSMOS.containers).map((c) => [c.name, [c.partitionKey]])),
+    );
+    expect(containers).toContainEqual(["jobs", ["/userId"]]);
+  });
+
+  it("creates Web PubSub with local auth off and the shared hub name", () => {
+    expect(has("azurerm_web_pubsub", { local_auth_enabled: false, aad_auth_enabled: true })).toBe(true);
+    expect(
+      has("azurerm_web_pubsub_hub", { name: WEB_PUBSUB_HUB, anonymous_connections_enabled: false }),
+    ).toBe(true);
+  });
+
+  it("creates an RBAC Key Vault with purge protection", () => {
+    expect(
+      has("azurerm_key_vault", { rbac_authorization_enabled: true, purge_protection_enabled: true }),
+    ).toBe(true);
+  });
+
+  it("runs the Function App on Flex Consumption with identity, HTTPS, Easy Auth and identity-based settings", () => {
+    expect(has("azurerm_service_plan", { sku_name: "FC1", os_type: "Linux" })).toBe(true);
+    const fn = resource(json, "azurerm_function_app_flex_consumption", "function-app");
+    expect(fn).toMatchObject({
+      runtime_name: "node",
+      runtime_version: "22",
+      identity: { type: "SystemAssigned" },
+      https_only: true,
+      storage_authentication_type: "SystemAssignedIdentity",
+      webdeploy_publish_basic_authentication_enabled: false,
+      site_config: expect.objectContaining({ minimum_tls_version: "1.2", scm_minimum_tls_version: "1.2" }),
+      auth_settings_v2: expect.objectContaining({
+        auth_enabled: true,
+        require_authentication: true,
+        unauthenticated_action: "Return401",
+        require_https: true,
+      }),
+    });
+    const settings = fn.app_settings as Record<string, string>;
+    expect(settings).toMatchObject({
+      DOCSIFT_ENVIRONMENT: "azure",
+      AUTH_MODE: "easyauth",
+      SERVICEBUS_NAMESPACE: "sb-docsift-test.servicebus.windows.net",
+      ServiceBusConnection__fullyQualifiedNamespace: "sb-docsift-test.servicebus.windows.net",
+      STORAGE_ACCOUNT_URL: "https://stdocsifttest.blob.core.windows.net",
+      COSMOS_DATABASE: COSMOS.database,
+      WEBPUBSUB_HUB: WEB_PUBSUB_HUB,
+      TASKS_QUEUE: QUEUES.tasks,
+      EVENTS_QUEUE: QUEUES.events,
+      MAX_UPLOAD_BYTES: "104857600",
+      ADMIN_ROLE: "docsift.admin",
+      VAPID_PRIVATE_KEY: "@Microsoft.KeyVault(VaultName=kv-docsift-test;SecretName=vapid-private-key)",
+    });
+    for (const key of [
+      "COSMOS_ENDPOINT",
+      "WEBPUBSUB_ENDPOINT",
+      "PWA_ORIGIN",
+      "SAS_TTL_MINUTES",
+      "VAPID_PUBLIC_KEY",
+      "VAPID_SUBJECT",
+    ]) {
+      expect(settings[key], key).toBeTruthy();
+    }
+    // No connection string or key anywhere in the app's settings.
+    expect(JSON.stringify(settings)).not.toMatch(
+      /AccountKey|SharedAccessKey|AccessKey=|primary_key|connection_string\}/i,
+    );
+  });
+
+  it("creates a private registry and an AKS cluster with OIDC, workload identity, KEDA and Entra-only access", () => {
+    expect(has("azurerm_container_registry", { admin_enabled: false, anonymous_pull_enabled: false })).toBe(
+      true,
+    );
+    expect(resource(json, "azurerm_kubernetes_cluster", "aks")).toMatchObject({
+      oidc_issuer_enabled: true,
+      workload_identity_enabled: true,
+      workload_autoscaler_profile: { keda_enabled: true },
+      local_account_disabled: true,
+      role_based_access_control_enabled: true,
+      azure_active_directory_role_based_access_control: expect.objectContaining({ azure_rbac_enabled: true }),
+    });
+  });
+
+  it("federates the worker's service account and KEDA's operator", () => {
+    const subjects = resourcesOf(json, "azurerm_federated_identity_credential").map((f) => [
+      f.subject,
+      f.audience,
+      f.issuer,
+    ]);
+    const issuer = "${azurerm_kubernetes_cluster.aks.oidc_issuer_url}";
+    expect(subjects.sort()).toEqual([
+      ["system:serviceaccount:docsift:docsift-worker", ["api://AzureADTokenExchange"], issuer],
+      ["system:serviceaccount:kube-system:keda-operator", ["api://AzureADTokenExchange"], issuer],
+    ]);
+  });
+});
+
+describe("Azure stack: least-privilege role assignments", () => {
+  const grants = () =>
+    resourcesOf(json, "azurerm_role_assignment").map((r) => ({
+      principal: String(r.principal_id),
+      role: String(r.role_definition_name),
+      scope: String(r.scope),
+    }));
+  const FUNC = "${azurerm_function_app_flex_consumption.function-app.identity[0].principal_id}";
+  const WORKER = "${azurerm_user_assigned_identity.worker-identity.principal_id}";
+  const KEDA = "${azurerm_user_assigned_identity.keda-identity.principal_id}";
+  const DATA = "${azurerm_storage_account.data-storage.id}";
+  const TASKS = "${azurerm_servicebus_queue.queue-tasks.id}";
+  const EVENTS = "${azurerm_servicebus_queue.queue-events.id}";
+
+  it("scopes every assignment to a resource, container or queue, never a subscription or resource group", () => {
+    for (const g of grants()) {
+      expect(g.scope, `${g.role} for ${g.principal}`).toMatch(
+        /^\$\{azurerm_[a-z_]+\.[a-z0-9-]+\.id\}(\/blobServices\/default\/containers\/[a-z-]+)?$/,
+      );
+      expect(g.scope).not.toMatch(/subscriptions|resource_group|resourceGroups/);
+    }
+  });
+
+  it("gives the Functions identity exactly what intake, triggers and push need", () => {
+    const fn = grants().filter((g) => g.principal === FUNC);
+    expect(fn).toEqual(
+      expect.arrayContaining([
+        {
+          principal: FUNC,
+          role: ROLES.blobDataContributor,
+          scope: `${DATA}/blobServices/default/containers/uploads`,
+        },
+        { principal: FUNC, role: ROLES.blobDelegator, scope: DATA },
+        { principal: FUNC, role: ROLES.serviceBusSender, scope: TASKS },
+        { principal: FUNC, role: ROLES.serviceBusReceiver, scope: TASKS },
+        { principal: FUNC, role: ROLES.serviceBusReceiver, scope: EVENTS },
+        { principal: FUNC, role: ROLES.webPubSubOwner, scope: "${azurerm_web_pubsub.web-pubsub.id}" },
+        { principal: FUNC, role: ROLES.keyVaultSecretsUser, scope: "${azurerm_key_vault.key-vault.id}" },
+      ]),
+    );
+    // Blob Data Owner only on the separate host account, never on users' documents.
+    const owners = fn.filter((g) => g.role === ROLES.blobDataOwner);
+    expect(owners).toEqual([
+      { principal: FUNC, role: ROLES.blobDataOwner, scope: "${azurerm_storage_account.host-storage.id}" },
+    ]);
+    expect(fn.some((g) => g.role === ROLES.blobDataContributor && g.scope === DATA)).toBe(false);
+  });
+
+  it("gives the worker read-only blobs, receive on tasks and send on events", () => {
+    const worker = grants().filter((g) => g.principal === WORKER);
+    expect(worker).toEqual(
+      expect.arrayContaining([
+        {
+          principal: WORKER,
+          role: ROLES.blobDataReader,
+          scope: `${DATA}/blobServices/default/containers/uploads`,
+        },
+        {
+          principal: WORKER,
+          role: ROLES.blobDataReader,
+          scope: `${DATA}/blobServices/default/containers/models`,
+        },
+        { principal: WORKER, role: ROLES.serviceBusReceiver, scope: TASKS },
+        { principal: WORKER, role: ROLES.serviceBusSender, scope: EVENTS },
+      ]),
+    );
+    expect(worker).toHaveLength(4);
+  });
+
+  it("gives KEDA Data Owner on the task queue only, and AcrPull to the kubelet identity", () => {
+    expect(grants().filter((g) => g.principal === KEDA)).toEqual([
+      { principal: KEDA, role: ROLES.serviceBusOwner, scope: TASKS },
+    ]);
+    expect(grants()).toContainEqual({
+      principal: "${azurerm_kubernetes_cluster.aks.kubelet_identity[0].object_id}",
+      role: ROLES.acrPull,
+      scope: "${azurerm_container_registry.registry.id}",
+    });
+  });
+
+  it("grants Cosmos data access through SQL role assignments on the database", () => {
+    const sql = resourcesOf(json, "azurerm_cosmosdb_sql_role_assignment");
+    expect(sql.map((s) => s.principal_id).sort()).toEqual([FUNC, WORKER].sort());
+    for (const s of sql) {
+      expect(s.role_definition_id).toBe(
+        "${azurerm_cosmosdb_account.cosmos.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002",
+      );
+      expect(s.scope).toBe("${azurerm_cosmosdb_account.cosmos.id}/dbs/docsift");
+    }
+  });
+});
+
+describe("Azure stack: alerts", () => {
+  it("alerts on dead-lettered tasks and on a backlog that outlasts the window, through the action group", () => {
+    const alerts = Object.fromEntries(
+      resourcesOf(json, "azurerm_monitor_metric_alert").map((a) => [a.name, a]),
+    );
+    const dlq = alerts["sb-docsift-test-dead-letters"] as {
+      criteria: Record<string, unknown>[];
+      action: unknown;
+    };
+    expect(dlq.criteria[0]).toMatchObject({
+      metric_namespace: "Microsoft.ServiceBus/namespaces",
+      metric_name: "DeadletteredMessages",
+      operator: "GreaterThan",
+      threshold: 0,
+      dimension: [{ name: "EntityName", operator: "Include", values: [QUEUES.tasks] }],
+    });
+    const age = alerts["sb-docsift-test-queue-age"] as {
+      criteria: Record<string, unknown>[];
+      window_size: string;
+    };
+    expect(age.window_size).toBe("PT15M");
+    expect(age.criteria[0]).toMatchObject({
+      metric_name: "ActiveMessages",
+      aggregation: "Minimum",
+      threshold: 4,
+    });
+    for (const a of [dlq, age])
+      expect(a).toMatchObject({
+        action: [{ action_group_id: "${azurerm_monitor_action_group.action-group.id}" }],
+      });
+    expect(
+      has("azurerm_monitor_action_group", {
+        email_receiver: [
+          { name: "oncall", email_address: "oncall@docsift.example", use_common_alert_schema: true },
+        ],
+      }),
+    ).toBe(true);
+  });
+});
