@@ -238,13 +238,18 @@ async function sendToConnection(_ctx: RestContext, call: Call): Promise<number> 
 }
 
 function excludedOf(call: Call): Set<string> {
-  if (call.query.has("filter")) {
-    throw new HttpError(400, "BadRequest", "OData `filter` on sends is not emulated locally");
-  }
   return new Set(call.query.getAll("excluded"));
 }
 
 async function readPayload(call: Call): Promise<Payload> {
+  // Silently ignoring a filter would send to connections the caller meant to leave out.
+  if (call.query.has("filter")) {
+    throw new HttpError(400, "BadRequest", "OData `filter` on sends is not emulated locally");
+  }
+  return payloadOf(call);
+}
+
+async function payloadOf(call: Call): Promise<Payload> {
   const mediaType = (call.req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   const body = await readBody(call.req);
   switch (mediaType) {
