@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { repoRoot } from "./helpers.js";
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  needs?: string | string[];
+  environment?: string;
+  permissions?: Record<string, string>;
+  steps: Step[];
+}
+const workflowPath = path.join(repoRoot, ".github/workflows/deploy.yml");
+const workflowText = readFileSync(workflowPath, "utf8");
+const workflow = parse(workflowText) as { jobs: Record<string, Job>; permissions: Record<string, string> };
+const runs = Object.values(workflow.jobs).flatMap((j) =>
+  j.steps.map((s) => s.run).filter((r): r is string => !!r),
+);
+
+function scriptsOf(dir: string): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, dir, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
+  return pkg.scripts ?? {};
+}
+
+/** `npm run [--silent] <script> [-w|--workspace[=] <dir>]` calls in a shell snippet. */
+export function npmRunCalls(script: string): { script: string; workspace: string | undefined }[] {
+  const calls = [];
+  for (const line of script.split("\n")) {
+    for (const m of line.matchAll(/\bnpm run((?:\s+--?[a-z-]+)*)\s+([a-z][\w:.-]*)([^;&|\n]*)/g)) {
+      const rest = `${m[1]} ${m[3]}`;
+      const ws = /(?:-w|--workspace)(?:\s+|=)([\w./-]+)/.exec(rest)?.[1];
+      calls.push({ script: m[2]!, workspace: ws });
+    }
+  }
+  return calls;
+}
+
+describe("deploy workflow", () => {
+  it("only calls npm scripts that exist in the named package.json", () => {
+    const calls = runs.flatMap(npmRunCalls);
+    expect(calls.length).toBeGreaterThan(5);
+    for (const call of calls) {
+      const dir = call.workspace ?? ".";
+      expect(Object.keys(scriptsOf(dir)), `npm run ${call.script} in ${dir}`).toContain(call.script);
+    }
+    // The scripts the pipeline drives in this workspace.
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        { script: "synth", workspace: "infra-cdktf" },
+        { script: "plan", workspace: "infra-cdktf" },
+        { script: "apply", workspace: "infra-cdktf" },
+      ]),
+    );
+  });
+
+  it("only runs npx binaries that are installed, or pinned packages", () => {
+    for (const run of runs) {
+      for (const m of run.matchAll(/\bnpx\s+(--yes\s+)?(\S+)/g)) {
+        if (m[1]) {
+          expect(m[2], "npx --yes must pin an exact version").toMatch(/^@?[\w/.-]+@\d+\.\d+\.\d+$/);
+        } else {
+          expect(existsSync(path.join(repoRoot, "node_modules/.bin", m[2]!)), `npx ${m[2]}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("detects a call to a missing script", () => {
+    expect(npmRunCalls('npm run --silent nope -w infra-cdktf -- --env "$X"')).toEqual([
+      { script: "nope", workspace: "infra-cdktf" },
+    ]);
+    expect(Object.keys(scriptsOf("infra-cdktf"))).not.toContain("nope");
+  });
+
+  it("authenticates to Azure with OIDC only: no stored secret, id-token only where Azure is used", () => {
+    expect(workflowText).not.toMatch(/\$\{\{\s*secrets\./);
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      const logsIn = job.steps.some((s) => s.uses?.startsWith("azure/login@"));
+      expect(job.permissions?.["id-token"] === "write", name).toBe(logsIn);
+      for (const s of job.steps.filter((st) => st.uses?.startsWith("azure/login@"))) {
+        expect(Object.keys(s.with ?? {}).sort()).toEqual(["client-id", "subscription-id", "tenant-id"]);
+      }
+    }
+  });
+
+  it("orders test → synth → plan → approval (environment) → apply → image → app → model", () => {
+    const { test, synth, plan, deploy } = workflow.jobs;
+    expect(test?.needs).toBeUndefined();
+    expect(synth?.needs).toBe("test");
+    expect(plan?.needs).toBe("synth");
+    expect(deploy?.needs).toBe("plan");
+    expect(deploy?.environment).toMatch(/inputs\.environment/);
+    const names = deploy!.steps.map((s) => s.name ?? s.uses ?? "");
+    const order = [
+      "Apply the reviewed Azure plan",
+      "Build and push the worker image",
+      "Apply the Kubernetes stack",
+      "Deploy the Function App package",
+      "Deploy the PWA",
+      "Publish the model",
+    ];
+    const positions = order.map((o) => names.findIndex((n) => n.startsWith(o)));
+    expect(
+      positions.every((p) => p >= 0),
+      JSON.stringify(positions),
+    ).toBe(true);
+    expect(positions.slice(0, 3)).toEqual([...positions.slice(0, 3)].sort((a, b) => a - b));
+    expect(Math.max(positions[3]!, positions[4]!)).toBeLessThan(positions[5]!);
+  });
+});
