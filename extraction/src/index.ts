@@ -1,0 +1,13 @@
+export { sniffDocumentKind, HEAD_BYTES } from "./sniff.js";
+export { downloadToTempFile, type TempDocument, type DownloadOptions } from "./temp-download.js";
+export {
+  readDocument,
+  type ReadOptions,
+  type ReadStats,
+  type DocumentReading,
+  type PdfEngine,
+} from "./read-document.js";
+export { DEFAULT_LIMITS, type ReadLimits } from "./limits.js";
+export { hasPdftotext } from "./pdf/poppler.js";
+export { detectTextEncoding, type TextEncodingGuess } from "./text/encoding.js";
+export type { OcrEngine } from "./ocr-engine.js";

@@ -1,0 +1,46 @@
+import { DocsiftError } from "@docsift/core";
+
+/** Caps that bound what one document may cost the worker. */
+export interface ReadLimits {
+  /** Pages (PDF pages, synthetic DOCX/text pages, 1 for an image). */
+  maxPages: number;
+  /** Characters of extracted text over the whole document. */
+  maxCharacters: number;
+  /** Time spent producing pages, not counting the time the caller holds each page. */
+  timeoutMs: number;
+  /** Uncompressed size of `word/document.xml`. */
+  maxDocxXmlBytes: number;
+  /** Uncompressed / compressed bytes of `word/document.xml`, counted while inflating. */
+  maxZipRatio: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
+  maxPages: 2000,
+  maxCharacters: 5_000_000,
+  timeoutMs: 240_000,
+  maxDocxXmlBytes: 512 * 1024 * 1024,
+  maxZipRatio: 100,
+});
+
+export function resolveLimits(partial: Partial<ReadLimits> | undefined): ReadLimits {
+  const limits = { ...DEFAULT_LIMITS, ...stripUndefined(partial ?? {}) };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!(typeof value === "number" && value > 0 && !Number.isNaN(value))) {
+      throw new RangeError(`limit ${name} must be a positive number, got ${String(value)}`);
+    }
+  }
+  return limits;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export const tooManyPages = (pages: number, maxPages: number): DocsiftError =>
+  new DocsiftError(
+    "TOO_MANY_PAGES",
+    `The document has ${pages} pages; at most ${maxPages} can be processed.`,
+    {
+      details: { pages, maxPages },
+    },
+  );
