@@ -1,0 +1,129 @@
+import { LOCALES } from "../generator/locales.js";
+import { ibanMod97 } from "../generator/values.js";
+
+export type DateOrder = "dmy" | "mdy";
+
+/** "1.234,56", "1,234.56", "1 234,56", "1234.56" → "1234.56"; null when it is not an amount with cents. */
+export function normaliseAmount(text: string): string | null {
+  const t = text.replace(/[\s\u00a0\u202f']/g, (m) => (m === "'" ? "," : " ")).trim();
+  const m = /^(-)?(\d{1,3}(?:[., ]\d{3})*|\d+)([.,])(\d{2})$/.exec(t);
+  if (!m) return null;
+  const [, sign, whole = "", dec, cents] = m;
+  // The decimal separator cannot also be the grouping separator.
+  if (whole.includes(dec as string)) return null;
+  const separators = new Set(whole.replace(/\d/g, ""));
+  if (separators.size > 1) return null;
+  const digits = whole.replace(/[., ]/g, "");
+  return `${sign ?? ""}${String(Number(digits))}.${cents}`;
+}
+
+const fold = (s: string): string =>
+  s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/\.$/, "");
+
+const MONTHS = new Map<string, number>();
+for (const loc of Object.values(LOCALES)) {
+  loc.months.forEach((m, i) => MONTHS.set(fold(m), i + 1));
+  loc.monthsShort.forEach((m, i) => MONTHS.set(fold(m), i + 1));
+  loc.months.forEach((m, i) => MONTHS.set(fold(m).slice(0, 3), i + 1));
+}
+// Three-letter stems that would clash: "mar" is March in en/es and "mars" in fr (both 3); "jui" is ambiguous.
+MONTHS.delete("jui");
+MONTHS.set("sep", 9);
+
+export const monthNumber = (word: string): number | undefined => MONTHS.get(fold(word));
+
+const pad = (n: number): string => String(n).padStart(2, "0");
+
+export function isoFromParts(year: number, month: number, day: number): string | null {
+  if (year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1) return null;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > days) return null;
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+const NUMERIC_DATE = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MONTH_YEAR = /^(\d{1,2})(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?([\p{L}]{3,10})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
+const MONTH_DAY_YEAR = /^([\p{L}]{3,10})\.?\s*(\d{1,2}),?\s*(\d{4})$/iu;
+
+/**
+ * A date in any of the supported spellings → ISO 8601. Slash dates whose day and month are both ≤ 12
+ * are read in `order` (the document's locale: month first for English, day first otherwise).
+ */
+export function normaliseDate(text: string, order: DateOrder = "dmy"): string | null {
+  const t = text.trim();
+  let m = ISO_DATE.exec(t);
+  if (m) return isoFromParts(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = NUMERIC_DATE.exec(t);
+  if (m) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    const y = Number(m[3]);
+    const sep = t[m[1]!.length];
+    // Dotted dates are always day first; slash dates follow the locale unless a part exceeds 12.
+    if (sep === "." || a > 12) return isoFromParts(y, b, a);
+    if (b > 12) return isoFromParts(y, a, b);
+    return order === "mdy" ? isoFromParts(y, a, b) : isoFromParts(y, b, a);
+  }
+  m = DAY_MONTH_YEAR.exec(t);
+  if (m) {
+    const month = monthNumber(m[2] as string);
+    return month ? isoFromParts(Number(m[3]), month, Number(m[1])) : null;
+  }
+  m = MONTH_DAY_YEAR.exec(t);
+  if (m) {
+    const month = monthNumber(m[1] as string);
+    return month ? isoFromParts(Number(m[3]), month, Number(m[2])) : null;
+  }
+  return null;
+}
+
+const IBAN_LENGTHS: Record<string, number> = {
+  DE: 22, FR: 27, ES: 24, GB: 22, CH: 21, AT: 20, NL: 18, BE: 16, IT: 27, PT: 25, LU: 20, IE: 22, PL: 28,
+};
+const DIGIT_FIXES: Record<string, string> = { O: "0", o: "0", I: "1", l: "1", i: "1", S: "5", B: "8", Z: "2", G: "6" };
+
+export const isValidIban = (iban: string): boolean =>
+  /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban) &&
+  (IBAN_LENGTHS[iban.slice(0, 2)] ?? iban.length) === iban.length &&
+  ibanMod97(iban) === 1;
+
+/**
+ * Compact upper-case IBAN when the checksum holds. Misread digits (O for 0, l for 1) in positions
+ * that must be numeric are repaired first, because the OCR path produces them.
+ */
+export function normaliseIban(text: string): string | null {
+  const compact = text.replace(/[\s\u00a0-]/g, "");
+  const upper = compact.toUpperCase();
+  if (isValidIban(upper)) return upper;
+  const country = upper.slice(0, 2);
+  const digitsOnlyBban = ["DE", "ES", "AT", "PL", "BE", "CH", "PT"].includes(country);
+  const repaired =
+    country +
+    [...compact.slice(2)]
+      .map((ch, i) => (i < 2 || digitsOnlyBban ? (DIGIT_FIXES[ch] ?? ch) : ch))
+      .join("")
+      .toUpperCase();
+  return isValidIban(repaired) ? repaired : null;
+}
+
+export const CURRENCY_CODES = ["EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"] as const;
+const SYMBOLS: Record<string, string> = { "€": "EUR", $: "USD", "£": "GBP", "¥": "JPY" };
+
+export function normaliseCurrency(text: string): string | null {
+  const t = text.trim();
+  if (SYMBOLS[t]) return SYMBOLS[t] as string;
+  const upper = t.toUpperCase();
+  return (CURRENCY_CODES as readonly string[]).includes(upper) && t === upper ? upper : null;
+}
+
+/** Names and ids: collapsed whitespace, no surrounding punctuation. */
+export const normaliseText = (text: string): string =>
+  text
+    .replace(/\s+/g, " ")
+    .replace(/^[\s:;,.\-·|]+|[\s:;,·|]+$/g, "")
+    .trim();

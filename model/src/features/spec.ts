@@ -1,0 +1,34 @@
+import { FIELD_NAMES, DOCUMENT_TYPES } from "@docsift/core";
+
+/** Fixed feature layout; recorded in the manifest so a runtime refuses a model built for another. */
+export const FEATURE_SPEC = {
+  version: 1,
+  hashBuckets: 1 << 14,
+  slots: 96,
+  dense: [
+    "x",
+    "y",
+    "lineWidth",
+    "firstPage",
+    "pageNumberScaled",
+    "relativeLineIndex",
+    "relativeLineHeight",
+    "logAmount",
+    "amountRankDesc",
+    "isLargestAmount",
+    "dateRankAsc",
+    "distinctDatesScaled",
+    "coversWholeLine",
+    "lineLetterFraction",
+    "sameValueCountScaled",
+    "isTallestLine",
+  ],
+  docHashBuckets: 1 << 12,
+  docSlots: 160,
+  classes: ["none", ...FIELD_NAMES],
+  documentTypes: [...DOCUMENT_TYPES],
+  hash: "fnv1a32 mod (buckets-1) + 1; bucket 0 is padding",
+} as const;
+
+export type FeatureSpec = typeof FEATURE_SPEC;
+export const DENSE_SIZE = FEATURE_SPEC.dense.length;

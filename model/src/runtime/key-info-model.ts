@@ -1,0 +1,167 @@
+import { readFile } from "node:fs/promises";
+import type * as ort from "onnxruntime-node";
+import type { DocumentType, ExtractedField, ExtractedPage, FieldName, ModelRef } from "@docsift/core";
+import { FIELD_NAMES } from "@docsift/core";
+import { dateOrderFor, detectLanguage, type Candidate } from "../candidates/extract.js";
+import type { DateOrder } from "../candidates/normalise.js";
+import { decode, type ScoredCandidate } from "../decode/decode.js";
+import { documentBag, featurizePage } from "../features/featurize.js";
+import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
+import { FIELD_KIND } from "../train/labels.js";
+import type { ModelManifest } from "./manifest.js";
+import { createSession, scoreBatch } from "./session.js";
+import { sha256Bytes } from "./sha256.js";
+
+export interface KeyInfoResult {
+  documentType: DocumentType;
+  documentTypeConfidence: number;
+  fields: Partial<Record<FieldName, ExtractedField>>;
+  pages: number;
+  characters: number;
+  inferMs: number;
+  candidates: number;
+}
+
+export interface KeyInfoModel {
+  ref: ModelRef;
+  manifest: ModelManifest;
+  extract(
+    pages: AsyncIterable<ExtractedPage> | Iterable<ExtractedPage>,
+    opts?: { onPage?: (n: number) => void },
+  ): Promise<KeyInfoResult>;
+  close(): Promise<void>;
+}
+
+export interface LoadOptions {
+  onnxPath: string;
+  manifest: ModelManifest;
+  intraOpThreads?: number;
+  /** Candidate rows per ORT run (default 1024). */
+  batchSize?: number;
+}
+
+const TOP_K = 5;
+
+export class ModelIntegrityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModelIntegrityError";
+  }
+}
+
+/** Verifies the model file against its manifest and opens one inference session. */
+export async function loadKeyInfoModel(opts: LoadOptions): Promise<KeyInfoModel> {
+  const { manifest } = opts;
+  const bytes = await readFile(opts.onnxPath);
+  const actual = sha256Bytes(bytes);
+  if (actual !== manifest.sha256) {
+    throw new ModelIntegrityError(
+      `model file ${opts.onnxPath} has sha256 ${actual}, but manifest ${manifest.name}@${manifest.version} expects ${manifest.sha256}`,
+    );
+  }
+  if (JSON.stringify(manifest.featureSpec) !== JSON.stringify(FEATURE_SPEC)) {
+    throw new ModelIntegrityError(
+      `model ${manifest.name}@${manifest.version} was built for feature spec v${manifest.featureSpec.version}; this runtime computes v${FEATURE_SPEC.version}`,
+    );
+  }
+  const session = await createSession(bytes, { intraOpThreads: opts.intraOpThreads ?? 1 });
+  return new OnnxKeyInfoModel(session, manifest, opts.batchSize ?? 1024);
+}
+
+/** Keeps the best few occurrences per field, so memory does not grow with the page count. */
+class TopK {
+  readonly byField = new Map<FieldName, ScoredCandidate[]>();
+
+  offer(field: FieldName, c: ScoredCandidate): void {
+    let list = this.byField.get(field);
+    if (!list) this.byField.set(field, (list = []));
+    if (list.length === TOP_K && (list[TOP_K - 1] as ScoredCandidate).score >= c.score) return;
+    list.push(c);
+    list.sort((a, b) => b.score - a.score);
+    if (list.length > TOP_K) list.pop();
+  }
+}
+
+class OnnxKeyInfoModel implements KeyInfoModel {
+  readonly ref: ModelRef;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    readonly manifest: ModelManifest,
+    private readonly batchSize: number,
+  ) {
+    this.ref = { name: manifest.name, version: manifest.version, sha256: manifest.sha256 };
+  }
+
+  async extract(
+    pages: AsyncIterable<ExtractedPage> | Iterable<ExtractedPage>,
+    opts: { onPage?: (n: number) => void } = {},
+  ): Promise<KeyInfoResult> {
+    const { slots } = FEATURE_SPEC;
+    const idx = new Int32Array(this.batchSize * slots);
+    const dense = new Float32Array(this.batchSize * DENSE_SIZE);
+    let pending: Candidate[] = [];
+    const top = new TopK();
+    let order: DateOrder | undefined;
+    let docBag: Int32Array | undefined;
+    let pageCount = 0;
+    let characters = 0;
+    let total = 0;
+    let inferMs = 0;
+    let docTypeProbs: number[] = [];
+    const classes = FEATURE_SPEC.classes;
+
+    const flush = async (withDocBag: boolean): Promise<void> => {
+      const started = performance.now();
+      const rows = pending.length;
+      const out = await scoreBatch(this.session, idx, dense, rows, withDocBag ? docBag : undefined);
+      inferMs += performance.now() - started;
+      for (let r = 0; r < rows; r++) {
+        const c = pending[r] as Candidate;
+        for (let k = 1; k < classes.length; k++) {
+          const field = classes[k] as FieldName;
+          if (FIELD_KIND[field] !== c.kind) continue;
+          const score = out.fieldProbs[r * classes.length + k] as number;
+          if (score < 0.01) continue;
+          top.offer(field, { value: c.value, score, page: c.line.page, sourceText: c.text });
+        }
+      }
+      if (withDocBag) docTypeProbs = Array.from(out.docTypeProbs);
+      pending = [];
+    };
+
+    for await (const page of pages) {
+      pageCount++;
+      for (const l of page.lines) characters += l.text.length;
+      if (!order) {
+        order = dateOrderFor(detectLanguage(page.lines));
+        docBag = documentBag(page);
+      }
+      const f = featurizePage(page, order);
+      total += f.candidates.length;
+      for (let i = 0; i < f.candidates.length; i++) {
+        const row = pending.length;
+        idx.set(f.idx.subarray(i * slots, (i + 1) * slots), row * slots);
+        dense.set(f.dense.subarray(i * DENSE_SIZE, (i + 1) * DENSE_SIZE), row * DENSE_SIZE);
+        pending.push(f.candidates[i] as Candidate);
+        if (pending.length === this.batchSize) await flush(false);
+      }
+      opts.onPage?.(page.number);
+    }
+    docBag ??= new Int32Array(FEATURE_SPEC.docSlots);
+    await flush(true);
+
+    const candidates: Partial<Record<FieldName, ScoredCandidate[]>> = {};
+    for (const f of FIELD_NAMES) {
+      const list = top.byField.get(f);
+      if (list) candidates[f] = list;
+    }
+    const decoded = decode({ docTypeProbs, candidates }, this.manifest.decoder);
+    if (pageCount === 0) decoded.fields = {};
+    return { ...decoded, pages: pageCount, characters, inferMs: Math.round(inferMs * 100) / 100, candidates: total };
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

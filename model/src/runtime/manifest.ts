@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { DOCUMENT_TYPES, FIELD_NAMES } from "@docsift/core";
+
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
+export const FeatureSpecSchema = z.object({
+  version: z.number().int(),
+  hashBuckets: z.number().int().positive(),
+  slots: z.number().int().positive(),
+  dense: z.array(z.string()),
+  docHashBuckets: z.number().int().positive(),
+  docSlots: z.number().int().positive(),
+  classes: z.array(z.string()),
+  documentTypes: z.array(z.string()),
+  hash: z.string(),
+});
+
+const FieldMetricsSchema = z.object({
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number().int(),
+});
+
+export const SplitMetricsSchema = z.object({
+  documents: z.number().int(),
+  perField: z.record(z.string(), FieldMetricsSchema),
+  perDocumentType: z.record(z.string(), FieldMetricsSchema.extend({ typeAccuracy: z.number() })),
+  micro: FieldMetricsSchema,
+  documentTypeAccuracy: z.number(),
+});
+
+export const ModelManifestSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    version: z.string().regex(SEMVER),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    sizeBytes: z.number().int().positive(),
+    createdAt: z.string(),
+    fields: z.array(z.enum(FIELD_NAMES)),
+    documentTypes: z.array(z.enum(DOCUMENT_TYPES)),
+    featureSpec: FeatureSpecSchema,
+    architecture: z.object({
+      embeddingDim: z.number().int().positive(),
+      hidden: z.number().int().positive(),
+      docEmbeddingDim: z.number().int().positive(),
+    }),
+    onnx: z.object({ opset: z.number().int(), inputs: z.array(z.string()), outputs: z.array(z.string()) }),
+    decoder: z.object({
+      threshold: z.number().min(0).max(1),
+      consistencyFloor: z.number().min(0).max(1),
+      consistencyBonus: z.number().nonnegative(),
+    }),
+    training: z.object({
+      command: z.string(),
+      seed: z.number().int(),
+      documents: z.number().int(),
+      candidates: z.number().int(),
+      split: z.literal("train"),
+      templates: z.array(z.string()),
+      ocrShare: z.number(),
+      mergedShare: z.number(),
+      epochs: z.number().int(),
+      batchSize: z.number().int(),
+      learningRate: z.number(),
+      decay: z.number(),
+      noneWeight: z.number(),
+      tokenDropout: z.number(),
+      finalLoss: z.number(),
+      trainMs: z.number(),
+      node: z.string(),
+    }),
+    evaluation: z
+      .object({
+        generatedAt: z.string(),
+        headline: z.string(),
+        splits: z.record(z.string(), SplitMetricsSchema),
+      })
+      .optional(),
+  })
+  .strict();
+
+export type ModelManifest = z.infer<typeof ModelManifestSchema>;
+export type SplitMetrics = z.infer<typeof SplitMetricsSchema>;
+
+/** Parses a manifest with a readable error naming the offending path. */
+export function parseManifest(raw: unknown, source = "manifest"): ModelManifest {
+  const parsed = ModelManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid model ${source}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown error"}`);
+  }
+  return parsed.data;
+}

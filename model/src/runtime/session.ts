@@ -1,0 +1,48 @@
+import * as ort from "onnxruntime-node";
+import { FEATURE_SPEC, DENSE_SIZE } from "../features/spec.js";
+import { INPUTS, OUTPUTS } from "../onnx/export.js";
+
+export interface SessionOptions {
+  intraOpThreads?: number;
+}
+
+export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model as Uint8Array, {
+    intraOpNumThreads: opts.intraOpThreads ?? 1,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    // Spinning threads would take the core the document parser needs.
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
+  });
+}
+
+const EMPTY_DOC = new Int32Array(FEATURE_SPEC.docSlots);
+
+/**
+ * Scores `rows` candidates in one run. Every run also carries a document bag (an empty one when
+ * the caller only needs candidate scores), because the graph has both heads.
+ */
+export async function scoreBatch(
+  session: ort.InferenceSession,
+  idx: Int32Array,
+  dense: Float32Array,
+  rows: number,
+  docBag: Int32Array = EMPTY_DOC,
+): Promise<{ fieldProbs: Float32Array; docTypeProbs: Float32Array }> {
+  // A run needs at least one candidate row; a padding row is scored and ignored.
+  const n = Math.max(rows, 1);
+  const idx64 = new BigInt64Array(n * FEATURE_SPEC.slots);
+  for (let i = 0; i < rows * FEATURE_SPEC.slots; i++) idx64[i] = BigInt(idx[i] as number);
+  const denseIn = rows > 0 ? dense.subarray(0, rows * DENSE_SIZE) : new Float32Array(DENSE_SIZE);
+  const doc64 = BigInt64Array.from(docBag, (v) => BigInt(v));
+  const out = await session.run({
+    [INPUTS.candIdx]: new ort.Tensor("int64", idx64, [n, FEATURE_SPEC.slots]),
+    [INPUTS.candDense]: new ort.Tensor("float32", denseIn, [n, DENSE_SIZE]),
+    [INPUTS.docIdx]: new ort.Tensor("int64", doc64, [1, FEATURE_SPEC.docSlots]),
+  });
+  return {
+    fieldProbs: out[OUTPUTS.fieldProbs]!.data as Float32Array,
+    docTypeProbs: out[OUTPUTS.docTypeProbs]!.data as Float32Array,
+  };
+}
