@@ -58,6 +58,11 @@ export const JobSchema = z
     attempt: z.number().int().nonnegative(),
     /** Times the job was put on the queue (submit + resubmits); part of the task message id. */
     submissions: z.number().int().nonnegative(),
+    /**
+     * The last submission whose task message was sent. Lower than `submissions` only between
+     * the QUEUED write and the send: a repeated submit then sends the task again (same id).
+     */
+    dispatched: z.number().int().nonnegative().optional(),
     history: z.array(JobHistoryEntrySchema),
     progress: JobProgressSchema.optional(),
     error: JobErrorSchema.optional(),

@@ -1,0 +1,123 @@
+import {
+  ProblemError,
+  decide,
+  kindOfContentType,
+  problem,
+  sniffKind,
+  transitionJob,
+  JobIdSchema,
+  MESSAGE_SCHEMA_VERSION,
+} from "@docsift/core";
+import type { InferenceTask, Job, JobView, Versioned } from "@docsift/core";
+import type { FunctionDeps } from "./deps.js";
+
+/** Route ids are validated before any lookup: a malformed id is a 400, never a query. */
+export function parseJobId(raw: string | undefined): string {
+  const parsed = JobIdSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ProblemError(problem("validation-failed", { detail: "The job id must be a UUID.", errors: [{ field: "id", message: "not a UUID" }] }));
+  return parsed.data;
+}
+
+/** A user's own job, or 404: another user's id is indistinguishable from a missing one. */
+export async function loadOwnJob(deps: FunctionDeps, userId: string, jobId: string): Promise<Versioned<Job>> {
+  const found = await deps.jobs.get(userId, jobId);
+  if (!found || found.value.status === "DELETED") throw new ProblemError(problem("not-found", { detail: "No such job." }));
+  return found;
+}
+
+export function toJobView(job: Job): JobView {
+  return {
+    id: job.id,
+    status: job.status,
+    fileName: job.fileName,
+    contentType: job.contentType,
+    sizeBytes: job.sizeBytes,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    attempt: job.attempt,
+    ...(job.progress ? { progress: job.progress } : {}),
+    ...(job.error ? { error: job.error } : {}),
+    ...(job.result ? { result: job.result } : {}),
+    history: job.history,
+  };
+}
+
+export function taskFor(deps: FunctionDeps, job: Job, submittedAt: Date): InferenceTask {
+  const documentKind = kindOfContentType(job.contentType);
+  if (!documentKind) throw new Error(`job ${job.id} has a content type that no longer maps to a kind: ${job.contentType}`);
+  return {
+    schemaVersion: MESSAGE_SCHEMA_VERSION,
+    jobId: job.id,
+    userId: job.userId,
+    submission: job.submissions,
+    blob: { container: job.blob.container, name: job.blob.name, sizeBytes: job.sizeBytes, contentType: job.contentType },
+    documentKind,
+    model: { name: deps.config.model.name, ...(deps.config.model.version ? { version: deps.config.model.version } : {}) },
+    submittedAt: submittedAt.toISOString(),
+  };
+}
+
+/**
+ * Sends the task of the job's current submission unless that was done already, then records
+ * it. A crash between the two sends the same message id again on the next try: the worker's
+ * idempotency absorbs that; a lost task would not be absorbed by anything.
+ */
+export async function dispatchTask(
+  deps: FunctionDeps,
+  job: Versioned<Job>,
+  options: { scheduledAt?: Date } = {},
+): Promise<Versioned<Job>> {
+  if (job.value.status !== "QUEUED" || (job.value.dispatched ?? 0) >= job.value.submissions) return job;
+  await deps.tasks.enqueue(taskFor(deps, job.value, deps.clock.now()), options);
+  for (let current = job; ; ) {
+    try {
+      return await deps.jobs.replace({ ...current.value, dispatched: current.value.submissions }, current.etag);
+    } catch (err) {
+      const fresh = await deps.jobs.get(job.value.userId, job.value.id);
+      // Someone else moved the job on (a worker took it): the task is evidently out, nothing to record.
+      if (!fresh || fresh.value.submissions !== job.value.submissions || fresh.value.status !== "QUEUED") return fresh ?? current;
+      if ((fresh.value.dispatched ?? 0) >= fresh.value.submissions) return fresh;
+      if (fresh.etag === current.etag) throw err;
+      current = fresh;
+    }
+  }
+}
+
+const HEAD_BYTES = 4096;
+
+/**
+ * Verifies the uploaded document (exists, exact size, allowed magic bytes), moves the job to
+ * QUEUED and sends one task. Repeating it answers the same and sends nothing new.
+ */
+export async function submitJob(deps: FunctionDeps, userId: string, jobId: string): Promise<Versioned<Job>> {
+  const current = await loadOwnJob(deps, userId, jobId);
+  const job = current.value;
+  if (job.status === "AWAITING_UPLOAD") {
+    const props = await deps.documents.properties(job.blob.container, job.blob.name);
+    if (!props)
+      throw new ProblemError(problem("upload-incomplete", { detail: "No document has been uploaded for this job yet." }));
+    if (props.sizeBytes > deps.config.uploads.maxBytes)
+      throw new ProblemError(
+        problem("document-rejected", { code: "DOCUMENT_TOO_LARGE", detail: `The document is ${props.sizeBytes} bytes; the limit is ${deps.config.uploads.maxBytes}.` }),
+      );
+    if (props.sizeBytes !== job.sizeBytes)
+      throw new ProblemError(
+        problem("upload-incomplete", { detail: `Expected ${job.sizeBytes} bytes but ${props.sizeBytes} were uploaded. Finish or repeat the upload, then submit.` }),
+      );
+    const head = await deps.documents.readHead(job.blob.container, job.blob.name, HEAD_BYTES);
+    const kind = sniffKind(head);
+    const declared = kindOfContentType(job.contentType);
+    if (!kind || kind !== declared)
+      throw new ProblemError(
+        problem("document-rejected", {
+          code: "UNSUPPORTED_DOCUMENT",
+          detail: kind ? `The file content is ${kind}, but it was announced as ${job.contentType}.` : "The file content is not a supported document type.",
+        }),
+      );
+  } else {
+    decide(job, { type: "submit", at: deps.clock.now() }); // throws 409 for EXPIRED / DELETED
+  }
+  const outcome = await transitionJob({ jobs: deps.jobs, events: deps.events }, userId, jobId, { type: "submit", at: deps.clock.now() }, { republishDuplicates: false });
+  return dispatchTask(deps, outcome.job);
+}
