@@ -132,8 +132,8 @@ export function kedaValidator(
   return validate;
 }
 
-export function validateKeda(manifest: { kind: string }): string[] {
-  const validate = kedaValidator(manifest.kind as "ScaledObject");
+export function validateKeda(manifest: object): string[] {
+  const validate = kedaValidator((manifest as { kind: string }).kind as "ScaledObject");
   if (validate(manifest)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }

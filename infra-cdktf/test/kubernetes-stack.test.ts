@@ -171,12 +171,12 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
         },
       },
     });
-    expect(validateKeda(auth as { kind: string })).toEqual([]);
+    expect(validateKeda(auth)).toEqual([]);
   });
 
   it("scales the Deployment 0..max on the task queue with slow scale-in", () => {
     const so = manifestOf(json, "scaled-object");
-    expect(validateKeda(so as { kind: string })).toEqual([]);
+    expect(validateKeda(so)).toEqual([]);
     expect(so).toMatchObject({
       spec: {
         scaleTargetRef: { name: WORKER_NAME },
@@ -231,7 +231,7 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
         "trigger-authentication",
       ]);
       const sj = manifestOf(jobJson, "scaled-job");
-      expect(validateKeda(sj as { kind: string })).toEqual([]);
+      expect(validateKeda(sj)).toEqual([]);
       expect(sj).toMatchObject({
         kind: "ScaledJob",
         spec: {

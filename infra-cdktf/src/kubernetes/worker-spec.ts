@@ -1,3 +1,5 @@
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { QUEUES, COSMOS } from "@docsift/core";
 import type { EnvironmentConfig } from "../config.js";
 import { terminationGracePeriodSeconds } from "../config.js";
@@ -50,8 +52,8 @@ export function workerContainer(c: EnvironmentConfig, image: string, extraEnv: R
   return {
     name: "worker",
     image,
-    imagePullPolicy: "IfNotPresent",
-    ports: [{ name: "health", containerPort: HEALTH_PORT, protocol: "TCP" }],
+    imagePullPolicy: "IfNotPresent" as const,
+    ports: [{ name: "health", containerPort: HEALTH_PORT, protocol: "TCP" as const }],
     env: Object.entries(workerEnvironment(c, extraEnv)).map(([name, value]) => ({ name, value })),
     resources: {
       requests: { ...c.worker.resources.requests },
@@ -68,10 +70,11 @@ export function workerContainer(c: EnvironmentConfig, image: string, extraEnv: R
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
       capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
+      seccompProfile: { type: "RuntimeDefault" as const },
     },
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-  };
+    // `satisfies` checks field names and types against the Kubernetes API types (core/v1).
+  } satisfies IContainer;
 }
 
 /** Pod-level settings shared by Deployment and ScaledJob pods. */
@@ -85,10 +88,10 @@ export function workerPodSpec(c: EnvironmentConfig, image: string, extraEnv: Rec
       runAsUser: WORKER_UID,
       runAsGroup: WORKER_UID,
       fsGroup: WORKER_UID,
-      seccompProfile: { type: "RuntimeDefault" },
+      seccompProfile: { type: "RuntimeDefault" as const },
     },
     containers: [workerContainer(c, image, extraEnv)],
     // Documents stream to a temp file; the root filesystem stays read-only.
     volumes: [{ name: "tmp", emptyDir: { sizeLimit: "2Gi" } }],
-  };
+  } satisfies IPodSpec;
 }
