@@ -1,0 +1,164 @@
+import type { DocumentStore, ExtractedPage, InferenceTask, JobResult, WorkerConfig } from "@docsift/core";
+import { DocsiftError } from "@docsift/core";
+import { downloadToTempFile, readDocument } from "@docsift/extraction";
+import type { OcrEngine } from "@docsift/extraction";
+import type { KeyInfoModel } from "@docsift/model";
+import type { Logger } from "pino";
+import type { WorkerMetrics } from "./metrics.js";
+
+export interface PipelineDeps {
+  documents: DocumentStore;
+  model: KeyInfoModel;
+  ocr: OcrEngine | undefined;
+  metrics: WorkerMetrics;
+  config: Pick<WorkerConfig, "limits" | "pdfEngine" | "ocr" | "tempDir">;
+}
+
+export interface PipelineRun {
+  signal: AbortSignal;
+  log: Logger;
+  /** When the job started (performance.now()), so totalMs covers everything the job cost. */
+  startedAt: number;
+  onPage(pagesDone: number): void;
+}
+
+/** Which step a failure came from: extraction's messages are written for users, the others are not. */
+export type PipelineStage = "download" | "extract" | "infer";
+
+export class StageError extends Error {
+  constructor(
+    readonly stage: PipelineStage,
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+    this.name = "StageError";
+  }
+}
+
+/**
+ * One document end to end: blob → private temp file (size cap, sha256, head) → pages read one
+ * at a time straight into the model → result. The document is on disk once and in memory one
+ * page at a time; the temp file is removed whatever happens.
+ */
+export async function runDocumentPipeline(
+  task: InferenceTask,
+  deps: PipelineDeps,
+  run: PipelineRun,
+): Promise<JobResult> {
+  const { config, metrics } = deps;
+  const downloadStarted = performance.now();
+  const temp = await (async () => {
+    try {
+      const stream = await deps.documents.download(task.blob.container, task.blob.name);
+      return await downloadToTempFile(stream, {
+        maxBytes: config.limits.maxDocumentBytes,
+        expectedBytes: task.blob.sizeBytes,
+        signal: run.signal,
+        ...(config.tempDir ? { dir: config.tempDir } : {}),
+      });
+    } catch (err) {
+      throw new StageError("download", err);
+    }
+  })();
+  try {
+    const downloadMs = performance.now() - downloadStarted;
+    metrics.stage("download", downloadMs);
+    metrics.documentBytes.inc(temp.sizeBytes);
+    metrics.documentSizeBytes.observe(temp.sizeBytes);
+    run.log.info({ sizeBytes: temp.sizeBytes, downloadMs: Math.round(downloadMs) }, "document downloaded");
+
+    let reading;
+    try {
+      reading = readDocument(
+        { path: temp.path, head: temp.head },
+        {
+          limits: {
+            maxPages: config.limits.maxPages,
+            maxCharacters: config.limits.maxCharacters,
+            timeoutMs: config.limits.extractionTimeoutMs,
+          },
+          signal: run.signal,
+          pdfEngine: config.pdfEngine,
+          ...(deps.ocr && config.ocr.enabled && config.ocr.maxPages > 0
+            ? { ocr: cappedOcr(deps.ocr, config.ocr.maxPages, run.log) }
+            : {}),
+        },
+      );
+    } catch (err) {
+      throw new StageError("extract", err);
+    }
+    if (reading.kind !== task.documentKind)
+      run.log.warn(
+        { declared: task.documentKind, sniffed: reading.kind },
+        "document kind differs from the task's",
+      );
+
+    const inferStarted = performance.now();
+    let extracted;
+    try {
+      extracted = await deps.model.extract(stageTagged(reading.pages), { onPage: run.onPage });
+    } catch (err) {
+      throw err instanceof StageError ? err : new StageError("infer", err);
+    }
+    const stats = reading.stats();
+    // The model pulls pages from the reader: the reader's own clock separates the two.
+    const extractMs = stats.extractMs;
+    const inferMs = Math.max(0, performance.now() - inferStarted - extractMs);
+    if (extracted.pages === 0) throw new StageError("extract", new DocsiftError("EMPTY_DOCUMENT"));
+    metrics.stage("extract", extractMs);
+    metrics.stage("infer", inferMs);
+    const totalMs = performance.now() - run.startedAt;
+    return {
+      documentType: extracted.documentType,
+      documentTypeConfidence: extracted.documentTypeConfidence,
+      fields: extracted.fields,
+      pages: extracted.pages,
+      ocrPages: stats.ocrPages,
+      characters: extracted.characters,
+      documentSha256: temp.sha256,
+      model: deps.model.ref,
+      timings: {
+        downloadMs: round(downloadMs),
+        extractMs: round(extractMs),
+        inferMs: round(inferMs),
+        totalMs: round(totalMs),
+      },
+    };
+  } finally {
+    await temp.remove().catch((err: unknown) => run.log.error({ err }, "could not remove the temp file"));
+  }
+}
+
+/**
+ * OCR costs seconds and up to a gigabyte and a half per page: past `maxPages` in one document,
+ * further image pages are read as blank instead of failing the whole document.
+ */
+function cappedOcr(engine: OcrEngine, maxPages: number, log: Logger): OcrEngine {
+  let used = 0;
+  return {
+    async recognizePage(image, pageNumber) {
+      if (used >= maxPages) {
+        if (used++ === maxPages)
+          log.warn({ maxPages }, "OCR page cap reached; further image pages are read as blank");
+        return { number: pageNumber, source: "ocr", lines: [] };
+      }
+      used++;
+      return engine.recognizePage(image, pageNumber);
+    },
+    // The engine is the process's; one document does not close it.
+    close: async () => undefined,
+  };
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** Marks failures raised while producing pages as extraction failures, not the model's. */
+async function* stageTagged(
+  pages: AsyncIterable<ExtractedPage>,
+): AsyncGenerator<ExtractedPage, void, undefined> {
+  try {
+    yield* pages;
+  } catch (err) {
+    throw new StageError("extract", err);
+  }
+}

@@ -1,0 +1,373 @@
+import type { ServiceBusReceivedMessage, ServiceBusReceiver } from "@azure/service-bus";
+import {
+  DocsiftError,
+  ERROR_CODES,
+  INVALID_MESSAGE_REASON,
+  InvalidTransitionError,
+  JobNotFoundError,
+  isTerminal,
+  toDocsiftError,
+  transitionJob,
+} from "@docsift/core";
+import type {
+  Clock,
+  EventPublisher,
+  InferenceTask,
+  Job,
+  JobCommand,
+  JobRepository,
+  JobResult,
+  ModelRef,
+} from "@docsift/core";
+import type { Logger } from "pino";
+import { StageError } from "./document-pipeline.js";
+import type { PipelineRun, PipelineStage } from "./document-pipeline.js";
+import { keepLock } from "./lock-keeper.js";
+import type { JobOutcome, WorkerMetrics } from "./metrics.js";
+import { ProgressReporter } from "./progress.js";
+import { Settlement } from "./settlement.js";
+import { parseTaskBody } from "./task-message.js";
+
+export interface TaskHandlerSettings {
+  jobTimeoutMs: number;
+  /** How long a lock is kept renewed: the job timeout plus time to record the outcome. */
+  lockRenewMaxMs: number;
+  progressEveryPages: number;
+  progressMinIntervalMs: number;
+}
+
+export interface TaskHandlerDeps {
+  receiver: ServiceBusReceiver;
+  jobs: JobRepository;
+  events: EventPublisher;
+  metrics: WorkerMetrics;
+  log: Logger;
+  clock: Clock;
+  runPipeline(task: InferenceTask, run: PipelineRun): Promise<JobResult>;
+  /** The model this process loaded: one session per process, whatever a task asks for. */
+  modelRef: ModelRef;
+  settings: TaskHandlerSettings;
+  isDraining(): boolean;
+}
+
+/** One delivery being handled, with what a drain needs to stop it. */
+export class Delivery {
+  readonly controller = new AbortController();
+  /** Set once the delivery has moved its job to PROCESSING. */
+  owned = false;
+  settlement: Settlement | undefined;
+
+  constructor(readonly message: ServiceBusReceivedMessage) {}
+
+  abort(reason: DocsiftError): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+}
+
+/** The job is PROCESSING under another delivery's attempt: that delivery owns it. */
+class NotOwnerError extends Error {
+  constructor(readonly ownerAttempt: number) {
+    super(`job is processed by attempt ${ownerAttempt}`);
+    this.name = "NotOwnerError";
+  }
+}
+
+const ownedBy =
+  (attempt: number, command: () => JobCommand) =>
+  (job: Job): JobCommand => {
+    if (job.status === "PROCESSING" && job.attempt !== attempt) throw new NotOwnerError(job.attempt);
+    return command();
+  };
+
+/**
+ * Handles one `inference-tasks` delivery from receipt to settlement and returns what happened.
+ * Never throws: every failure ends in a settlement (or a known-lost lock) and an outcome.
+ */
+export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Promise<JobOutcome> {
+  const { message } = delivery;
+  const parsed = parseTaskBody(message.body);
+  if (!parsed.ok) {
+    const log = deps.log.child({ messageId: String(message.messageId ?? ""), attempt: attemptOf(message) });
+    const settlement = (delivery.settlement = new Settlement(deps.receiver, message, log));
+    log.warn({ reason: parsed.description }, "invalid task message; dead-lettering it");
+    await settlement.deadLetter(INVALID_MESSAGE_REASON, parsed.description);
+    return "invalid";
+  }
+  const task = parsed.task;
+  const attempt = attemptOf(message);
+  const log = deps.log.child({ jobId: task.jobId, attempt });
+  const settlement = (delivery.settlement = new Settlement(deps.receiver, message, log));
+
+  if (deps.isDraining()) {
+    // It arrived while the receiver was being stopped: hand it straight back, untouched.
+    log.info("draining; returning the message unprocessed");
+    await settlement.abandon();
+    return "retried";
+  }
+
+  const started = performance.now();
+  const signal = delivery.controller.signal;
+  const lock = keepLock(
+    deps.receiver,
+    message,
+    {
+      maxRenewMs: deps.settings.lockRenewMaxMs,
+      onRenewed: () => deps.metrics.lockRenewals.inc({ result: "ok" }),
+      onLost: (err) => {
+        deps.metrics.lockRenewals.inc({ result: "lost" });
+        log.warn({ err }, "message lock lost; stopping the job");
+        delivery.abort(new DocsiftError("LOCK_LOST"));
+      },
+      onError: (err) => {
+        deps.metrics.lockRenewals.inc({ result: "error" });
+        log.warn({ err }, "lock renewal failed; retrying");
+      },
+    },
+    log,
+  );
+  const timeout = setTimeout(
+    () =>
+      delivery.abort(
+        new DocsiftError("JOB_TIMEOUT", `The job did not finish within ${deps.settings.jobTimeoutMs} ms.`),
+      ),
+    deps.settings.jobTimeoutMs,
+  );
+  const jobDeps = { jobs: deps.jobs, events: deps.events };
+  let progress: ProgressReporter | undefined;
+  try {
+    const current = await deps.jobs.get(task.userId, task.jobId);
+    if (!current) {
+      log.info("job no longer exists; dropping the task");
+      await settlement.complete();
+      return "skipped";
+    }
+    const job = current.value;
+    if (isTerminal(job.status)) {
+      log.info({ status: job.status }, "job already finished; dropping the repeated task");
+      await settlement.complete();
+      return "skipped";
+    }
+    if (task.submission < job.submissions) {
+      log.info(
+        { submission: task.submission, current: job.submissions },
+        "task of an earlier submission; dropping it",
+      );
+      await settlement.complete();
+      return "skipped";
+    }
+
+    let start;
+    try {
+      start = await transitionJob(jobDeps, task.userId, task.jobId, {
+        type: "start",
+        at: deps.clock.now(),
+        attempt,
+      });
+    } catch (err) {
+      if (!(err instanceof InvalidTransitionError)) throw err;
+      log.warn({ status: err.from }, "the job's state does not allow processing; dead-lettering the task");
+      await settlement.deadLetter(
+        INVALID_MESSAGE_REASON,
+        `job ${task.jobId} is ${err.from}; a task cannot start it`,
+      );
+      return "dead_lettered";
+    }
+    if (start.decision.outcome === "duplicate") {
+      log.info(
+        { ownerAttempt: start.job.value.attempt },
+        "another delivery is processing this job; dropping the duplicate",
+      );
+      await settlement.complete();
+      return "skipped";
+    }
+    delivery.owned = true;
+    log.info({ sizeBytes: task.blob.sizeBytes, kind: task.documentKind }, "job started");
+    if (!modelMatches(task.model, deps.modelRef))
+      log.warn(
+        { requested: task.model, loaded: deps.modelRef },
+        "the task asks for another model; running the loaded one",
+      );
+
+    progress = new ProgressReporter(
+      deps.settings.progressEveryPages,
+      deps.settings.progressMinIntervalMs,
+      async (pagesDone) => {
+        await transitionJob(
+          jobDeps,
+          task.userId,
+          task.jobId,
+          ownedBy(attempt, () => ({ type: "progress", at: deps.clock.now(), stage: "extract", pagesDone })),
+          { republishDuplicates: false },
+        );
+      },
+      log,
+    );
+    const reporter = progress;
+    const result = await deps.runPipeline(task, {
+      signal,
+      log,
+      startedAt: started,
+      onPage: (n) => reporter.page(n),
+    });
+    // A result that made it out is recorded even if a timeout or shutdown fired meanwhile.
+    await reporter.stop();
+    await transitionJob(jobDeps, task.userId, task.jobId, { type: "complete", at: deps.clock.now(), result });
+    deps.metrics.stage("total", performance.now() - started);
+    log.info(
+      {
+        documentType: result.documentType,
+        fieldsFound: Object.keys(result.fields).length,
+        pages: result.pages,
+        timings: result.timings,
+      },
+      "job completed",
+    );
+    await settlement.complete();
+    return "completed";
+  } catch (err) {
+    await progress?.stop();
+    return await settleFailure(err, { task, attempt, delivery, settlement, deps, log, jobDeps });
+  } finally {
+    clearTimeout(timeout);
+    lock.stop();
+  }
+}
+
+interface FailureContext {
+  task: InferenceTask;
+  attempt: number;
+  delivery: Delivery;
+  settlement: Settlement;
+  deps: TaskHandlerDeps;
+  log: Logger;
+  jobDeps: { jobs: JobRepository; events: EventPublisher };
+}
+
+async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutcome> {
+  const { task, attempt, delivery, settlement, deps, log, jobDeps } = ctx;
+  const { error, stage } = classify(err, delivery.controller.signal);
+
+  if (error.code === "LOCK_LOST") {
+    // Whoever holds the message now decides the job; settling or transitioning here could
+    // undo their work.
+    settlement.relinquish();
+    log.warn("stopped after losing the message lock; the next delivery takes over");
+    return "retried";
+  }
+  if (err instanceof JobNotFoundError) {
+    log.info("job was removed while processing; dropping the task");
+    await settlement.complete();
+    return "skipped";
+  }
+
+  if (error.permanent && delivery.owned) {
+    const jobError = { code: error.code, message: userMessage(error, stage), permanent: true };
+    try {
+      await transitionJob(
+        jobDeps,
+        task.userId,
+        task.jobId,
+        ownedBy(attempt, () => ({ type: "fail", at: deps.clock.now(), error: jobError })),
+      );
+    } catch (transitionErr) {
+      if (transitionErr instanceof NotOwnerError) {
+        log.info(
+          { ownerAttempt: transitionErr.ownerAttempt },
+          "another delivery owns the job; dropping this one",
+        );
+        await settlement.complete();
+        return "skipped";
+      }
+      // The failure could not be recorded: retry the whole job later rather than lose the verdict.
+      log.error(
+        { err: transitionErr, code: error.code },
+        "could not record the failure; abandoning for a retry",
+      );
+      await settlement.abandon();
+      return "retried";
+    }
+    log.warn(
+      { code: error.code, stage, details: error.details },
+      "job failed permanently; dead-lettering the task",
+    );
+    await settlement.deadLetter(error.code, describe(error));
+    return "failed";
+  }
+
+  // Transient (or permanent before the job was ours, e.g. the job store was unreachable).
+  if (delivery.owned) {
+    try {
+      await transitionJob(
+        jobDeps,
+        task.userId,
+        task.jobId,
+        ownedBy(attempt, () => ({ type: "retry", at: deps.clock.now(), reason: error.code })),
+      );
+    } catch (transitionErr) {
+      if (transitionErr instanceof NotOwnerError) {
+        log.info(
+          { ownerAttempt: transitionErr.ownerAttempt },
+          "another delivery owns the job; dropping this one",
+        );
+        await settlement.complete();
+        return "skipped";
+      }
+      log.error({ err: transitionErr }, "could not put the job back to QUEUED; abandoning anyway");
+    }
+  }
+  const level = error.code === "WORKER_SHUTDOWN" ? "info" : "warn";
+  log[level](
+    { code: error.code, stage, err: error.cause ?? error },
+    "job will be retried; abandoning the task",
+  );
+  await settlement.abandon();
+  return "retried";
+}
+
+/**
+ * Service Bus reports the AMQP delivery count: 0 on the first delivery, one more after each
+ * abandon or lock expiry. The attempt number the job records counts from 1.
+ */
+export const attemptOf = (message: ServiceBusReceivedMessage): number => (message.deliveryCount ?? 0) + 1;
+
+function classify(
+  err: unknown,
+  signal: AbortSignal,
+): { error: DocsiftError; stage: PipelineStage | undefined } {
+  let cause = err;
+  let stage: PipelineStage | undefined;
+  if (err instanceof StageError) {
+    stage = err.stage;
+    cause = err.error;
+  }
+  // A timeout, a shutdown or a lost lock explains whatever the abort made the code throw.
+  if (signal.aborted && signal.reason instanceof DocsiftError) return { error: signal.reason, stage };
+  if (!(cause instanceof DocsiftError) && stage === "download")
+    return {
+      error: new DocsiftError(
+        "DEPENDENCY_UNAVAILABLE",
+        `downloading the document failed: ${messageOf(cause)}`,
+        { cause },
+      ),
+      stage,
+    };
+  return { error: toDocsiftError(cause), stage };
+}
+
+/** Extraction writes its messages for users (parser internals go to details); other stages do not. */
+function userMessage(error: DocsiftError, stage: PipelineStage | undefined): string {
+  return stage === "extract" ? error.message : ERROR_CODES[error.code].userMessage;
+}
+
+function describe(error: DocsiftError): string {
+  const details = error.details ? ` ${JSON.stringify(error.details)}` : "";
+  return `${error.message}${details}`;
+}
+
+const modelMatches = (requested: InferenceTask["model"], loaded: ModelRef): boolean =>
+  requested.name === loaded.name &&
+  (requested.version === undefined ||
+    requested.version === "current" ||
+    requested.version === loaded.version);
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { ConfigError, WorkerConfigSchema, parseConfig } from "@docsift/core";
+import { createLogger } from "./logger.js";
+import { startWorker } from "./worker.js";
+
+/**
+ * The worker process: configuration once (every problem named, exit 2), then the worker;
+ * SIGTERM or SIGINT drains it (no new messages, jobs in hand finish within DRAIN_GRACE_SECONDS,
+ * the rest go back to the queue) and the process exits 0.
+ */
+let config;
+try {
+  config = parseConfig("worker", WorkerConfigSchema);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
+
+const log = createLogger(config);
+process.on("unhandledRejection", (err) => log.error({ err }, "unhandled promise rejection"));
+process.on("uncaughtException", (err) => {
+  // State is unknown after this: exit and let the orchestrator restart us. Messages in hand are
+  // not lost; their locks expire and they are delivered again.
+  log.fatal({ err }, "uncaught exception; exiting");
+  process.exit(1);
+});
+
+const worker = await startWorker(config, { logger: log }).catch((err: unknown) => {
+  log.fatal({ err }, "worker failed to start");
+  process.exit(1);
+});
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) {
+    log.info({ signal }, "already draining");
+    return;
+  }
+  stopping = true;
+  log.info({ signal }, "signal received; draining");
+  worker
+    .drain(signal)
+    .then(async (result) => {
+      log.info(result, "drained");
+      await worker.close();
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      log.error({ err }, "drain failed");
+      process.exit(1);
+    });
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

@@ -1,0 +1,100 @@
+import type {
+  ProcessErrorArgs,
+  ServiceBusClient,
+  ServiceBusReceivedMessage,
+  ServiceBusReceiver,
+} from "@azure/service-bus";
+import type { Logger } from "pino";
+
+export interface TaskReceiverOptions {
+  queue: string;
+  concurrency: number;
+  /** How often to re-check the connection after a receive error. */
+  reconnectProbeMs?: number;
+}
+
+/**
+ * The `inference-tasks` receiver: peek-lock, manual settlement, at most `concurrency` messages
+ * in hand. Built on the SDK's `subscribe` because its stop is what a drain needs: closing the
+ * subscription drains the link's credit at once (no further message is granted) while the
+ * link stays open, so the jobs in hand can still renew their locks and settle. Lock renewal
+ * is the worker's own (see lock-keeper.ts), so the SDK's is switched off here.
+ */
+export class TaskReceiver {
+  readonly receiver: ServiceBusReceiver;
+  private subscription: { close(): Promise<void> } | undefined;
+  private connectedFlag = false;
+  private probe: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    client: ServiceBusClient,
+    private readonly options: TaskReceiverOptions,
+    private readonly handle: (message: ServiceBusReceivedMessage) => Promise<void>,
+    private readonly log: Logger,
+  ) {
+    this.receiver = client.createReceiver(options.queue, {
+      receiveMode: "peekLock",
+      maxAutoLockRenewalDurationInMs: 0,
+    });
+  }
+
+  get connected(): boolean {
+    return this.connectedFlag;
+  }
+
+  /** Checks the queue answers (fails start-up fast on a wrong name or namespace), then subscribes. */
+  async start(): Promise<void> {
+    await this.receiver.peekMessages(1);
+    this.connectedFlag = true;
+    this.subscription = this.receiver.subscribe(
+      {
+        processMessage: async (message) => {
+          this.connectedFlag = true;
+          await this.handle(message);
+        },
+        processError: async (args) => this.onError(args),
+      },
+      { autoCompleteMessages: false, maxConcurrentCalls: this.options.concurrency },
+    );
+  }
+
+  private async onError(args: ProcessErrorArgs): Promise<void> {
+    this.log.warn(
+      { err: args.error, source: args.errorSource, entityPath: args.entityPath },
+      "Service Bus receiver error",
+    );
+    if (args.errorSource !== "receive") return;
+    this.connectedFlag = false;
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.probe || this.stopped) return;
+    this.probe = setTimeout(async () => {
+      this.probe = undefined;
+      try {
+        await this.receiver.peekMessages(1);
+        this.connectedFlag = true;
+      } catch (err) {
+        this.log.debug({ err }, "Service Bus still unreachable");
+        this.scheduleProbe();
+      }
+    }, this.options.reconnectProbeMs ?? 5000);
+  }
+
+  /** Takes no further message. Messages in hand keep their link for renewal and settlement. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.probe) clearTimeout(this.probe);
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.receiver.close();
+    this.connectedFlag = false;
+  }
+}

@@ -1,0 +1,247 @@
+import type { ServiceBusClient, ServiceBusReceivedMessage } from "@azure/service-bus";
+import {
+  BlobDocumentStore,
+  CosmosJobRepository,
+  ServiceBusEventPublisher,
+  cosmosContainers,
+  createBlobServiceClient,
+  createCosmosClient,
+  createServiceBusClient,
+} from "@docsift/adapters";
+import { DocsiftError, systemClock } from "@docsift/core";
+import type { DocumentStore, EventPublisher, JobRepository, WorkerConfig } from "@docsift/core";
+import type { OcrEngine } from "@docsift/extraction";
+import type { KeyInfoModel } from "@docsift/model";
+import type { Logger } from "pino";
+import { runDocumentPipeline } from "./document-pipeline.js";
+import { Delivery, handleTask } from "./handle-task.js";
+import { startHealthServer } from "./health-server.js";
+import type { HealthServer } from "./health-server.js";
+import { createLogger } from "./logger.js";
+import { WorkerMetrics } from "./metrics.js";
+import { loadModel } from "./model-loader.js";
+import { createOcrEngine } from "./ocr.js";
+import { TaskReceiver } from "./task-receiver.js";
+
+/** Time to write the outcome after the job's own timeout: the lock is renewed this much longer. */
+const LOCK_RENEW_MARGIN_MS = 60_000;
+/** After the grace, aborted jobs get this long to record their retry before they are abandoned from outside. */
+const ABORT_SETTLE_MS = 15_000;
+const PROGRESS_MIN_INTERVAL_MS = 1000;
+
+/**
+ * Replaceable parts, for tests that need a failure the real services cannot be made to produce
+ * on demand. Anything not given is built from the configuration.
+ */
+export interface WorkerDeps {
+  documents?: DocumentStore;
+  jobs?: JobRepository;
+  events?: EventPublisher;
+  model?: KeyInfoModel;
+  /** null: no OCR even when the configuration enables it. */
+  ocr?: OcrEngine | null;
+}
+
+export interface DrainResult {
+  /** Jobs in hand when the drain began that ended by themselves within the grace. */
+  finished: number;
+  /** Jobs stopped at the end of the grace and handed back to the queue. */
+  abandoned: number;
+}
+
+export interface RunningWorker {
+  readonly ready: boolean;
+  readonly healthPort: number;
+  readonly metrics: WorkerMetrics;
+  readonly inFlight: number;
+  /** Stops taking messages at once, lets jobs in hand finish within the drain grace, abandons the rest. */
+  drain(reason: string): Promise<DrainResult>;
+  /** Drains (if not yet) and releases every client, the model and the health server. */
+  close(): Promise<void>;
+}
+
+export async function startWorker(
+  config: WorkerConfig,
+  options: { logger?: Logger; deps?: WorkerDeps } = {},
+): Promise<RunningWorker> {
+  const log = options.logger ?? createLogger(config);
+  const deps = options.deps ?? {};
+  const metrics = new WorkerMetrics();
+  const active = new Map<Delivery, Promise<void>>();
+  let draining = false;
+  let model: KeyInfoModel | undefined;
+  let receiver: TaskReceiver | undefined;
+
+  const notReadyReason = (): string | undefined => {
+    if (draining) return "draining";
+    if (!model) return "model not loaded";
+    if (!receiver?.connected) return "Service Bus receiver not connected";
+    return undefined;
+  };
+  const health: HealthServer = await startHealthServer(
+    config.healthPort,
+    { notReadyReason },
+    metrics.registry,
+  );
+  log.info({ port: health.port }, "health server listening");
+
+  const blobService = createBlobServiceClient(config.storage);
+  const cosmos = deps.jobs ? undefined : createCosmosClient(config.cosmos);
+  const serviceBus: ServiceBusClient = createServiceBusClient(config.serviceBus);
+  const documents = deps.documents ?? new BlobDocumentStore(blobService);
+  const jobs = deps.jobs ?? new CosmosJobRepository(cosmosContainers(cosmos!, config.cosmos.database).jobs);
+  const publisher = deps.events ? undefined : new ServiceBusEventPublisher(serviceBus, config.queues.events);
+  const events = deps.events ?? publisher!;
+  let ocr: OcrEngine | undefined;
+
+  const releaseClients = async () => {
+    await Promise.allSettled([
+      receiver?.close(),
+      publisher?.close(),
+      model && !deps.model ? model.close() : undefined,
+      ocr && deps.ocr === undefined ? ocr.close() : undefined,
+    ]);
+    await serviceBus.close().catch(() => undefined);
+    cosmos?.dispose();
+  };
+
+  try {
+    model = deps.model ?? (await loadModel(config.model, blobService, config.containers.models, log));
+    ocr =
+      deps.ocr === null
+        ? undefined
+        : (deps.ocr ?? (config.ocr.enabled ? await createOcrEngine(config, log) : undefined));
+    const loadedModel = model;
+    const pipelineConfig = {
+      limits: config.limits,
+      pdfEngine: config.pdfEngine,
+      ocr: config.ocr,
+      tempDir: config.tempDir,
+    };
+
+    const onMessage = async (message: ServiceBusReceivedMessage): Promise<void> => {
+      const delivery = new Delivery(message);
+      const handled = (async () => {
+        metrics.inFlight.inc();
+        try {
+          const outcome = await handleTask(delivery, {
+            receiver: receiver!.receiver,
+            jobs,
+            events,
+            metrics,
+            log,
+            clock: systemClock,
+            modelRef: loadedModel.ref,
+            isDraining: () => draining,
+            settings: {
+              jobTimeoutMs: config.jobTimeoutMs,
+              lockRenewMaxMs: config.jobTimeoutMs + LOCK_RENEW_MARGIN_MS,
+              progressEveryPages: config.progressEveryPages,
+              progressMinIntervalMs: PROGRESS_MIN_INTERVAL_MS,
+            },
+            runPipeline: (task, run) =>
+              runDocumentPipeline(
+                task,
+                { documents, model: loadedModel, ocr, metrics, config: pipelineConfig },
+                run,
+              ),
+          });
+          metrics.outcome(outcome);
+        } catch (err) {
+          // handleTask settles every failure itself; reaching here is a bug, not a bad job.
+          log.error({ err, messageId: String(message.messageId ?? "") }, "task handler failed unexpectedly");
+        } finally {
+          metrics.inFlight.dec();
+        }
+      })();
+      active.set(delivery, handled);
+      try {
+        await handled;
+      } finally {
+        active.delete(delivery);
+      }
+    };
+
+    receiver = new TaskReceiver(
+      serviceBus,
+      { queue: config.queues.tasks, concurrency: config.concurrency },
+      onMessage,
+      log.child({ component: "receiver" }),
+    );
+    await receiver.start();
+  } catch (err) {
+    await releaseClients();
+    await health.close();
+    throw err;
+  }
+
+  log.info(
+    {
+      healthPort: health.port,
+      queue: config.queues.tasks,
+      concurrency: config.concurrency,
+      model: model.ref,
+      ocr: Boolean(ocr),
+      pdfEngine: config.pdfEngine,
+    },
+    "worker ready",
+  );
+
+  let drained: Promise<DrainResult> | undefined;
+  const drain = (reason: string): Promise<DrainResult> =>
+    (drained ??= (async () => {
+      draining = true;
+      const inHand = [...active.entries()];
+      log.info(
+        { reason, inFlight: inHand.length, graceMs: config.drainGraceMs },
+        "draining: no new messages",
+      );
+      await receiver!.stop();
+      const all = Promise.allSettled(inHand.map(([, done]) => done));
+      if (await within(all, config.drainGraceMs)) {
+        log.info({ finished: inHand.length }, "drain complete: every job finished");
+        return { finished: inHand.length, abandoned: 0 };
+      }
+      const stillRunning = inHand.filter(([delivery]) => active.has(delivery));
+      log.warn({ stillRunning: stillRunning.length }, "drain grace over: stopping the jobs still running");
+      for (const [delivery] of stillRunning) delivery.abort(new DocsiftError("WORKER_SHUTDOWN"));
+      // Aborted jobs record their retry and abandon their message themselves; one stuck past
+      // that is abandoned here so it is not held until its lock expires.
+      if (!(await within(all, ABORT_SETTLE_MS)))
+        for (const [delivery] of stillRunning)
+          if (active.has(delivery) && delivery.settlement && !delivery.settlement.settled)
+            await delivery.settlement.abandon();
+      return { finished: inHand.length - stillRunning.length, abandoned: stillRunning.length };
+    })());
+
+  let closed: Promise<void> | undefined;
+  return {
+    get ready() {
+      return notReadyReason() === undefined;
+    },
+    healthPort: health.port,
+    metrics,
+    get inFlight() {
+      return active.size;
+    },
+    drain,
+    close: () =>
+      (closed ??= (async () => {
+        await drain("close");
+        await releaseClients();
+        await health.close();
+        log.info("worker stopped");
+      })()),
+  };
+}
+
+/** True if `work` settles within `ms`; the timer is cleared either way. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
