@@ -1,6 +1,14 @@
 // Second entry point (@docsift/model/synthetic): labelled synthetic documents for tests and benchmarks.
 export { generateDocument, type GenerateOptions } from "./generator/generate.js";
-export type { SyntheticDocument, SynthPage, SynthItem, Truth, FieldSpan, LocaleId, Split } from "./generator/types.js";
+export type {
+  SyntheticDocument,
+  SynthPage,
+  SynthItem,
+  Truth,
+  FieldSpan,
+  LocaleId,
+  Split,
+} from "./generator/types.js";
 export { LOCALE_IDS } from "./generator/types.js";
 export { TEMPLATES } from "./generator/templates.js";
 export { renderPages } from "./render/pages.js";

@@ -1,5 +1,12 @@
 import type { TextLine } from "@docsift/core";
-import { normaliseAmount, normaliseCurrency, normaliseDate, normaliseIban, normaliseText, type DateOrder } from "./normalise.js";
+import {
+  normaliseAmount,
+  normaliseCurrency,
+  normaliseDate,
+  normaliseIban,
+  normaliseText,
+  type DateOrder,
+} from "./normalise.js";
 
 export const CANDIDATE_KINDS = ["date", "amount", "id", "iban", "currency", "text"] as const;
 export type CandidateKind = (typeof CANDIDATE_KINDS)[number];
@@ -23,7 +30,8 @@ const DATE_PATTERNS = [
   /(?<!\d)\d{1,2}(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?\p{L}{3,10}\.?(?:\s*de\s*|\s*-\s*|\s*)\d{4}(?!\d)/giu,
   /\b\p{L}{3,10}\.?\s*\d{1,2},?\s*\d{4}(?!\d)/giu,
 ];
-const AMOUNT_PATTERN = /(?<![\d.,])-?(?:\d{1,3}(?:[.,\u00a0\u202f' ]\d{3})+|\d+)[.,]\d{2}(?![\d.,]?\d)(?!\s?%)/gu;
+const AMOUNT_PATTERN =
+  /(?<![\d.,])-?(?:\d{1,3}(?:[.,\u00a0\u202f' ]\d{3})+|\d+)[.,]\d{2}(?![\d.,]?\d)(?!\s?%)/gu;
 const IBAN_PATTERN = /\b[A-Z]{2}[0-9OIlSB]{2}(?:[ \u00a0]?[A-Z0-9a-z]{1,4}){3,8}\b/gu;
 const CURRENCY_PATTERN = /(?<![\p{L}])(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN)(?![\p{L}])|[€$£¥]/gu;
 const SEGMENT_SPLIT = /\s{2,}|\t|\s[·|•]\s/u;
@@ -84,7 +92,7 @@ export function lineCandidates(line: TextLine, order: DateOrder): Candidate[] {
   // Identifiers: whitespace-separated tokens with a digit that are not already a date, amount or IBAN.
   for (const m of text.matchAll(/[^\s]+/gu)) {
     const raw = m[0];
-    const trimmed = raw.replace(/^[#:(\[]+/, "").replace(/[:;,.)\]]+$/, "");
+    const trimmed = raw.replace(/^[#:([]+/, "").replace(/[:;,.)\]]+$/, "");
     if (trimmed.length < 3 || !/\d/.test(trimmed) || /%|[€$£]/.test(trimmed)) continue;
     if (!/^[\p{L}\d][\p{L}\d\-/_.#]*$/u.test(trimmed)) continue;
     const start = m.index + raw.indexOf(trimmed);

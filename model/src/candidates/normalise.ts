@@ -47,7 +47,8 @@ export function isoFromParts(year: number, month: number, day: number): string |
 
 const NUMERIC_DATE = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MONTH_YEAR = /^(\d{1,2})(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?([\p{L}]{3,10})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
+const DAY_MONTH_YEAR =
+  /^(\d{1,2})(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?([\p{L}]{3,10})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
 const MONTH_DAY_YEAR = /^([\p{L}]{3,10})\.?\s*(\d{1,2}),?\s*(\d{4})$/iu;
 
 /**
@@ -83,9 +84,31 @@ export function normaliseDate(text: string, order: DateOrder = "dmy"): string | 
 }
 
 const IBAN_LENGTHS: Record<string, number> = {
-  DE: 22, FR: 27, ES: 24, GB: 22, CH: 21, AT: 20, NL: 18, BE: 16, IT: 27, PT: 25, LU: 20, IE: 22, PL: 28,
+  DE: 22,
+  FR: 27,
+  ES: 24,
+  GB: 22,
+  CH: 21,
+  AT: 20,
+  NL: 18,
+  BE: 16,
+  IT: 27,
+  PT: 25,
+  LU: 20,
+  IE: 22,
+  PL: 28,
 };
-const DIGIT_FIXES: Record<string, string> = { O: "0", o: "0", I: "1", l: "1", i: "1", S: "5", B: "8", Z: "2", G: "6" };
+const DIGIT_FIXES: Record<string, string> = {
+  O: "0",
+  o: "0",
+  I: "1",
+  l: "1",
+  i: "1",
+  S: "5",
+  B: "8",
+  Z: "2",
+  G: "6",
+};
 
 export const isValidIban = (iban: string): boolean =>
   /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban) &&
@@ -111,7 +134,19 @@ export function normaliseIban(text: string): string | null {
   return isValidIban(repaired) ? repaired : null;
 }
 
-export const CURRENCY_CODES = ["EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"] as const;
+export const CURRENCY_CODES = [
+  "EUR",
+  "USD",
+  "GBP",
+  "CHF",
+  "JPY",
+  "CAD",
+  "AUD",
+  "SEK",
+  "NOK",
+  "DKK",
+  "PLN",
+] as const;
 const SYMBOLS: Record<string, string> = { "€": "EUR", $: "USD", "£": "GBP", "¥": "JPY" };
 
 export function normaliseCurrency(text: string): string | null {

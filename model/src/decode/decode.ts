@@ -18,7 +18,11 @@ export interface DecoderOptions {
   consistencyBonus: number;
 }
 
-export const DEFAULT_DECODER: DecoderOptions = { threshold: 0.5, consistencyFloor: 0.15, consistencyBonus: 0.6 };
+export const DEFAULT_DECODER: DecoderOptions = {
+  threshold: 0.5,
+  consistencyFloor: 0.02,
+  consistencyBonus: 0.6,
+};
 
 /** Fields a document of each type can carry; documents of type "other" report only the parties. */
 export const FIELDS_BY_TYPE: Record<DocumentType, readonly FieldName[]> = {
@@ -102,12 +106,18 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
 
   // Amounts: subtotal + tax = total.
   const [sub, tax, total] = jointChoice(
-    [opt("subtotal", opts.consistencyFloor), opt("taxAmount", opts.consistencyFloor), opt("totalAmount", opts.consistencyFloor)],
+    [
+      opt("subtotal", opts.consistencyFloor),
+      opt("taxAmount", opts.consistencyFloor),
+      opt("totalAmount", opts.consistencyFloor),
+    ],
     opts.threshold,
     ([s, t, g]) => {
       const below = [s, t, g].filter((c) => c && c.score < opts.threshold).length;
       if (s && t && g) {
-        return cents(s.value) + cents(t.value) === cents(g.value) ? opts.consistencyBonus : -opts.consistencyBonus;
+        return cents(s.value) + cents(t.value) === cents(g.value)
+          ? opts.consistencyBonus
+          : -opts.consistencyBonus;
       }
       // A value below the threshold is only worth taking when it completes the sum.
       return below > 0 ? -10 : 0;

@@ -34,7 +34,8 @@ export async function evaluateSplit(model: KeyInfoModel, spec: SplitSpec): Promi
     const seed = deriveSeed(spec.seed, i);
     const doc = generateDocument(seed, { split: spec.split });
     const started = performance.now();
-    const source = typeof spec.pages === "function" ? await spec.pages(doc) : stripLabels(pagesFor(doc, spec.pages));
+    const source =
+      typeof spec.pages === "function" ? await spec.pages(doc) : stripLabels(pagesFor(doc, spec.pages));
     const result = await model.extract(source);
     ms += performance.now() - started;
     pages += result.pages;

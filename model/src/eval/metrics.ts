@@ -24,7 +24,12 @@ export class MetricsAccumulator {
   private typeHits = 0;
   readonly errors: Array<{ seed: number; field: FieldName; expected?: string; got?: string }> = [];
 
-  add(seed: number, truth: Truth, predictedType: DocumentType, predicted: Partial<Record<FieldName, ExtractedField>>): void {
+  add(
+    seed: number,
+    truth: Truth,
+    predictedType: DocumentType,
+    predicted: Partial<Record<FieldName, ExtractedField>>,
+  ): void {
     this.docs++;
     const byType = this.types.get(truth.documentType) as Counts & { docs: number; typeHits: number };
     byType.docs++;
@@ -44,8 +49,16 @@ export class MetricsAccumulator {
           if (expected !== undefined) k.fn++;
         }
       }
-      if (!(expected !== undefined && got !== undefined && same(expected, got)) && (expected ?? got) !== undefined) {
-        this.errors.push({ seed, field: f, ...(expected !== undefined ? { expected } : {}), ...(got !== undefined ? { got } : {}) });
+      if (
+        !(expected !== undefined && got !== undefined && same(expected, got)) &&
+        (expected ?? got) !== undefined
+      ) {
+        this.errors.push({
+          seed,
+          field: f,
+          ...(expected !== undefined ? { expected } : {}),
+          ...(got !== undefined ? { got } : {}),
+        });
       }
     }
   }
@@ -70,7 +83,13 @@ export class MetricsAccumulator {
     for (const [t, c] of this.types) {
       if (c.docs > 0) perDocumentType[t] = { ...prf(c), typeAccuracy: r4(c.typeHits / c.docs) };
     }
-    return { documents: this.docs, perField, perDocumentType, micro: prf(micro), documentTypeAccuracy: r4(this.typeHits / Math.max(1, this.docs)) };
+    return {
+      documents: this.docs,
+      perField,
+      perDocumentType,
+      micro: prf(micro),
+      documentTypeAccuracy: r4(this.typeHits / Math.max(1, this.docs)),
+    };
   }
 }
 
@@ -79,7 +98,11 @@ const r4 = (x: number): number => Math.round(x * 10000) / 10000;
 const pct = (x: number): string => (x * 100).toFixed(1);
 
 /** One Markdown section per split: per-field and per-document-type P/R/F1. */
-export function markdownReport(title: string, splits: Record<string, { label: string; metrics: SplitMetrics }>, goal: Record<string, number>): string {
+export function markdownReport(
+  title: string,
+  splits: Record<string, { label: string; metrics: SplitMetrics }>,
+  goal: Record<string, number>,
+): string {
   const keys = Object.keys(splits);
   const out: string[] = [`# ${title}`, ""];
   out.push("| field | " + keys.map((k) => `${k} P / R / F1`).join(" | ") + " |");
@@ -97,8 +120,21 @@ export function markdownReport(title: string, splits: Record<string, { label: st
         " |",
     );
   }
-  out.push(`| **micro** | ` + keys.map((k) => { const m = splits[k]!.metrics.micro; return `${pct(m.precision)} / ${pct(m.recall)} / **${pct(m.f1)}**`; }).join(" | ") + " |");
-  out.push(`| document type accuracy | ` + keys.map((k) => pct(splits[k]!.metrics.documentTypeAccuracy)).join(" | ") + " |");
+  out.push(
+    `| **micro** | ` +
+      keys
+        .map((k) => {
+          const m = splits[k]!.metrics.micro;
+          return `${pct(m.precision)} / ${pct(m.recall)} / **${pct(m.f1)}**`;
+        })
+        .join(" | ") +
+      " |",
+  );
+  out.push(
+    `| document type accuracy | ` +
+      keys.map((k) => pct(splits[k]!.metrics.documentTypeAccuracy)).join(" | ") +
+      " |",
+  );
   out.push("", "Per document type (micro over its fields; type accuracy):", "");
   out.push("| document type | " + keys.map((k) => `${k} P / R / F1 · type acc.`).join(" | ") + " |");
   out.push("|---|" + keys.map(() => "---|").join(""));
@@ -108,14 +144,19 @@ export function markdownReport(title: string, splits: Record<string, { label: st
         keys
           .map((k) => {
             const m = splits[k]!.metrics.perDocumentType[t];
-            return m ? `${pct(m.precision)} / ${pct(m.recall)} / **${pct(m.f1)}** · ${pct(m.typeAccuracy)}` : "–";
+            return m
+              ? `${pct(m.precision)} / ${pct(m.recall)} / **${pct(m.f1)}** · ${pct(m.typeAccuracy)}`
+              : "–";
           })
           .join(" | ") +
         " |",
     );
   }
   out.push("", "Splits:", "");
-  for (const k of keys) out.push(`- **${k}**: ${splits[k]!.label} (${splits[k]!.metrics.documents} documents; goal F1 ≥ ${goal[k] ?? "–"} per field)`);
+  for (const k of keys)
+    out.push(
+      `- **${k}**: ${splits[k]!.label} (${splits[k]!.metrics.documents} documents; goal F1 ≥ ${goal[k] ?? "–"} per field)`,
+    );
   out.push("", "✗ marks a field below the goal of its split.");
   return out.join("\n") + "\n";
 }

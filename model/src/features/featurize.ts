@@ -45,9 +45,12 @@ function neighbours(lines: readonly TextLine[]): Map<TextLine, Neighbours> {
 
 const lastN = <T>(xs: T[], n: number): T[] => xs.slice(Math.max(0, xs.length - n));
 
-function tokensFor(c: Candidate, nb: Neighbours, pageNumber: number): string[] {
+function tokensFor(c: Candidate, nb: Neighbours, pageNumber: number, header: readonly string[]): string[] {
   const k = c.kind;
   const t: string[] = [`k:${k}`, `sh:${k}:${shape(c.text)}`];
+  // Words of the first page's heading say what kind of document this is (on a purchase order the
+  // issuer is the customer), which decides what a name or a number is.
+  for (const w of header) t.push(`hd:${w}`);
   const left = words(c.line.text.slice(0, c.start));
   const l3 = lastN(left, 3).reverse();
   l3.forEach((w, i) => t.push(`l${i + 1}:${w}`));
@@ -89,18 +92,42 @@ function tokensFor(c: Candidate, nb: Neighbours, pageNumber: number): string[] {
   // Direction-free tokens let a layout never seen in training (labels above totals) reuse what was
   // learnt from labels on the left; character trigrams let unseen phrasings ("Fälligkeitsdatum")
   // share evidence with seen ones ("Fällig am").
-  const label = left.length > 0 ? lastN(left, 3) : nb.rowLeft ? lastN(words(nb.rowLeft.text), 3) : nb.above ? words(nb.above.text).slice(0, 3) : [];
+  const label =
+    left.length > 0
+      ? lastN(left, 3)
+      : nb.rowLeft
+        ? lastN(words(nb.rowLeft.text), 3)
+        : nb.above
+          ? words(nb.above.text).slice(0, 3)
+          : [];
   for (const w of label) t.push(`lab:${k}:${w}`);
   let grams = 0;
   for (const w of lastN(label, 2)) {
     const padded = `<${w}>`;
-    for (let i = 0; i + 3 <= padded.length && grams < 20; i++, grams++) t.push(`g:${k}:${padded.slice(i, i + 3)}`);
+    for (let i = 0; i + 3 <= padded.length && grams < 20; i++, grams++)
+      t.push(`g:${k}:${padded.slice(i, i + 3)}`);
   }
   return t;
 }
 
 /** Candidates of one page with their hashed context tokens and layout features. */
-export function featurizePage(page: ExtractedPage, order: DateOrder): PageFeatures {
+/** Short title-like lines near the top of the first page, as words: the document's heading. */
+export function headerWords(firstPage: ExtractedPage): string[] {
+  const out = new Set<string>();
+  for (const l of firstPage.lines.slice(0, 12)) {
+    const ws = words(l.text);
+    const letters = l.text.match(/\p{L}/gu)?.length ?? 0;
+    if (ws.length === 0 || ws.length > 3 || letters / Math.max(1, l.text.length) < 0.7) continue;
+    for (const w of ws) if (out.size < 8) out.add(w);
+  }
+  return [...out];
+}
+
+export function featurizePage(
+  page: ExtractedPage,
+  order: DateOrder,
+  header: readonly string[] = [],
+): PageFeatures {
   const lines = page.lines;
   const nb = neighbours(lines);
   const candidates = lines.flatMap((l) => lineCandidates(l, order));
@@ -112,16 +139,22 @@ export function featurizePage(page: ExtractedPage, order: DateOrder): PageFeatur
   const heights = lines.map((l) => l.height).sort((a, b) => a - b);
   const medianHeight = heights[Math.floor(heights.length / 2)] ?? 0.01;
   const maxHeight = heights[heights.length - 1] ?? 0.01;
-  const amounts = [...new Set(candidates.filter((c) => c.kind === "amount").map((c) => Math.abs(c.numeric)))].sort((a, b) => b - a);
-  const dates = [...new Set(candidates.filter((c) => c.kind === "date").map((c) => c.numeric))].sort((a, b) => a - b);
+  const amounts = [
+    ...new Set(candidates.filter((c) => c.kind === "amount").map((c) => Math.abs(c.numeric))),
+  ].sort((a, b) => b - a);
+  const dates = [...new Set(candidates.filter((c) => c.kind === "date").map((c) => c.numeric))].sort(
+    (a, b) => a - b,
+  );
   const valueCounts = new Map<string, number>();
-  for (const c of candidates) valueCounts.set(`${c.kind}:${c.value}`, (valueCounts.get(`${c.kind}:${c.value}`) ?? 0) + 1);
+  for (const c of candidates)
+    valueCounts.set(`${c.kind}:${c.value}`, (valueCounts.get(`${c.kind}:${c.value}`) ?? 0) + 1);
   const maxIndex = Math.max(1, lines.length - 1);
 
   candidates.forEach((c, i) => {
-    const toks = tokensFor(c, nb.get(c.line) as Neighbours, page.number);
+    const toks = tokensFor(c, nb.get(c.line) as Neighbours, page.number, header);
     const base = i * slots;
-    for (let s = 0; s < Math.min(slots, toks.length); s++) idx[base + s] = hashToken(toks[s] as string, hashBuckets);
+    for (let s = 0; s < Math.min(slots, toks.length); s++)
+      idx[base + s] = hashToken(toks[s] as string, hashBuckets);
     const d = i * DENSE_SIZE;
     const len = Math.max(1, c.line.text.length);
     const letters = c.line.text.match(/\p{L}/gu)?.length ?? 0;

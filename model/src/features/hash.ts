@@ -25,7 +25,15 @@ export function shape(text: string): string {
   let last = "";
   let run = 0;
   for (const ch of text) {
-    const c = /\d/.test(ch) ? "9" : /\p{Lu}/u.test(ch) ? "A" : /\p{L}/u.test(ch) ? "a" : ch === " " ? "_" : ch;
+    const c = /\d/.test(ch)
+      ? "9"
+      : /\p{Lu}/u.test(ch)
+        ? "A"
+        : /\p{L}/u.test(ch)
+          ? "a"
+          : ch === " "
+            ? "_"
+            : ch;
     run = c === last ? run + 1 : 1;
     last = c;
     if (run <= 2) out += c;

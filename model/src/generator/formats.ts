@@ -4,7 +4,8 @@ import type { LocaleSpec } from "./locales.js";
 const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
 
 /** ISO 8601 calendar date of a UTC date. */
-export const isoDate = (d: Date): string => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+export const isoDate = (d: Date): string =>
+  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
 type DateFormat = (d: Date, loc: LocaleSpec) => string;
 

@@ -3,8 +3,24 @@ import { DOCUMENT_TYPES } from "@docsift/core";
 import { Prng } from "./prng.js";
 import { LOCALES, labelChoices, type LabelKey, type LocaleSpec } from "./locales.js";
 import { templatesFor, type Template } from "./templates.js";
-import { CURRENCY_SYMBOLS, formatAmount, isoDate, normalAmount, pickAmountStyle, pickDateFormat, type AmountStyle } from "./formats.js";
-import { addressLines, companyName, documentNumber, generateIban, groupIban, ibanCountry, personName } from "./values.js";
+import {
+  CURRENCY_SYMBOLS,
+  formatAmount,
+  isoDate,
+  normalAmount,
+  pickAmountStyle,
+  pickDateFormat,
+  type AmountStyle,
+} from "./formats.js";
+import {
+  addressLines,
+  companyName,
+  documentNumber,
+  generateIban,
+  groupIban,
+  ibanCountry,
+  personName,
+} from "./values.js";
 import {
   LOCALE_IDS,
   PAGE_HEIGHT_PT,
@@ -39,7 +55,8 @@ const concat = (...pieces: Piece[]): Piece => {
   let text = "";
   const spans: FieldSpan[] = [];
   for (const p of pieces) {
-    for (const s of p.spans) spans.push({ field: s.field, start: s.start + text.length, end: s.end + text.length });
+    for (const s of p.spans)
+      spans.push({ field: s.field, start: s.start + text.length, end: s.end + text.length });
     text += p.text;
   }
   return { text, spans };
@@ -141,7 +158,13 @@ function onlyMarked(fields: Truth["fields"], pages: SynthPage[]): Truth["fields"
   return out;
 }
 
-function buildContent(rng: Prng, loc: LocaleSpec, split: Split, docType: DocumentType, fields: Truth["fields"]): Content {
+function buildContent(
+  rng: Prng,
+  loc: LocaleSpec,
+  split: Split,
+  docType: DocumentType,
+  fields: Truth["fields"],
+): Content {
   const label = (key: LabelKey): string => rng.pick(labelChoices(loc, key, split));
   const fmtDate = pickDateFormat(rng, loc);
   const style: AmountStyle = pickAmountStyle(rng, loc);
@@ -164,17 +187,23 @@ function buildContent(rng: Prng, loc: LocaleSpec, split: Split, docType: Documen
   const otherField: FieldName = docType === "purchase_order" ? "vendorName" : "customerName";
   const issuer = marked(issuerName, truthOf(issuerField, issuerName));
   const recipient =
-    docType === "receipt" && rng.chance(0.8) ? undefined : marked(otherParty, truthOf(otherField, otherParty));
+    docType === "receipt" && rng.chance(0.8)
+      ? undefined
+      : marked(otherParty, truthOf(otherField, otherParty));
 
   const issuerLines = addressLines(rng, loc);
-  if (rng.chance(0.5)) issuerLines.push(`${label("phone")} +${rng.int(30, 49)} ${rng.int(100, 999)} ${rng.int(100000, 999999)}`);
+  if (rng.chance(0.5))
+    issuerLines.push(`${label("phone")} +${rng.int(30, 49)} ${rng.int(100, 999)} ${rng.int(100000, 999999)}`);
   const vatId = `${label("vatId")}: ${loc.id === "en" ? "GB" : loc.id.toUpperCase()}${rng.int(100000000, 999999999)}`;
   if (rng.chance(0.4)) issuerLines.push(vatId);
 
   const money = (cents: number, field: FieldName | undefined, showCurrency: boolean): Piece => {
     const amount = marked(formatAmount(cents, style), field);
     if (!showCurrency || currencyMode === "none") return amount;
-    const cur = marked(currencyMode === "code" || currencyMode === "total-code" ? currency : symbol, truthOf("currency", currency));
+    const cur = marked(
+      currencyMode === "code" || currencyMode === "total-code" ? currency : symbol,
+      truthOf("currency", currency),
+    );
     const before = loc.id === "en" || currencyMode === "total-code" ? rng.chance(0.8) : rng.chance(0.2);
     const sep = cur.text.length > 1 || rng.chance(0.4) ? " " : "";
     return before ? concat(cur, plain(sep), amount) : concat(amount, plain(sep), cur);
@@ -198,7 +227,12 @@ function buildContent(rng: Prng, loc: LocaleSpec, split: Split, docType: Documen
     const unit = rng.chance(0.5) ? rng.int(100, 20000) : rng.int(1000, 250000);
     net += qty * unit;
     const priced = docType !== "other";
-    items.push([rng.pick(loc.items), String(qty), priced ? formatAmount(unit, style) : "", priced ? formatAmount(qty * unit, style) : ""]);
+    items.push([
+      rng.pick(loc.items),
+      String(qty),
+      priced ? formatAmount(unit, style) : "",
+      priced ? formatAmount(qty * unit, style) : "",
+    ]);
   }
   if (docType !== "other" && rng.chance(0.3)) {
     const ship = rng.int(300, 3000);
@@ -216,40 +250,73 @@ function buildContent(rng: Prng, loc: LocaleSpec, split: Split, docType: Documen
   const iban = generateIban(rng, ibanCountry(loc, currency));
   const ibanText = rng.chance(0.7) ? groupIban(iban) : iban;
   const bic = `${rng.pick(["DEUT", "COBA", "BNPA", "CAIX", "NWBK", "UBSW"])}${loc.id === "en" ? "GB" : loc.id.toUpperCase()}${rng.pick(["FF", "2L", "PP", "MM"])}`;
-  const bankName = rng.pick(["Sparkasse", "Crédit Agricole", "Banco Sabadell", "Barclays", "Commerzbank", "BNP Paribas"]);
+  const bankName = rng.pick([
+    "Sparkasse",
+    "Crédit Agricole",
+    "Banco Sabadell",
+    "Barclays",
+    "Commerzbank",
+    "BNP Paribas",
+  ]);
 
   const addCurrencyLabel = currencyMode !== "none" ? rng.chance(0.25) : rng.chance(0.4);
   if (docType === "invoice") {
-    const noEntry: Entry = { label: label("invoiceNumber"), value: id(["INV", "RE", "F", "FAC", "R"], "invoiceNumber") };
+    const noEntry: Entry = {
+      label: label("invoiceNumber"),
+      value: id(["INV", "RE", "F", "FAC", "R"], "invoiceNumber"),
+    };
     meta.push(noEntry);
     repeatOnPage2 = noEntry;
     meta.push({ label: label("invoiceDate"), value: date(issueDate, "invoiceDate") });
-    if (rng.chance(0.75)) meta.push({ label: label("dueDate"), value: date(addDays(issueDate, termsDays), "dueDate") });
+    if (rng.chance(0.75))
+      meta.push({ label: label("dueDate"), value: date(addDays(issueDate, termsDays), "dueDate") });
     if (rng.chance(0.5)) meta.push({ label: label("customerNo"), value: id(["C", "K", "CL"], undefined) });
-    if (rng.chance(0.45)) meta.push({ label: label("yourOrder"), value: id(["PO", "BE", "OC", "PED"], "purchaseOrderNumber") });
-    if (rng.chance(0.4)) meta.push({ label: label("deliveryDate"), value: date(addDays(issueDate, -rng.int(0, 20)), undefined) });
-    if (rng.chance(0.2)) meta.push({ label: label("orderDate"), value: date(addDays(issueDate, -rng.int(5, 40)), undefined) });
-    if (addCurrencyLabel) meta.push({ label: label("currency"), value: marked(currency, truthOf("currency", currency)) });
+    if (rng.chance(0.45))
+      meta.push({ label: label("yourOrder"), value: id(["PO", "BE", "OC", "PED"], "purchaseOrderNumber") });
+    if (rng.chance(0.4))
+      meta.push({
+        label: label("deliveryDate"),
+        value: date(addDays(issueDate, -rng.int(0, 20)), undefined),
+      });
+    if (rng.chance(0.2))
+      meta.push({ label: label("orderDate"), value: date(addDays(issueDate, -rng.int(5, 40)), undefined) });
+    if (addCurrencyLabel)
+      meta.push({ label: label("currency"), value: marked(currency, truthOf("currency", currency)) });
   } else if (docType === "receipt") {
     meta.push({ label: label("receiptNumber"), value: id(["", "T", "B"], "invoiceNumber") });
-    meta.push({ label: label("invoiceDate"), value: concat(date(issueDate, "invoiceDate"), plain(` ${rng.int(8, 21)}:${String(rng.int(0, 59)).padStart(2, "0")}`)) });
+    meta.push({
+      label: label("invoiceDate"),
+      value: concat(
+        date(issueDate, "invoiceDate"),
+        plain(` ${rng.int(8, 21)}:${String(rng.int(0, 59)).padStart(2, "0")}`),
+      ),
+    });
   } else if (docType === "purchase_order") {
     meta.push({ label: label("poNumber"), value: id(["PO", "BE", "OC", "BC"], "purchaseOrderNumber") });
     meta.push({ label: label("poDate"), value: date(issueDate, "invoiceDate") });
-    if (rng.chance(0.6)) meta.push({ label: label("deliveryDate"), value: date(addDays(issueDate, rng.int(3, 30)), undefined) });
-    if (addCurrencyLabel) meta.push({ label: label("currency"), value: marked(currency, truthOf("currency", currency)) });
+    if (rng.chance(0.6))
+      meta.push({ label: label("deliveryDate"), value: date(addDays(issueDate, rng.int(3, 30)), undefined) });
+    if (addCurrencyLabel)
+      meta.push({ label: label("currency"), value: marked(currency, truthOf("currency", currency)) });
   } else {
     meta.push({ label: label("deliveryNote"), value: id(["LS", "DN", "BL", "ALB"], undefined) });
     meta.push({ label: label("deliveryDate"), value: date(issueDate, undefined) });
-    if (rng.chance(0.5)) meta.push({ label: label("yourOrder"), value: id(["PO", "BE", "OC", "PED"], undefined) });
+    if (rng.chance(0.5))
+      meta.push({ label: label("yourOrder"), value: id(["PO", "BE", "OC", "PED"], undefined) });
   }
 
   if (docType === "invoice" || docType === "purchase_order" || (docType === "receipt" && rng.chance(0.5))) {
-    totals.push({ label: label("subtotal"), value: money(net, "subtotal", rng.chance(0.5) && currencyMode !== "total-code") });
+    totals.push({
+      label: label("subtotal"),
+      value: money(net, "subtotal", rng.chance(0.5) && currencyMode !== "total-code"),
+    });
   }
   if (docType !== "other") {
     const taxLabel = `${label("tax")} ${String(rate).replace(".", loc.id === "en" ? "." : ",")}%`;
-    totals.push({ label: taxLabel, value: money(tax, "taxAmount", rng.chance(0.4) && currencyMode !== "total-code") });
+    totals.push({
+      label: taxLabel,
+      value: money(tax, "taxAmount", rng.chance(0.4) && currencyMode !== "total-code"),
+    });
     totals.push({ label: label("total"), value: money(total, "totalAmount", true) });
     fields.subtotal = normalAmount(net);
     fields.taxAmount = normalAmount(tax);
@@ -275,7 +342,11 @@ function buildContent(rng: Prng, loc: LocaleSpec, split: Split, docType: Documen
   if (docType === "other" && rng.chance(0.5)) for (const line of loc.letterBody) notes.push(plain(line));
 
   const recipientLabel =
-    docType === "purchase_order" ? label("supplier") : docType === "other" ? label("shipTo") : label("billTo");
+    docType === "purchase_order"
+      ? label("supplier")
+      : docType === "other"
+        ? label("shipTo")
+        : label("billTo");
   const footer = [`${issuerName} · ${issuerLines.join(" · ")}`];
   if (rng.chance(0.5)) footer.push(vatId);
   return {
@@ -301,7 +372,13 @@ const joinLabel = (label: string, value: Piece): Piece => {
   return concat(plain(label + sep), value);
 };
 
-function placeEntries(layout: Layout, style: Template["meta"], entries: Entry[], x: number, size: number): void {
+function placeEntries(
+  layout: Layout,
+  style: Template["meta"],
+  entries: Entry[],
+  x: number,
+  size: number,
+): void {
   if (style === "row-above") {
     // Labels in one row, values in the row below: a small header table, wrapped every 3 columns.
     for (let i = 0; i < entries.length; i += 3) {
@@ -354,7 +431,8 @@ function place(rng: Prng, layout: Layout, t: Template, c: Content, loc: LocaleSp
   // Recipient and meta, side by side.
   const top = layout.y;
   const metaX = t.meta === "row-above" ? 0.07 : t.metaSide === "right" ? 0.55 : 0.07;
-  const recipientX = t.meta === "row-above" ? (t.customer === "right" ? 0.55 : 0.07) : t.metaSide === "right" ? 0.07 : 0.55;
+  const recipientX =
+    t.meta === "row-above" ? (t.customer === "right" ? 0.55 : 0.07) : t.metaSide === "right" ? 0.07 : 0.55;
   let recipientEnd = top;
   if (c.recipient) {
     layout.y = top;
@@ -391,7 +469,8 @@ function place(rng: Prng, layout: Layout, t: Template, c: Content, loc: LocaleSp
       layout.add(plain(`${loc.pageWord} ${layout.pages.length} ${loc.ofWord} 2`), 0.85, 0.95, size - 1);
       layout.newPage();
       layout.add(plain(c.issuer.text), 0.07, layout.y, size);
-      if (c.repeatOnPage2) layout.add(joinLabel(c.repeatOnPage2.label, c.repeatOnPage2.value), 0.55, layout.y, size);
+      if (c.repeatOnPage2)
+        layout.add(joinLabel(c.repeatOnPage2.label, c.repeatOnPage2.value), 0.55, layout.y, size);
       layout.y += LINE * 2;
       tableHeader();
     }
@@ -432,12 +511,21 @@ function place(rng: Prng, layout: Layout, t: Template, c: Content, loc: LocaleSp
         layout.add(e.value, 0.07 + i * 0.3, 0.88 + LINE, size - 2);
       });
     } else {
-      const line = c.bank.reduce<Piece>((acc, e, i) => concat(acc, plain(i > 0 ? " · " : ""), joinLabel(e.label, e.value)), plain(""));
+      const line = c.bank.reduce<Piece>(
+        (acc, e, i) => concat(acc, plain(i > 0 ? " · " : ""), joinLabel(e.label, e.value)),
+        plain(""),
+      );
       layout.add(line, 0.07, 0.9, size - 2);
     }
   }
   c.footer.forEach((f, i) => layout.add(plain(f), 0.07, 0.93 + i * LINE * 0.9, size - 2));
-  if (layout.pages.length > 1) layout.add(plain(`${loc.pageWord} ${layout.pages.length} ${loc.ofWord} ${layout.pages.length}`), 0.85, 0.97, size - 1);
+  if (layout.pages.length > 1)
+    layout.add(
+      plain(`${loc.pageWord} ${layout.pages.length} ${loc.ofWord} ${layout.pages.length}`),
+      0.85,
+      0.97,
+      size - 1,
+    );
 }
 
 /** Item width as a page fraction, from an average glyph width (used by renderers without font metrics). */

@@ -4,28 +4,122 @@ import type { Split } from "./types.js";
 
 // Name vocabularies are split too, so held-out documents carry names the model never saw.
 const COMPANY_WORDS = [
-  "Nordlicht", "Atlas", "Bergmann", "Blue River", "Summit", "Falken", "Solaris", "Greenfield", "Kestrel",
-  "Alpina", "Horizon", "Brightline", "Ostwind", "Meridian", "Castell", "Vireo", "Lumen", "Pinecrest",
-  "Aurora", "Ironwood", "Silberberg", "Rivera", "Delacroix", "Monteverde", "Quantum", "Harbor", "Eichenhof",
-  "Beaumont", "Sierra", "Tannenbaum", "Clearwater", "Valmont", "Redwood", "Sonnenfeld", "Marlow", "Cobalt",
+  "Nordlicht",
+  "Atlas",
+  "Bergmann",
+  "Blue River",
+  "Summit",
+  "Falken",
+  "Solaris",
+  "Greenfield",
+  "Kestrel",
+  "Alpina",
+  "Horizon",
+  "Brightline",
+  "Ostwind",
+  "Meridian",
+  "Castell",
+  "Vireo",
+  "Lumen",
+  "Pinecrest",
+  "Aurora",
+  "Ironwood",
+  "Silberberg",
+  "Rivera",
+  "Delacroix",
+  "Monteverde",
+  "Quantum",
+  "Harbor",
+  "Eichenhof",
+  "Beaumont",
+  "Sierra",
+  "Tannenbaum",
+  "Clearwater",
+  "Valmont",
+  "Redwood",
+  "Sonnenfeld",
+  "Marlow",
+  "Cobalt",
 ];
 const TRADES = {
-  en: ["Consulting", "Logistics", "Office Supplies", "Software", "Engineering", "Trading", "Services", "Design"],
+  en: [
+    "Consulting",
+    "Logistics",
+    "Office Supplies",
+    "Software",
+    "Engineering",
+    "Trading",
+    "Services",
+    "Design",
+  ],
   de: ["Beratung", "Logistik", "Bürobedarf", "Software", "Technik", "Handel", "Dienstleistungen", "Design"],
   fr: ["Conseil", "Logistique", "Fournitures", "Informatique", "Ingénierie", "Négoce", "Services", "Design"],
-  es: ["Consultoría", "Logística", "Suministros", "Software", "Ingeniería", "Comercial", "Servicios", "Diseño"],
+  es: [
+    "Consultoría",
+    "Logística",
+    "Suministros",
+    "Software",
+    "Ingeniería",
+    "Comercial",
+    "Servicios",
+    "Diseño",
+  ],
 };
 const FIRST_NAMES = [
-  "Anna", "Lukas", "Marie", "Jonas", "Sophie", "Pablo", "Lucía", "Julien", "Camille", "Oliver", "Emma",
-  "Hugo", "Clara", "Mateo", "Lea", "Noah", "Inès", "Carmen", "Felix", "Amelia", "Louis", "Elena", "Paul", "Sara",
+  "Anna",
+  "Lukas",
+  "Marie",
+  "Jonas",
+  "Sophie",
+  "Pablo",
+  "Lucía",
+  "Julien",
+  "Camille",
+  "Oliver",
+  "Emma",
+  "Hugo",
+  "Clara",
+  "Mateo",
+  "Lea",
+  "Noah",
+  "Inès",
+  "Carmen",
+  "Felix",
+  "Amelia",
+  "Louis",
+  "Elena",
+  "Paul",
+  "Sara",
 ];
 const LAST_NAMES = [
-  "Schmidt", "Müller", "Dubois", "García", "Smith", "Johnson", "Martin", "López", "Fischer", "Bernard",
-  "Wagner", "Moreau", "Fernández", "Brown", "Weber", "Petit", "Sánchez", "Taylor", "Becker", "Laurent",
-  "Romero", "Wilson", "Hoffmann", "Girard",
+  "Schmidt",
+  "Müller",
+  "Dubois",
+  "García",
+  "Smith",
+  "Johnson",
+  "Martin",
+  "López",
+  "Fischer",
+  "Bernard",
+  "Wagner",
+  "Moreau",
+  "Fernández",
+  "Brown",
+  "Weber",
+  "Petit",
+  "Sánchez",
+  "Taylor",
+  "Becker",
+  "Laurent",
+  "Romero",
+  "Wilson",
+  "Hoffmann",
+  "Girard",
 ];
 
-const half = <T>(items: readonly T[], split: Split): T[] => items.filter((_, i) => (i % 3 === 2) === (split === "heldout"));
+const half = <T>(items: readonly T[], split: Split): T[] =>
+  items.filter((_, i) => (i % 3 === 2) === (split === "heldout"));
 
 export function companyName(rng: Prng, loc: LocaleSpec, split: Split): string {
   const word = rng.pick(half(COMPANY_WORDS, split));
@@ -42,7 +136,10 @@ export function personName(rng: Prng, split: Split): string {
 export function addressLines(rng: Prng, loc: LocaleSpec): string[] {
   const no = rng.int(1, 180);
   const street = rng.pick(loc.streets);
-  const zip = loc.id === "en" ? `${rng.pick(["SW1A", "M1", "LS2", "02108", "60601"])} ${rng.int(1, 9)}AB` : String(rng.int(10000, 99999));
+  const zip =
+    loc.id === "en"
+      ? `${rng.pick(["SW1A", "M1", "LS2", "02108", "60601"])} ${rng.int(1, 9)}AB`
+      : String(rng.int(10000, 99999));
   const city = rng.pick(loc.cities);
   const first = loc.id === "en" || loc.id === "fr" ? `${no} ${street}` : `${street} ${no}`;
   return [first, `${zip} ${city}`];
@@ -81,6 +178,7 @@ export function ibanCountry(loc: LocaleSpec, currency: string): string {
 export function documentNumber(rng: Prng, prefixes: readonly string[]): string {
   const prefix = rng.pick(prefixes);
   const year = rng.int(2019, 2026);
+  if (prefix === "") return String(rng.int(1000, 9999999));
   switch (rng.int(0, 4)) {
     case 0:
       return `${prefix}-${year}-${String(rng.int(1, 9999)).padStart(4, "0")}`;

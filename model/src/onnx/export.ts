@@ -61,7 +61,12 @@ export function exportOnnx(w: Weights, meta: Record<string, string>): Uint8Array
       int64Tensor("axis1", [1]),
     ],
     node: [
-      node("Gather", ["embedding", INPUTS.candIdx], ["emb"], [{ name: "axis", type: AttributeType.INT, i: 0 }]),
+      node(
+        "Gather",
+        ["embedding", INPUTS.candIdx],
+        ["emb"],
+        [{ name: "axis", type: AttributeType.INT, i: 0 }],
+      ),
       node("ReduceSum", ["emb", "axis1"], ["bag"], [{ name: "keepdims", type: AttributeType.INT, i: 0 }]),
       node("Concat", ["bag", INPUTS.candDense], ["z"], [{ name: "axis", type: AttributeType.INT, i: 1 }]),
       node("MatMul", ["z", "w1"], ["h_mm"]),
@@ -70,11 +75,26 @@ export function exportOnnx(w: Weights, meta: Record<string, string>): Uint8Array
       node("MatMul", ["h", "w2"], ["logits_mm"]),
       node("Add", ["logits_mm", "b2"], ["logits"]),
       node("Softmax", ["logits"], [OUTPUTS.fieldProbs], [{ name: "axis", type: AttributeType.INT, i: -1 }]),
-      node("Gather", ["doc_embedding", INPUTS.docIdx], ["doc_emb"], [{ name: "axis", type: AttributeType.INT, i: 0 }]),
-      node("ReduceSum", ["doc_emb", "axis1"], ["doc_bag"], [{ name: "keepdims", type: AttributeType.INT, i: 0 }]),
+      node(
+        "Gather",
+        ["doc_embedding", INPUTS.docIdx],
+        ["doc_emb"],
+        [{ name: "axis", type: AttributeType.INT, i: 0 }],
+      ),
+      node(
+        "ReduceSum",
+        ["doc_emb", "axis1"],
+        ["doc_bag"],
+        [{ name: "keepdims", type: AttributeType.INT, i: 0 }],
+      ),
       node("MatMul", ["doc_bag", "wd"], ["doc_mm"]),
       node("Add", ["doc_mm", "bd"], ["doc_logits"]),
-      node("Softmax", ["doc_logits"], [OUTPUTS.docTypeProbs], [{ name: "axis", type: AttributeType.INT, i: -1 }]),
+      node(
+        "Softmax",
+        ["doc_logits"],
+        [OUTPUTS.docTypeProbs],
+        [{ name: "axis", type: AttributeType.INT, i: -1 }],
+      ),
     ],
   };
   const model = {

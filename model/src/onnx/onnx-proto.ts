@@ -19,8 +19,12 @@ const descriptor = {
             metadataProps: { rule: "repeated", type: "StringStringEntryProto", id: 14 },
           },
         },
-        StringStringEntryProto: { fields: { key: { type: "string", id: 1 }, value: { type: "string", id: 2 } } },
-        OperatorSetIdProto: { fields: { domain: { type: "string", id: 1 }, version: { type: "int64", id: 2 } } },
+        StringStringEntryProto: {
+          fields: { key: { type: "string", id: 1 }, value: { type: "string", id: 2 } },
+        },
+        OperatorSetIdProto: {
+          fields: { domain: { type: "string", id: 1 }, version: { type: "int64", id: 2 } },
+        },
         GraphProto: {
           fields: {
             node: { rule: "repeated", type: "NodeProto", id: 1 },
@@ -61,7 +65,9 @@ const descriptor = {
         },
         ValueInfoProto: { fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } } },
         TypeProto: { fields: { tensorType: { type: "TypeProtoTensor", id: 1 } } },
-        TypeProtoTensor: { fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } } },
+        TypeProtoTensor: {
+          fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } },
+        },
         TensorShapeProto: { fields: { dim: { rule: "repeated", type: "Dimension", id: 1 } } },
         Dimension: { fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } } },
       },

@@ -17,7 +17,8 @@ const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function checkSegment(kind: string, value: string): void {
   // Names and versions become path segments: refuse anything that could leave the root.
-  if (!SAFE.test(value) || value.includes("..")) throw new Error(`invalid model ${kind} ${JSON.stringify(value)}`);
+  if (!SAFE.test(value) || value.includes(".."))
+    throw new Error(`invalid model ${kind} ${JSON.stringify(value)}`);
 }
 
 /** A registry on a local directory (the committed artifacts, or a mounted volume). */
@@ -37,7 +38,9 @@ export class FsModelRegistry implements ModelRegistry {
     }
     const manifest = parseManifest(JSON.parse(raw), `${name}@${resolvedVersion} manifest`);
     if (manifest.name !== name || manifest.version !== resolvedVersion) {
-      throw new Error(`manifest at ${dir} names ${manifest.name}@${manifest.version}, expected ${name}@${resolvedVersion}`);
+      throw new Error(
+        `manifest at ${dir} names ${manifest.name}@${manifest.version}, expected ${name}@${resolvedVersion}`,
+      );
     }
     return { onnxPath: join(dir, "model.onnx"), manifest };
   }
@@ -57,7 +60,8 @@ export class FsModelRegistry implements ModelRegistry {
     checkSegment("name", name);
     checkSegment("version", version);
     const actual = await sha256File(source.onnxPath);
-    if (actual !== sha256) throw new Error(`refusing to publish ${name}@${version}: sha256 ${actual} ≠ manifest ${sha256}`);
+    if (actual !== sha256)
+      throw new Error(`refusing to publish ${name}@${version}: sha256 ${actual} ≠ manifest ${sha256}`);
     const dir = join(this.root, name, version);
     await mkdir(dir, { recursive: true });
     await copyFile(source.onnxPath, join(dir, "model.onnx"));

@@ -22,9 +22,17 @@ export async function renderDocx(doc: SyntheticDocument, path: string): Promise<
         return new Paragraph({
           alignment: AlignmentType.LEFT,
           indent: { left: Math.max(0, indent) },
-          tabStops: sorted.slice(1).map((it) => ({ type: TabStopType.LEFT, position: Math.max(0, Math.round(it.x * TWIPS_PER_PAGE_WIDTH) - 1134) })),
+          tabStops: sorted.slice(1).map((it) => ({
+            type: TabStopType.LEFT,
+            position: Math.max(0, Math.round(it.x * TWIPS_PER_PAGE_WIDTH) - 1134),
+          })),
           children: sorted.map(
-            (it, i) => new TextRun({ text: (i > 0 ? "\t" : "") + it.text, bold: it.bold, size: Math.round(it.size * 2) }),
+            (it, i) =>
+              new TextRun({
+                text: (i > 0 ? "\t" : "") + it.text,
+                bold: it.bold,
+                size: Math.round(it.size * 2),
+              }),
           ),
         });
       }),

@@ -13,11 +13,27 @@ export interface OcrNoiseOptions {
 
 // Misreads typical of OCR on clean scans.
 const CONFUSIONS: Record<string, string[]> = {
-  O: ["0"], "0": ["O", "o"], l: ["1", "I"], "1": ["l", "I"], I: ["1", "l"], S: ["5"], "5": ["S"], B: ["8"], "8": ["B"],
-  e: ["c"], ",": ["."], ".": [","], rn: ["m"], m: ["rn"], g: ["9"], "6": ["b"], Z: ["2"], "2": ["Z"],
+  O: ["0"],
+  "0": ["O", "o"],
+  l: ["1", "I"],
+  "1": ["l", "I"],
+  I: ["1", "l"],
+  S: ["5"],
+  "5": ["S"],
+  B: ["8"],
+  "8": ["B"],
+  e: ["c"],
+  ",": ["."],
+  ".": [","],
+  rn: ["m"],
+  m: ["rn"],
+  g: ["9"],
+  "6": ["b"],
+  Z: ["2"],
+  "2": ["Z"],
 };
 
-const stripDiacritic = (ch: string): string => (ch.normalize("NFD")[0] ?? ch);
+const stripDiacritic = (ch: string): string => ch.normalize("NFD")[0] ?? ch;
 
 /** Rewrites a line's text, keeping truth spans aligned through an index map. */
 function noisyLine(line: LabelledLine, rng: Prng, opts: Required<OcrNoiseOptions>): LabelledLine {
@@ -47,13 +63,21 @@ export function mergeRows(pages: LabelledPage[], rng: Prng, probability: number)
     const lines: LabelledLine[] = [];
     for (const line of page.lines) {
       const prev = lines[lines.length - 1];
-      if (prev && Math.abs(prev.y - line.y) < 0.004 && line.x - (prev.x + prev.width) < 0.12 && rng.chance(probability)) {
+      if (
+        prev &&
+        Math.abs(prev.y - line.y) < 0.004 &&
+        line.x - (prev.x + prev.width) < 0.12 &&
+        rng.chance(probability)
+      ) {
         const offset = prev.text.length + 1;
         lines[lines.length - 1] = {
           ...prev,
           text: `${prev.text} ${line.text}`,
           width: line.x + line.width - prev.x,
-          spans: [...prev.spans, ...line.spans.map((s) => ({ ...s, start: s.start + offset, end: s.end + offset }))],
+          spans: [
+            ...prev.spans,
+            ...line.spans.map((s) => ({ ...s, start: s.start + offset, end: s.end + offset })),
+          ],
         };
       } else {
         lines.push({ ...line });
@@ -64,7 +88,11 @@ export function mergeRows(pages: LabelledPage[], rng: Prng, probability: number)
 }
 
 /** Simulates what the OCR path produces from a rendered page: misreads, lost spaces and diacritics, merged rows. */
-export function applyOcrNoise(pages: LabelledPage[], seed: number, options: OcrNoiseOptions = {}): LabelledPage[] {
+export function applyOcrNoise(
+  pages: LabelledPage[],
+  seed: number,
+  options: OcrNoiseOptions = {},
+): LabelledPage[] {
   const rng = new Prng(seed);
   const opts: Required<OcrNoiseOptions> = {
     confusion: options.confusion ?? 0.015,
@@ -73,4 +101,43 @@ export function applyOcrNoise(pages: LabelledPage[], seed: number, options: OcrN
   };
   const merged = mergeRows(pages, rng, 0.7);
   return merged.map((p) => ({ ...p, source: "ocr", lines: p.lines.map((l) => noisyLine(l, rng, opts)) }));
+}
+
+/**
+ * What flowed formats (DOCX, plain text) give: one line per row with cells joined by a tab or
+ * spaces, and positions from line order and indentation rather than from the page.
+ */
+export function flowRows(pages: LabelledPage[], seed: number): LabelledPage[] {
+  const rng = new Prng(seed);
+  const joiner = rng.pick(["\t", "  ", "    "]);
+  const lineHeight = 0.012 + rng.next() * 0.008;
+  let y = 0.04;
+  return pages.map((page) => {
+    const rows: LabelledLine[] = [];
+    for (const line of page.lines) {
+      const prev = rows[rows.length - 1];
+      if (prev && Math.abs(prev.y - line.y) < 0.004) {
+        const offset = prev.text.length + joiner.length;
+        rows[rows.length - 1] = {
+          ...prev,
+          text: `${prev.text}${joiner}${line.text}`,
+          width: Math.min(1 - prev.x, prev.width + joiner.length * 0.01 + line.width),
+          spans: [
+            ...prev.spans,
+            ...line.spans.map((s) => ({ ...s, start: s.start + offset, end: s.end + offset })),
+          ],
+        };
+      } else rows.push({ ...line });
+    }
+    y = 0.04;
+    return {
+      ...page,
+      source: "docx",
+      lines: rows.map((l, index) => {
+        const out = { ...l, index, y: Math.min(0.98, y), height: lineHeight * 0.9 };
+        y += lineHeight;
+        return out;
+      }),
+    };
+  });
 }

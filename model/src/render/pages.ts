@@ -12,7 +12,10 @@ export interface LabelledPage extends ExtractedPage {
 }
 
 /** The pages as a reader would produce them, in reading order (top to bottom, left to right). */
-export function renderLabelledPages(doc: SyntheticDocument, source: PageSource = "text-layer"): LabelledPage[] {
+export function renderLabelledPages(
+  doc: SyntheticDocument,
+  source: PageSource = "text-layer",
+): LabelledPage[] {
   return doc.pages.map((page) => {
     const items = [...page.items].sort((a, b) => (Math.abs(a.y - b.y) < 0.004 ? a.x - b.x : a.y - b.y));
     return {

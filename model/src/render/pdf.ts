@@ -5,7 +5,12 @@ import { PAGE_HEIGHT_PT, PAGE_WIDTH_PT, type SyntheticDocument } from "../genera
 
 /** Writes the document as a text-layer PDF (A4, standard Helvetica fonts, WinAnsi text). */
 export async function renderPdf(doc: SyntheticDocument, path: string): Promise<void> {
-  const pdf = new PDFDocument({ size: [PAGE_WIDTH_PT, PAGE_HEIGHT_PT], autoFirstPage: false, margin: 0, compress: true });
+  const pdf = new PDFDocument({
+    size: [PAGE_WIDTH_PT, PAGE_HEIGHT_PT],
+    autoFirstPage: false,
+    margin: 0,
+    compress: true,
+  });
   const out = createWriteStream(path);
   pdf.pipe(out);
   for (const page of doc.pages) {

@@ -5,7 +5,7 @@ import { FIELD_NAMES } from "@docsift/core";
 import { dateOrderFor, detectLanguage, type Candidate } from "../candidates/extract.js";
 import type { DateOrder } from "../candidates/normalise.js";
 import { decode, type ScoredCandidate } from "../decode/decode.js";
-import { documentBag, featurizePage } from "../features/featurize.js";
+import { documentBag, featurizePage, headerWords } from "../features/featurize.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
 import { FIELD_KIND } from "../train/labels.js";
 import type { ModelManifest } from "./manifest.js";
@@ -104,6 +104,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     const top = new TopK();
     let order: DateOrder | undefined;
     let docBag: Int32Array | undefined;
+    let header: string[] = [];
     let pageCount = 0;
     let characters = 0;
     let total = 0;
@@ -136,8 +137,9 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       if (!order) {
         order = dateOrderFor(detectLanguage(page.lines));
         docBag = documentBag(page);
+        header = headerWords(page);
       }
-      const f = featurizePage(page, order);
+      const f = featurizePage(page, order, header);
       total += f.candidates.length;
       for (let i = 0; i < f.candidates.length; i++) {
         const row = pending.length;
@@ -158,7 +160,13 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     }
     const decoded = decode({ docTypeProbs, candidates }, this.manifest.decoder);
     if (pageCount === 0) decoded.fields = {};
-    return { ...decoded, pages: pageCount, characters, inferMs: Math.round(inferMs * 100) / 100, candidates: total };
+    return {
+      ...decoded,
+      pages: pageCount,
+      characters,
+      inferMs: Math.round(inferMs * 100) / 100,
+      candidates: total,
+    };
   }
 
   async close(): Promise<void> {

@@ -60,6 +60,7 @@ export const ModelManifestSchema = z
       templates: z.array(z.string()),
       ocrShare: z.number(),
       mergedShare: z.number(),
+      flowedShare: z.number(),
       epochs: z.number().int(),
       batchSize: z.number().int(),
       learningRate: z.number(),
@@ -88,7 +89,9 @@ export function parseManifest(raw: unknown, source = "manifest"): ModelManifest 
   const parsed = ModelManifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`invalid model ${source}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown error"}`);
+    throw new Error(
+      `invalid model ${source}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown error"}`,
+    );
   }
   return parsed.data;
 }

@@ -6,7 +6,10 @@ export interface SessionOptions {
   intraOpThreads?: number;
 }
 
-export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<ort.InferenceSession> {
+export async function createSession(
+  model: Uint8Array | string,
+  opts: SessionOptions = {},
+): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(model as Uint8Array, {
     intraOpNumThreads: opts.intraOpThreads ?? 1,
     interOpNumThreads: 1,

@@ -26,8 +26,23 @@ const { values } = parseArgs({
 });
 
 const seed = Number(values.seed);
-const recipe: DatasetRecipe = { seed, documents: Number(values.documents), split: "train", ocrShare: 0.25, mergedShare: 0.2 };
-const options: TrainOptions = { epochs: Number(values.epochs), batchSize: 32, learningRate: 0.004, decay: 0.7, noneWeight: 1, tokenDropout: 0.25, seed };
+const recipe: DatasetRecipe = {
+  seed,
+  documents: Number(values.documents),
+  split: "train",
+  ocrShare: 0.25,
+  mergedShare: 0.15,
+  flowedShare: 0.15,
+};
+const options: TrainOptions = {
+  epochs: Number(values.epochs),
+  batchSize: 32,
+  learningRate: 0.004,
+  decay: 0.7,
+  noneWeight: 1,
+  tokenDropout: 0.25,
+  seed,
+};
 
 const t0 = performance.now();
 const data = buildDataset(recipe);
@@ -40,7 +55,9 @@ const t1 = performance.now();
 const { finalLoss } = train(weights, data, {
   ...options,
   onEpoch: (e) =>
-    console.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, doc-type loss ${e.docLoss.toFixed(4)}, ${(e.ms / 1000).toFixed(1)} s`),
+    console.log(
+      `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, doc-type loss ${e.docLoss.toFixed(4)}, ${(e.ms / 1000).toFixed(1)} s`,
+    ),
 });
 const trainMs = performance.now() - t1;
 
@@ -68,6 +85,7 @@ const manifest: ModelManifest = parseManifest({
     templates: templatesFor("train").map((t) => t.id),
     ocrShare: recipe.ocrShare,
     mergedShare: recipe.mergedShare,
+    flowedShare: recipe.flowedShare,
     epochs: options.epochs,
     batchSize: options.batchSize,
     learningRate: options.learningRate,

@@ -1,11 +1,11 @@
 import { FEATURE_SPEC, DENSE_SIZE } from "../features/spec.js";
-import { documentBag, featurizePage } from "../features/featurize.js";
+import { documentBag, featurizePage, headerWords } from "../features/featurize.js";
 import { dateOrderFor, detectLanguage } from "../candidates/extract.js";
 import { generateDocument } from "../generator/generate.js";
 import { deriveSeed, Prng } from "../generator/prng.js";
 import type { Split, SyntheticDocument } from "../generator/types.js";
 import { renderLabelledPages, type LabelledPage } from "../render/pages.js";
-import { applyOcrNoise, mergeRows } from "../render/ocr-noise.js";
+import { applyOcrNoise, flowRows, mergeRows } from "../render/ocr-noise.js";
 import { labelCandidate } from "./labels.js";
 
 export interface Dataset {
@@ -19,12 +19,13 @@ export interface Dataset {
   docLabels: Uint8Array;
 }
 
-export type Variant = "clean" | "merged" | "ocr";
+export type Variant = "clean" | "merged" | "ocr" | "flowed";
 
 /** The pages a variant of a document yields: as generated, with rows merged, or through simulated OCR. */
 export function pagesFor(doc: SyntheticDocument, variant: Variant): LabelledPage[] {
   const pages = renderLabelledPages(doc);
   if (variant === "ocr") return applyOcrNoise(pages, deriveSeed(doc.seed, 17));
+  if (variant === "flowed") return flowRows(pages, deriveSeed(doc.seed, 29));
   if (variant === "merged") return mergeRows(pages, new Prng(deriveSeed(doc.seed, 23)), 0.8);
   return pages;
 }
@@ -36,6 +37,7 @@ export interface DatasetRecipe {
   /** Share of documents seen through simulated OCR, and with rows merged. */
   ocrShare: number;
   mergedShare: number;
+  flowedShare: number;
 }
 
 export function buildDataset(recipe: DatasetRecipe): Dataset {
@@ -51,11 +53,19 @@ export function buildDataset(recipe: DatasetRecipe): Dataset {
   for (let d = 0; d < recipe.documents; d++) {
     const doc = generateDocument(deriveSeed(recipe.seed, 1000 + d), { split: recipe.split });
     const r = pick.next();
-    const variant: Variant = r < recipe.ocrShare ? "ocr" : r < recipe.ocrShare + recipe.mergedShare ? "merged" : "clean";
+    const variant: Variant =
+      r < recipe.ocrShare
+        ? "ocr"
+        : r < recipe.ocrShare + recipe.mergedShare
+          ? "merged"
+          : r < recipe.ocrShare + recipe.mergedShare + recipe.flowedShare
+            ? "flowed"
+            : "clean";
     const pages = pagesFor(doc, variant);
     const order = dateOrderFor(detectLanguage(pages[0]?.lines ?? []));
+    const header = pages[0] ? headerWords(pages[0]) : [];
     for (const page of pages) {
-      const f = featurizePage(page, order);
+      const f = featurizePage(page, order, header);
       idxParts.push(f.idx);
       denseParts.push(f.dense);
       for (const c of f.candidates) labelParts.push(classOf.get(labelCandidate(c) ?? "none") ?? 0);
@@ -76,5 +86,13 @@ export function buildDataset(recipe: DatasetRecipe): Dataset {
     dense.set(p, dn);
     dn += p.length;
   }
-  return { rows, idx, dense, labels: Uint8Array.from(labelParts), docs: recipe.documents, docBags, docLabels };
+  return {
+    rows,
+    idx,
+    dense,
+    labels: Uint8Array.from(labelParts),
+    docs: recipe.documents,
+    docBags,
+    docLabels,
+  };
 }

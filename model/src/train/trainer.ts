@@ -25,7 +25,10 @@ const EPS = 1e-8;
 class AdamTensor {
   readonly m: Float32Array;
   readonly v: Float32Array;
-  constructor(readonly param: Float32Array, readonly grad: Float32Array) {
+  constructor(
+    readonly param: Float32Array,
+    readonly grad: Float32Array,
+  ) {
     this.m = new Float32Array(param.length);
     this.v = new Float32Array(param.length);
   }
@@ -67,7 +70,12 @@ export function train(w: Weights, data: Dataset, opts: TrainOptions): { finalLos
   const gWd = new Float32Array(w.wd.length);
   const gBd = new Float32Array(w.bd.length);
   const adamE = new AdamTensor(w.embedding, gE);
-  const dense = [new AdamTensor(w.w1, gW1), new AdamTensor(w.b1, gB1), new AdamTensor(w.w2, gW2), new AdamTensor(w.b2, gB2)];
+  const dense = [
+    new AdamTensor(w.w1, gW1),
+    new AdamTensor(w.b1, gB1),
+    new AdamTensor(w.w2, gW2),
+    new AdamTensor(w.b2, gB2),
+  ];
   const adamEd = new AdamTensor(w.docEmbedding, gEd);
   const docDense = [new AdamTensor(w.wd, gWd), new AdamTensor(w.bd, gBd)];
 
@@ -215,7 +223,12 @@ export function train(w: Weights, data: Dataset, opts: TrainOptions): { finalLos
     }
 
     finalLoss = lossSum / Math.max(1, weightSum);
-    opts.onEpoch?.({ epoch, loss: finalLoss, docLoss: docLoss / Math.max(1, data.docs), ms: performance.now() - started });
+    opts.onEpoch?.({
+      epoch,
+      loss: finalLoss,
+      docLoss: docLoss / Math.max(1, data.docs),
+      ms: performance.now() - started,
+    });
     lr *= opts.decay;
   }
   return { finalLoss };

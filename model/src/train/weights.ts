@@ -66,7 +66,12 @@ export function softmaxInPlace(v: Float64Array | Float32Array, offset: number, n
 }
 
 /** Plain-JS forward pass of the candidate head: the reference the ONNX graph is checked against. */
-export function forwardCandidates(w: Weights, idx: Int32Array, dense: Float32Array, rows: number): Float64Array {
+export function forwardCandidates(
+  w: Weights,
+  idx: Int32Array,
+  dense: Float32Array,
+  rows: number,
+): Float64Array {
   const { embeddingDim: D, hidden: H } = w.arch;
   const S = FEATURE_SPEC.slots;
   const F = DENSE_SIZE;

@@ -1,0 +1,114 @@
+// Key-information model: candidates/s of batched vs one-at-a-time ONNX inference, and end-to-end
+// extraction ms per page (text layer; OCR when the engine is available). Run: npx tsx bench/src/model.bench.ts
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  defaultModelLocation,
+  loadDefaultKeyInfoModel,
+  loadKeyInfoModel,
+  parseManifest,
+} from "@docsift/model";
+import type { OcrEngine } from "@docsift/extraction";
+import { generateDocument, renderPages, renderPdf, renderPng } from "@docsift/model/synthetic";
+import type { BenchReport } from "./report.js";
+import { percentile } from "./report.js";
+
+async function head(path: string): Promise<Uint8Array> {
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function run(): Promise<BenchReport> {
+  const notes: string[] = [];
+  const metrics: Record<string, number> = {};
+  const model = await loadDefaultKeyInfoModel({ intraOpThreads: 1 });
+  const docs = Array.from({ length: 120 }, (_, i) => generateDocument(900_000 + i, { split: "heldout" }));
+  const pages = docs.flatMap((d) => renderPages(d));
+
+  // Batched: the whole corpus as one stream, so the runtime fills 1024-row ORT batches.
+  const t0 = performance.now();
+  const batched = await model.extract(pages);
+  const batchedMs = performance.now() - t0;
+  metrics.batchedCandidatesPerSec = Math.round(batched.candidates / (batched.inferMs / 1000));
+  metrics.batchedEndToEndCandidatesPerSec = Math.round(batched.candidates / (batchedMs / 1000));
+
+  // One at a time: a 1-row batch per candidate.
+  const loc = defaultModelLocation();
+  const manifest = parseManifest(JSON.parse(await readFile(loc.manifestPath, "utf8")));
+  const single = await loadKeyInfoModel({ onnxPath: loc.onnxPath, manifest, batchSize: 1 });
+  const sample = pages.slice(0, 40);
+  const s1 = await single.extract(sample);
+  metrics.singleRowCandidatesPerSec = Math.round(s1.candidates / (s1.inferMs / 1000));
+  await single.close();
+
+  // Per document, as the worker runs it: generated text-layer pages.
+  const perPage: number[] = [];
+  for (const d of docs.slice(0, 60)) {
+    const p = renderPages(d);
+    const t = performance.now();
+    await model.extract(p);
+    perPage.push((performance.now() - t) / p.length);
+  }
+  metrics.extractMsPerPageP50 = round(percentile(perPage, 50));
+  metrics.extractMsPerPageP95 = round(percentile(perPage, 95));
+
+  // Through a real PDF text layer via @docsift/extraction.
+  const dir = await mkdtemp(join(tmpdir(), "docsift-model-bench-"));
+  try {
+    const { readDocument } = await import("@docsift/extraction");
+    const pdfMs: number[] = [];
+    for (const d of docs.slice(0, 15)) {
+      const path = join(dir, `${d.seed}.pdf`);
+      await renderPdf(d, path);
+      const t = performance.now();
+      const r = await model.extract(
+        readDocument({ path, head: await head(path) }, { pdfEngine: "pdfjs" }).pages,
+      );
+      pdfMs.push((performance.now() - t) / r.pages);
+    }
+    metrics.pdfReadAndExtractMsPerPageP50 = round(percentile(pdfMs, 50));
+
+    try {
+      const engine = await loadOcrEngine();
+      const ocrMs: number[] = [];
+      for (const d of docs.slice(0, 3)) {
+        const png = await renderPng(d, 1);
+        const t = performance.now();
+        const page = await engine.recognizePage(png, 1);
+        await model.extract([page]);
+        ocrMs.push(performance.now() - t);
+      }
+      await engine.close();
+      metrics.ocrAndExtractMsPerPageP50 = round(percentile(ocrMs, 50));
+    } catch (err) {
+      notes.push(`OCR timing skipped: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  await model.close();
+  notes.push(`${batched.candidates} candidates from ${pages.length} pages; intraOpThreads=1, batch 1024`);
+  return { name: "model", metrics, notes };
+}
+
+/** The PP-OCR engine is not exported from @docsift/extraction's entry; under tsx its source is importable. */
+async function loadOcrEngine(): Promise<OcrEngine> {
+  const url = new URL("../../extraction/src/ocr/index.ts", import.meta.url).href;
+  const mod = (await import(url)) as { createPpOcrEngine: () => Promise<OcrEngine> };
+  return mod.createPpOcrEngine();
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const report = await run();
+  console.log(JSON.stringify(report, null, 2));
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { decode, DEFAULT_DECODER, type ScoredCandidate } from "../src/decode/decode.js";
+
+const c = (value: string, score: number, page = 1): ScoredCandidate => ({
+  value,
+  score,
+  page,
+  sourceText: value,
+});
+const invoice = [0.9, 0.05, 0.03, 0.02];
+
+describe("decoder", () => {
+  it("reports a field absent when no candidate clears the threshold", () => {
+    const out = decode({ docTypeProbs: invoice, candidates: { invoiceNumber: [c("INV-1", 0.3)], iban: [] } });
+    expect(out.fields.invoiceNumber).toBeUndefined();
+    expect(out.fields.iban).toBeUndefined();
+    expect(out.documentType).toBe("invoice");
+    expect(out.documentTypeConfidence).toBe(0.9);
+  });
+
+  it("keeps value, confidence, page and source text of the chosen candidate", () => {
+    const out = decode({
+      docTypeProbs: invoice,
+      candidates: { invoiceNumber: [c("INV-1", 0.7, 2), c("INV-2", 0.9, 1)] },
+    });
+    expect(out.fields.invoiceNumber).toEqual({
+      value: "INV-2",
+      confidence: 0.9,
+      page: 1,
+      sourceText: "INV-2",
+    });
+  });
+
+  it("prefers amounts for which subtotal + tax = total", () => {
+    const out = decode({
+      docTypeProbs: invoice,
+      candidates: {
+        subtotal: [c("90.00", 0.8), c("100.00", 0.7)],
+        taxAmount: [c("19.00", 0.9)],
+        totalAmount: [c("119.00", 0.85), c("120.00", 0.6)],
+      },
+    });
+    expect([out.fields.subtotal?.value, out.fields.taxAmount?.value, out.fields.totalAmount?.value]).toEqual([
+      "100.00",
+      "19.00",
+      "119.00",
+    ]);
+  });
+
+  it("takes a low-scoring amount only when it completes the sum", () => {
+    const cands = {
+      subtotal: [c("100.00", 0.1)],
+      taxAmount: [c("19.00", 0.9)],
+      totalAmount: [c("119.00", 0.9)],
+    };
+    expect(decode({ docTypeProbs: invoice, candidates: cands }).fields.subtotal?.value).toBe("100.00");
+    const wrong = { ...cands, subtotal: [c("50.00", 0.1)] };
+    expect(decode({ docTypeProbs: invoice, candidates: wrong }).fields.subtotal).toBeUndefined();
+  });
+
+  it("never reports a due date before the invoice date", () => {
+    const out = decode({
+      docTypeProbs: invoice,
+      candidates: {
+        invoiceDate: [c("2024-03-10", 0.9)],
+        dueDate: [c("2024-03-01", 0.8), c("2024-04-09", 0.6)],
+      },
+    });
+    expect(out.fields.dueDate?.value).toBe("2024-04-09");
+  });
+
+  it("does not report one span as both parties", () => {
+    const out = decode({
+      docTypeProbs: invoice,
+      candidates: {
+        vendorName: [c("Atlas GmbH", 0.9)],
+        customerName: [c("Atlas GmbH", 0.8), c("Lumen SA", 0.6)],
+      },
+    });
+    expect(out.fields.vendorName?.value).toBe("Atlas GmbH");
+    expect(out.fields.customerName?.value).toBe("Lumen SA");
+  });
+
+  it("reports only the parties for documents of type other", () => {
+    const out = decode({
+      docTypeProbs: [0.1, 0.1, 0.1, 0.7],
+      candidates: { vendorName: [c("Atlas GmbH", 0.9)], totalAmount: [c("10.00", 0.9)] },
+    });
+    expect(out.documentType).toBe("other");
+    expect(Object.keys(out.fields)).toEqual(["vendorName"]);
+    expect(DEFAULT_DECODER.threshold).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DOCUMENT_TYPES } from "@docsift/core";
+import {
+  generateDocument,
+  renderDocx,
+  renderPages,
+  renderPdf,
+  renderPng,
+  renderText,
+  TEMPLATES,
+} from "../src/synthetic.js";
+import { labelChoices, LOCALES, LABEL_KEYS } from "../src/generator/locales.js";
+
+describe("synthetic document generator", () => {
+  it("is deterministic: the same seed gives the same document", () => {
+    for (const seed of [1, 42, 123456]) {
+      expect(generateDocument(seed)).toEqual(generateDocument(seed));
+      expect(generateDocument(seed, { split: "heldout" })).toEqual(
+        generateDocument(seed, { split: "heldout" }),
+      );
+    }
+    expect(renderText(generateDocument(7))).not.toEqual(renderText(generateDocument(8)));
+  });
+
+  it("keeps held-out templates and wordings out of the training split", () => {
+    const trainTemplates = new Set(TEMPLATES.filter((t) => t.split === "train").map((t) => t.id));
+    for (let seed = 0; seed < 60; seed++) {
+      expect(trainTemplates.has(generateDocument(seed, { split: "train" }).template)).toBe(true);
+      expect(trainTemplates.has(generateDocument(seed, { split: "heldout" }).template)).toBe(false);
+    }
+    for (const loc of Object.values(LOCALES)) {
+      for (const key of LABEL_KEYS) {
+        const train = new Set(labelChoices(loc, key, "train"));
+        for (const w of labelChoices(loc, key, "heldout"))
+          expect(train.has(w), `${loc.id}/${key}/${w}`).toBe(false);
+      }
+    }
+  });
+
+  it("covers every document type and locale, and shows each truth value on a page", () => {
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 80; seed++) {
+      const doc = generateDocument(seed);
+      seen.add(doc.truth.documentType);
+      seen.add(doc.locale);
+      const text = renderText(doc);
+      const vendor = doc.truth.fields.vendorName;
+      if (vendor) expect(text).toContain(vendor);
+      for (const page of doc.pages)
+        for (const item of page.items)
+          for (const s of item.spans) expect(s.end).toBeLessThanOrEqual(item.text.length);
+    }
+    for (const t of [...DOCUMENT_TYPES, "en", "de", "fr", "es"]) expect(seen.has(t), t).toBe(true);
+  });
+
+  it("respects the requested document type and locale", () => {
+    const doc = generateDocument(5, { docType: "purchase_order", locale: "de" });
+    expect(doc.truth.documentType).toBe("purchase_order");
+    expect(doc.locale).toBe("de");
+    expect(doc.truth.fields.invoiceNumber).toBeUndefined();
+    expect(doc.truth.fields.purchaseOrderNumber).toBeDefined();
+  });
+
+  it("renders ExtractedPage objects with page-fraction coordinates in reading order", () => {
+    const pages = renderPages(generateDocument(11));
+    for (const p of pages) {
+      p.lines.forEach((l, i) => {
+        expect(l.index).toBe(i);
+        expect(l.page).toBe(p.number);
+        for (const v of [l.x, l.y, l.width, l.height]) expect(v >= 0 && v <= 1).toBe(true);
+      });
+    }
+  });
+
+  it("writes real PDF, DOCX and PNG files", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "docsift-gen-"));
+    try {
+      const doc = generateDocument(3, { locale: "fr" });
+      await renderPdf(doc, join(dir, "d.pdf"));
+      await renderDocx(doc, join(dir, "d.docx"));
+      expect((await readFile(join(dir, "d.pdf"))).subarray(0, 5).toString()).toBe("%PDF-");
+      expect((await readFile(join(dir, "d.docx"))).subarray(0, 2).toString()).toBe("PK");
+      const png = await renderPng(doc, 1);
+      expect(png.subarray(1, 4).toString()).toBe("PNG");
+      await expect(renderPng(doc, 99)).rejects.toThrow(/no page 99/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

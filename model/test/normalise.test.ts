@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { TextLine } from "@docsift/core";
+import {
+  normaliseAmount,
+  normaliseCurrency,
+  normaliseDate,
+  normaliseIban,
+} from "../src/candidates/normalise.js";
+import { detectLanguage, lineCandidates } from "../src/candidates/extract.js";
+import { generateIban } from "../src/generator/values.js";
+import { Prng } from "../src/generator/prng.js";
+
+const line = (text: string): TextLine => ({
+  text,
+  page: 1,
+  index: 0,
+  x: 0.1,
+  y: 0.1,
+  width: 0.5,
+  height: 0.015,
+});
+
+describe("amount normaliser", () => {
+  it.each([
+    ["1.234,56", "1234.56"],
+    ["1,234.56", "1234.56"],
+    ["1 234,56", "1234.56"],
+    ["1\u202f234,56", "1234.56"],
+    ["1234.56", "1234.56"],
+    ["0,99", "0.99"],
+    ["12.345.678,00", "12345678.00"],
+    ["-45,10", "-45.10"],
+  ])("%s → %s", (text, expected) => expect(normaliseAmount(text)).toBe(expected));
+
+  it.each(["1.234.56", "12,3", "1,234,56.7", "1.234,567", "abc"])("rejects %s", (text) =>
+    expect(normaliseAmount(text)).toBeNull(),
+  );
+});
+
+describe("date normaliser", () => {
+  it.each([
+    ["12.03.2024", "dmy", "2024-03-12"],
+    ["1.3.2024", "dmy", "2024-03-01"],
+    ["12. März 2024", "dmy", "2024-03-12"],
+    ["12 mars 2024", "dmy", "2024-03-12"],
+    ["3 février 2023", "dmy", "2023-02-03"],
+    ["12 de marzo de 2024", "dmy", "2024-03-12"],
+    ["12/03/2024", "dmy", "2024-03-12"],
+    ["12-03-2024", "dmy", "2024-03-12"],
+    ["03/12/2024", "mdy", "2024-03-12"],
+    ["March 12, 2024", "mdy", "2024-03-12"],
+    ["12 Mar 2024", "mdy", "2024-03-12"],
+    ["12-Sep-2024", "mdy", "2024-09-12"],
+    ["2024-03-12", "dmy", "2024-03-12"],
+    ["25/12/2024", "mdy", "2024-12-25"],
+  ] as const)("%s (%s) → %s", (text, order, expected) => expect(normaliseDate(text, order)).toBe(expected));
+
+  it.each(["31.02.2024", "12 Foo 2024", "2024-13-01", "00.01.2024"])("rejects %s", (text) =>
+    expect(normaliseDate(text)).toBeNull(),
+  );
+
+  it("reads the document language to order ambiguous slash dates", () => {
+    expect(detectLanguage([line("Invoice date: 03/04/2024"), line("Total due")])).toBe("en");
+    expect(detectLanguage([line("Rechnung Nr. 5"), line("Gesamtbetrag und Datum")])).toBe("de");
+    expect(detectLanguage([line("Facture n° 7"), line("Montant TTC pour le client")])).toBe("fr");
+    expect(detectLanguage([line("Factura n.º 9"), line("Importe total del pedido")])).toBe("es");
+  });
+});
+
+describe("IBAN normaliser", () => {
+  it("accepts valid IBANs with or without spaces and upper-cases them", () => {
+    expect(normaliseIban("DE89 3704 0044 0532 0130 00")).toBe("DE89370400440532013000");
+    expect(normaliseIban("gb29nwbk60161331926819")).toBe("GB29NWBK60161331926819");
+  });
+  it("rejects a wrong checksum and a wrong length", () => {
+    expect(normaliseIban("DE89 3704 0044 0532 0130 01")).toBeNull();
+    expect(normaliseIban("DE89 3704 0044 0532 0130")).toBeNull();
+  });
+  it("repairs OCR digit misreads only where digits are required", () => {
+    expect(normaliseIban("DE89 37O4 0044 0532 Ol30 00")).toBe("DE89370400440532013000");
+  });
+  it("round-trips generated IBANs of every country", () => {
+    const rng = new Prng(9);
+    for (const c of ["DE", "FR", "ES", "GB", "CH"])
+      for (let i = 0; i < 20; i++) {
+        const iban = generateIban(rng, c);
+        expect(normaliseIban(iban)).toBe(iban);
+      }
+  });
+});
+
+describe("candidates", () => {
+  it("finds dates, amounts, currency, ids, IBANs and name spans in one line", () => {
+    const kinds = (text: string, order: "dmy" | "mdy" = "dmy") =>
+      lineCandidates(line(text), order).map((c) => `${c.kind}=${c.value}`);
+    expect(kinds("Rechnungsdatum: 12.03.2024")).toContain("date=2024-03-12");
+    expect(kinds("Total TTC 1 234,56 €")).toEqual(expect.arrayContaining(["amount=1234.56", "currency=EUR"]));
+    expect(kinds("VAT 8.25% 12.40")).toEqual(expect.arrayContaining(["amount=12.40"]));
+    expect(kinds("VAT 8.25% 12.40")).not.toContain("amount=8.25");
+    expect(kinds("Invoice No.: INV-2024-0012")).toContain("id=INV-2024-0012");
+    expect(kinds("IBAN: DE89 3704 0044 0532 0130 00")).toContain("iban=DE89370400440532013000");
+    expect(kinds("Bill to: Nordlicht Beratung GmbH")).toContain("text=Nordlicht Beratung GmbH");
+    expect(normaliseCurrency("£")).toBe("GBP");
+    expect(normaliseCurrency("eur")).toBeNull();
+  });
+});
