@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExtractedPage } from "@docsift/core";
@@ -16,7 +15,14 @@ export async function scratchDir(): Promise<{
 }
 
 export async function headOf(path: string): Promise<Buffer> {
-  return (await readFile(path)).subarray(0, HEAD_BYTES);
+  const file = await open(path, "r");
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await file.read(head, 0, HEAD_BYTES, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Reads a document fully; throws whatever the reader throws. */

@@ -1,4 +1,6 @@
 import { open, type FileHandle } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { ensurePdfjsBuiltins } from "./node20-compat.js";
 import { createIsomorphicCanvasFactory, getResolvedPDFJS, type getDocumentProxy } from "unpdf";
 
@@ -29,6 +31,7 @@ export async function openPdfFile(
   const pdfjs = await getResolvedPDFJS();
   const file = await open(path, "r");
   let fileClosed = false;
+  let closing = false;
   const closeFile = async (): Promise<void> => {
     if (fileClosed) return;
     fileClosed = true;
@@ -39,11 +42,15 @@ export async function openPdfFile(
     const initial = await readRange(file, 0, Math.min(size, RANGE_CHUNK_BYTES));
     const transport = new pdfjs.PDFDataRangeTransport(size, initial);
     transport.requestDataRange = (begin: number, end: number): void => {
-      readRange(file, begin, end).then(
-        (chunk) => transport.onDataRange(begin, chunk),
-        // pdfjs has no error path for a range; aborting the transport fails the pending request.
-        () => transport.abort(),
-      );
+      readRange(file, begin, end)
+        .then((chunk) => {
+          // A read that finishes after close has nobody waiting for it in pdfjs any more.
+          if (!closing) transport.onDataRange(begin, chunk);
+        })
+        .catch(() => {
+          // pdfjs has no error path for a range; aborting the transport fails the pending request.
+          if (!closing) transport.abort();
+        });
     };
     const task = pdfjs.getDocument({
       range: transport,
@@ -59,7 +66,10 @@ export async function openPdfFile(
       ...(opts.forRendering ? await renderingOptions() : {}),
     });
     let destroyed: Promise<void> | undefined;
-    const close = (): Promise<void> => (destroyed ??= task.destroy().finally(closeFile));
+    const close = (): Promise<void> => {
+      closing = true;
+      return (destroyed ??= task.destroy().finally(closeFile));
+    };
     // Opening can take long on a damaged file (xref reconstruction): an abort ends it too.
     const abort = (): void => void close();
     opts.signal?.addEventListener("abort", abort, { once: true });
@@ -91,7 +101,8 @@ async function readRange(file: FileHandle, begin: number, end: number): Promise<
 
 async function renderingOptions(): Promise<Record<string, unknown>> {
   const CanvasFactory = await createIsomorphicCanvasFactory(() => import("@napi-rs/canvas"));
-  const base = import.meta.resolve("pdfjs-dist/package.json");
+  // createRequire, not import.meta.resolve: the latter is missing under some loaders (vite-node).
+  const base = pathToFileURL(createRequire(import.meta.url).resolve("pdfjs-dist/package.json")).href;
   return {
     CanvasFactory,
     standardFontDataUrl: new URL("./standard_fonts/", base).href,

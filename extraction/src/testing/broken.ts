@@ -1,9 +1,6 @@
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
 import { open, stat, truncate, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
-import yazl from "yazl";
+import { StreamingZipWriter } from "./zip-writer.js";
 import { writeDocx } from "./docx.js";
 
 const CONTENT_TYPES =
@@ -15,7 +12,7 @@ const CONTENT_TYPES =
 
 /**
  * A DOCX whose `word/document.xml` inflates to `uncompressedBytes` of repetitive paragraphs
- * (about a thousand times its compressed size). Deflated by zlib while written, never held.
+ * (about 300 times its compressed size). Deflated by zlib while written, never held.
  */
 export async function writeZipBombDocx(path: string, uncompressedBytes = 1024 * 1024 * 1024): Promise<void> {
   const prefix =
@@ -33,12 +30,10 @@ export async function writeZipBombDocx(path: string, uncompressedBytes = 1024 * 
     }
     yield Buffer.from(close);
   }
-  const zip = new yazl.ZipFile();
-  const done = once(zip.outputStream.pipe(createWriteStream(path)), "finish");
-  zip.addBuffer(Buffer.from(CONTENT_TYPES), "[Content_Types].xml");
-  zip.addReadStream(Readable.from(body()), "word/document.xml", { compress: true, compressionLevel: 9 });
-  zip.end();
-  await done;
+  const zip = new StreamingZipWriter(path);
+  await zip.addDeflated("[Content_Types].xml", [Buffer.from(CONTENT_TYPES)]);
+  await zip.addDeflated("word/document.xml", body(), 9);
+  await zip.end();
 }
 
 /** A valid DOCX cut to `keepFraction` of its bytes, as an interrupted upload leaves it. */
@@ -50,11 +45,9 @@ export async function writeTruncatedDocx(path: string, keepFraction = 0.6): Prom
 
 /** A ZIP (so it sniffs as DOCX) that holds no Word document. */
 export async function writeNonWordZip(path: string): Promise<void> {
-  const zip = new yazl.ZipFile();
-  const done = once(zip.outputStream.pipe(createWriteStream(path)), "finish");
-  zip.addBuffer(Buffer.from("just a note"), "notes/readme.txt");
-  zip.end();
-  await done;
+  const zip = new StreamingZipWriter(path);
+  await zip.addDeflated("notes/readme.txt", [Buffer.from("just a note")]);
+  await zip.end();
 }
 
 /** Starts like a PDF, then garbage: no objects, no cross-reference table, no trailer. */

@@ -1,7 +1,5 @@
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import {
   Document,
@@ -17,9 +15,9 @@ import {
   WidthType,
 } from "docx";
 import yauzl from "yauzl";
-import yazl from "yazl";
-import { noisePng } from "./noise-png.js";
+import { noisePng } from "./noise-image.js";
 import { largeDocumentLines } from "./pdf.js";
+import { StreamingZipWriter } from "./zip-writer.js";
 
 /** A paragraph (tabs in the text become Word tabs), a table of cell texts, or a page break. */
 export type DocxBlock =
@@ -76,8 +74,7 @@ const openZip = promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open);
  * Writes a realistic large DOCX of about `targetBytes`: text pages (the same lines as the large
  * PDF, a page break after each) and scanned-attachment images. `docx` builds the document with
  * tiny placeholder images; the ZIP is then re-packed entry by entry, each placeholder replaced
- * by an incompressible full-page PNG generated only when the writer reaches it, so at most one
- * image is in memory.
+ * by an incompressible full-page PNG, so at most one image is in memory.
  */
 export async function writeLargeDocx(
   path: string,
@@ -109,25 +106,16 @@ export async function writeLargeDocx(
   const skeleton = `${path}.skeleton.docx`;
   await writeFile(skeleton, await Packer.toBuffer(new Document({ sections: [{ children }] })));
   const zip = await openZip(skeleton, { lazyEntries: true });
-  const out = new yazl.ZipFile();
-  const written = once(out.outputStream.pipe(createWriteStream(path)), "finish");
+  const out = new StreamingZipWriter(path);
   const openEntry = promisify<yauzl.Entry, Readable>(zip.openReadStream.bind(zip));
   for await (const entry of entries(zip)) {
     if (/^word\/media\/.+\.png$/.test(entry.fileName)) {
-      // Generated when yazl pulls this entry, not now.
-      const lazy = Readable.from(
-        (function* () {
-          yield noisePng(SCAN.width, SCAN.height);
-        })(),
-      );
-      out.addReadStream(lazy, entry.fileName, { compress: false });
+      await out.addStored(entry.fileName, [noisePng(SCAN.width, SCAN.height)]);
     } else {
-      const data = await streamToBuffer(await openEntry(entry));
-      out.addBuffer(data, entry.fileName);
+      await out.addDeflated(entry.fileName, (await openEntry(entry)) as AsyncIterable<Buffer>);
     }
   }
-  out.end();
-  await written;
+  await out.end();
   await rm(skeleton);
   return { textPages, scanImages };
 }
@@ -149,10 +137,4 @@ async function* entries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
     }
     yield entry;
   }
-}
-
-async function streamToBuffer(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

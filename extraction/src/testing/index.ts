@@ -1,7 +1,8 @@
 // Document generators with known content, for tests and benchmarks. They need the package's
-// dev dependencies (pdfkit, docx, yazl): import this entry only from tests and tools.
+// dev dependencies (pdfkit, docx, fflate): import this entry only from tests and tools.
 export {
   writeTextPdf,
+  writeScannedPdf,
   textPdfLinePosition,
   writeLargePdf,
   largeDocumentLines,
@@ -15,4 +16,4 @@ export {
   writeCorruptPdf,
   damagePdf,
 } from "./broken.js";
-export { noisePng } from "./noise-png.js";
+export { noisePng, noiseJpeg } from "./noise-image.js";

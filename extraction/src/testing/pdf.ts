@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import PDFDocument from "pdfkit";
-import { noisePng } from "./noise-png.js";
+import { noiseJpeg } from "./noise-image.js";
 
 export interface TextPdfOptions {
   /** Points; 12 by default. */
@@ -48,7 +48,17 @@ export async function writeTextPdf(
   await once(out, "finish");
 }
 
-/** Pixels of each scanned attachment: 1240 × 1754 is A4 at 150 dpi, about 6.5 MB of RGB. */
+/** A PDF of one page that is only an image (a scan): no text layer at all. */
+export async function writeScannedPdf(path: string, png: Buffer): Promise<void> {
+  const doc = new PDFDocument({ size: [612, 792], margin: 0, compress: true });
+  const out = createWriteStream(path);
+  doc.pipe(out);
+  doc.image(png, 72, 72, { width: 468 });
+  doc.end();
+  await once(out, "finish");
+}
+
+/** Pixels of each scanned attachment: A4 at 150 dpi; as a noise JPEG about 4–5 MB. */
 const SCAN_SIZE = { width: 1240, height: 1754 };
 
 /**
@@ -63,8 +73,8 @@ export async function writeLargePdf(
   opts: { textPages?: number } = {},
 ): Promise<{ pages: number; textPages: number; scanPages: number }> {
   const textPages = opts.textPages ?? 20;
-  const imageBytes = SCAN_SIZE.width * SCAN_SIZE.height * 3;
-  const scanPages = Math.max(0, Math.round((targetBytes - textPages * 3000) / imageBytes));
+  const sample = await noiseJpeg(SCAN_SIZE.width, SCAN_SIZE.height);
+  const scanPages = Math.max(0, Math.round((targetBytes - textPages * 3000) / sample.length));
   const doc = new PDFDocument({ autoFirstPage: false, size: "A4", compress: true });
   const out = createWriteStream(path);
   doc.pipe(out);
@@ -78,7 +88,10 @@ export async function writeLargePdf(
   }
   for (let s = 1; s <= scanPages; s++) {
     doc.addPage({ size: "A4", margin: 0 });
-    doc.image(noisePng(SCAN_SIZE.width, SCAN_SIZE.height), 0, 40, { width: 595, height: 760 });
+    doc.image(s === 1 ? sample : await noiseJpeg(SCAN_SIZE.width, SCAN_SIZE.height), 0, 40, {
+      width: 595,
+      height: 760,
+    });
     doc
       .font("Helvetica")
       .fontSize(9)

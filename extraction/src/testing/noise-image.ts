@@ -31,3 +31,16 @@ function chunk(type: string, data: Buffer): Buffer {
   crc.writeUInt32BE(crc32(typed) >>> 0, 0);
   return Buffer.concat([length, typed, crc]);
 }
+
+/**
+ * A JPEG of random pixels (about 2.5 bytes per pixel at quality 92: noise does not compress).
+ * pdfkit embeds JPEG bytes as they are, so PDFs get their images without a PNG decoder.
+ */
+export async function noiseJpeg(width: number, height: number, quality = 92): Promise<Buffer> {
+  const { default: sharp } = await import("sharp");
+  const raw = Buffer.allocUnsafe(width * height * 3);
+  randomFillSync(raw);
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
+}
