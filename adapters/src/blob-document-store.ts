@@ -109,7 +109,11 @@ export class BlobDocumentStore implements DocumentStore {
   }
 
   async readHead(container: string, blobName: string, length: number): Promise<Buffer> {
-    return this.blob(container, blobName).downloadToBuffer(0, length);
+    // A ranged download returns fewer bytes when the blob is shorter than `length`.
+    const res = await this.blob(container, blobName).download(0, length);
+    const chunks: Buffer[] = [];
+    for await (const chunk of res.readableStreamBody as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks).subarray(0, length);
   }
 
   async download(container: string, blobName: string): Promise<Readable> {

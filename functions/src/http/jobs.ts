@@ -109,6 +109,21 @@ export const getJobHandler =
     return json(200, toJobView(job.value), { etag: job.etag, "cache-control": "no-store" });
   };
 
+// Continuation tokens are opaque to clients: wrapped so that a forged one is recognised here
+// (and answered 400) instead of reaching the database.
+const wrapToken = (token: string): string => Buffer.from(JSON.stringify({ v: 1, c: token })).toString("base64url");
+function unwrapToken(token: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { v?: unknown; c?: unknown };
+    if (parsed.v === 1 && typeof parsed.c === "string") return parsed.c;
+  } catch {
+    // fall through
+  }
+  throw new ProblemError(
+    problem("validation-failed", { detail: "The continuation token is not valid.", errors: [{ field: "continuationToken", message: "not valid" }] }),
+  );
+}
+
 export const listJobsHandler =
   (deps: FunctionDeps): HttpHandler =>
   async (request) => {
@@ -118,7 +133,7 @@ export const listJobsHandler =
     try {
       page = await deps.jobs.listByUser(caller.userId, {
         limit: query.limit,
-        ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}),
+        ...(query.continuationToken ? { continuationToken: unwrapToken(query.continuationToken) } : {}),
       });
     } catch (err) {
       // A forged or stale continuation token is the client's mistake, not ours.
@@ -131,7 +146,7 @@ export const listJobsHandler =
         const { result: _r, history: _h, ...summary } = toJobView(j);
         return summary;
       }),
-      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+      ...(page.continuationToken ? { continuationToken: wrapToken(page.continuationToken) } : {}),
     };
     return json(200, body, { "cache-control": "no-store" });
   };
