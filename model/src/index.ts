@@ -7,7 +7,8 @@ export { FsModelRegistry } from "./registry/registry.js";
 export type { ModelRegistry, ResolvedModel } from "./registry/registry.js";
 export { decode, DEFAULT_DECODER } from "./decode/decode.js";
 export type { DecoderOptions, ScoredCandidate } from "./decode/decode.js";
-export { FEATURE_SPEC } from "./features/spec.js";
+export { FEATURE_SPEC, DENSE_SIZE } from "./features/spec.js";
+export { createSession, scoreBatch } from "./runtime/session.js";
 
 import { readFile } from "node:fs/promises";
 import { loadKeyInfoModel as load, type KeyInfoModel } from "./runtime/key-info-model.js";

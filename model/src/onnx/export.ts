@@ -32,6 +32,8 @@ const node = (opType: string, input: string[], output: string[], attribute: obje
   attribute,
 });
 
+// Indices are int32 (Gather accepts them): converting ~100k ids per batch to BigInt cost more than
+// the inference itself.
 /**
  * The graph: Gather(embedding, cand_idx) → ReduceSum over slots → Concat(dense) → MatMul/Add/Relu →
  * MatMul/Add → Softmax for the field classes, and a bag-of-words head for the document type.
@@ -41,9 +43,9 @@ export function exportOnnx(w: Weights, meta: Record<string, string>): Uint8Array
   const graph = {
     name: "docsift_kie",
     input: [
-      valueInfo(INPUTS.candIdx, DataType.INT64, ["n", FEATURE_SPEC.slots]),
+      valueInfo(INPUTS.candIdx, DataType.INT32, ["n", FEATURE_SPEC.slots]),
       valueInfo(INPUTS.candDense, DataType.FLOAT, ["n", DENSE_SIZE]),
-      valueInfo(INPUTS.docIdx, DataType.INT64, ["m", FEATURE_SPEC.docSlots]),
+      valueInfo(INPUTS.docIdx, DataType.INT32, ["m", FEATURE_SPEC.docSlots]),
     ],
     output: [
       valueInfo(OUTPUTS.fieldProbs, DataType.FLOAT, ["n", CLASS_COUNT]),

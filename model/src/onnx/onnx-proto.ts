@@ -78,5 +78,5 @@ const descriptor = {
 const root = protobuf.Root.fromJSON(descriptor);
 export const ModelProto = root.lookupType("onnx.ModelProto");
 
-export const DataType = { FLOAT: 1, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 export const AttributeType = { FLOAT: 1, INT: 2, INTS: 7 } as const;

@@ -35,14 +35,12 @@ export async function scoreBatch(
 ): Promise<{ fieldProbs: Float32Array; docTypeProbs: Float32Array }> {
   // A run needs at least one candidate row; a padding row is scored and ignored.
   const n = Math.max(rows, 1);
-  const idx64 = new BigInt64Array(n * FEATURE_SPEC.slots);
-  for (let i = 0; i < rows * FEATURE_SPEC.slots; i++) idx64[i] = BigInt(idx[i] as number);
+  const idxIn = rows > 0 ? idx.subarray(0, rows * FEATURE_SPEC.slots) : new Int32Array(FEATURE_SPEC.slots);
   const denseIn = rows > 0 ? dense.subarray(0, rows * DENSE_SIZE) : new Float32Array(DENSE_SIZE);
-  const doc64 = BigInt64Array.from(docBag, (v) => BigInt(v));
   const out = await session.run({
-    [INPUTS.candIdx]: new ort.Tensor("int64", idx64, [n, FEATURE_SPEC.slots]),
+    [INPUTS.candIdx]: new ort.Tensor("int32", idxIn, [n, FEATURE_SPEC.slots]),
     [INPUTS.candDense]: new ort.Tensor("float32", denseIn, [n, DENSE_SIZE]),
-    [INPUTS.docIdx]: new ort.Tensor("int64", doc64, [1, FEATURE_SPEC.docSlots]),
+    [INPUTS.docIdx]: new ort.Tensor("int32", docBag, [1, FEATURE_SPEC.docSlots]),
   });
   return {
     fieldProbs: out[OUTPUTS.fieldProbs]!.data as Float32Array,
