@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import type { ExtractedPage } from "@docsift/core";
+import type { ExtractedPage, TextLine } from "@docsift/core";
 import { SaxesParser } from "saxes";
 import { asCorrupt, throwIfAborted } from "../corrupt.js";
-import { groupIntoLines, type PlacedText } from "../layout/lines.js";
+import { clamp01 } from "../layout/lines.js";
 import { tooManyPages } from "../limits.js";
 import { recognizeWith, type ReaderContext } from "../reader.js";
 import { pdfPageCount, popplerFailure, runPoppler } from "./poppler.js";
@@ -15,8 +15,7 @@ const MAX_STDERR_CHARS = 2000;
 /**
  * Reads a PDF with poppler's `pdftotext -bbox-layout` in a separate process (GPL code stays
  * out of the worker's address space) and parses its XHTML as a stream, so one page is held at
- * a time and the child is paused by backpressure while the caller works. Words go through
- * the same line grouping as the pdfjs engine, so the model sees one layout whichever runs.
+ * a time and the child is paused by backpressure while the caller works.
  */
 export async function* readPdfWithPdftotext(
   path: string,
@@ -75,52 +74,62 @@ async function withOcr(page: ExtractedPage, path: string, ctx: ReaderContext): P
   return recognizeWith(ctx.ocr, png.stdout, page.number);
 }
 
-/** Streams `-bbox-layout` XHTML: `<page width height>` … `<word xMin yMin xMax yMax>text</word>`. */
+/**
+ * Streams `-bbox-layout` XHTML: `<page width height>` … `<line xMin yMin xMax yMax>` of
+ * `<word>`s. pdftotext's own lines are kept, in its reading order (flows, then blocks), which
+ * already separates columns; re-grouping its words cost more CPU than pdftotext itself.
+ */
 class BboxPageParser {
-  readonly #sax = new SaxesParser({ xmlns: false });
+  readonly #sax = new SaxesParser({ xmlns: false, position: false });
   readonly #done: ExtractedPage[] = [];
   #number = 0;
   #size = { width: 1, height: 1 };
-  #words: PlacedText[] = [];
-  #word: { box: Omit<PlacedText, "text">; text: string } | undefined;
+  #lines: TextLine[] = [];
+  #line: { box: Omit<TextLine, "text" | "page" | "index">; words: string[] } | undefined;
+  #word: string | undefined;
   readonly #decoder = new TextDecoder("utf-8");
 
   constructor() {
     this.#sax.on("opentag", (tag) => {
+      if (tag.name === "word") {
+        this.#word = "";
+        return;
+      }
       const attr = (name: string): number => Number(tag.attributes[name] ?? Number.NaN);
-      if (tag.name === "page") {
-        this.#number++;
-        this.#size = { width: attr("width"), height: attr("height") };
-        this.#words = [];
-      } else if (tag.name === "word") {
+      if (tag.name === "line") {
         const { width, height } = this.#size;
         const xMin = attr("xMin");
         const yMin = attr("yMin");
-        this.#word = {
+        this.#line = {
           box: {
-            x: xMin / width,
-            y: yMin / height,
-            width: (attr("xMax") - xMin) / width,
-            height: (attr("yMax") - yMin) / height,
+            x: clamp01(xMin / width),
+            y: clamp01(yMin / height),
+            width: clamp01((attr("xMax") - xMin) / width),
+            height: clamp01((attr("yMax") - yMin) / height),
           },
-          text: "",
+          words: [],
         };
+      } else if (tag.name === "page") {
+        this.#number++;
+        this.#size = { width: attr("width"), height: attr("height") };
+        this.#lines = [];
       }
     });
     this.#sax.on("text", (text) => {
-      if (this.#word) this.#word.text += text;
+      if (this.#word !== undefined) this.#word += text;
     });
     this.#sax.on("closetag", (tag) => {
-      if (tag.name === "word" && this.#word) {
-        this.#words.push({ ...this.#word.box, text: this.#word.text });
+      if (tag.name === "word") {
+        if (this.#word) this.#line?.words.push(this.#word);
         this.#word = undefined;
+      } else if (tag.name === "line" && this.#line) {
+        const text = this.#line.words.join(" ").replace(/\s+/g, " ").trim();
+        if (text !== "")
+          this.#lines.push({ text, page: this.#number, index: this.#lines.length, ...this.#line.box });
+        this.#line = undefined;
       } else if (tag.name === "page") {
-        this.#done.push({
-          number: this.#number,
-          source: "text-layer",
-          lines: groupIntoLines(this.#words, this.#number),
-        });
-        this.#words = [];
+        this.#done.push({ number: this.#number, source: "text-layer", lines: this.#lines });
+        this.#lines = [];
       }
     });
   }
