@@ -44,3 +44,9 @@ export const tooManyPages = (pages: number, maxPages: number): DocsiftError =>
       details: { pages, maxPages },
     },
   );
+
+/** Too much text is a size limit: DOCUMENT_TOO_LARGE, like too many bytes. */
+export const tooManyCharacters = (maxCharacters: number): DocsiftError =>
+  new DocsiftError("DOCUMENT_TOO_LARGE", `The document has more than ${maxCharacters} characters of text.`, {
+    details: { maxCharacters },
+  });

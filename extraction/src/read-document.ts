@@ -1,9 +1,8 @@
 import type { DocumentKind, ExtractedPage } from "@docsift/core";
 import { DocsiftError } from "@docsift/core";
 import { readDocx } from "./docx/docx-reader.js";
-import { tooManyCharacters } from "./docx/layout.js";
 import { readImage } from "./image/image-reader.js";
-import { resolveLimits, tooManyPages, type ReadLimits } from "./limits.js";
+import { resolveLimits, tooManyCharacters, tooManyPages, type ReadLimits } from "./limits.js";
 import type { OcrEngine } from "./ocr-engine.js";
 import { readPdfWithPdfjs } from "./pdf/pdfjs-reader.js";
 import { hasPdftotext } from "./pdf/poppler.js";

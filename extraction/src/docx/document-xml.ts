@@ -1,5 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { columnOffset, PageComposer, tooManyCharacters } from "./layout.js";
+import { tooManyCharacters } from "../limits.js";
+import { columnOffset, PageComposer } from "./layout.js";
 
 interface Paragraph {
   kind: "p";

@@ -1,5 +1,5 @@
 import type { ExtractedPage, TextLine } from "@docsift/core";
-import { DocsiftError } from "@docsift/core";
+import { tooManyCharacters } from "../limits.js";
 
 // A flowed document has no positions; these place its lines on a US Letter page with 1-inch
 // margins (twips: 1/20 pt), the Word default, so DOCX features look like a PDF of the same text.
@@ -75,11 +75,6 @@ export class PageComposer {
     return this.#done.splice(0);
   }
 }
-
-export const tooManyCharacters = (maxCharacters: number): DocsiftError =>
-  new DocsiftError("DOCUMENT_TOO_LARGE", `The document has more than ${maxCharacters} characters of text.`, {
-    details: { maxCharacters },
-  });
 
 /** Twips from the left margin where table column `column` starts, from the table's grid. */
 export function columnOffset(grid: readonly number[], column: number): number {

@@ -3,7 +3,7 @@ import type { ExtractedPage, TextLine } from "@docsift/core";
 import { SaxesParser } from "saxes";
 import { asCorrupt, throwIfAborted } from "../corrupt.js";
 import { clamp01 } from "../layout/lines.js";
-import { tooManyPages } from "../limits.js";
+import { tooManyCharacters, tooManyPages } from "../limits.js";
 import { recognizeWith, type ReaderContext } from "../reader.js";
 import { pdfPageCount, popplerFailure, runPoppler } from "./poppler.js";
 
@@ -42,7 +42,7 @@ export async function* readPdfWithPdftotext(
     child.on("error", () => resolve(null));
   });
 
-  const parsed = new BboxPageParser();
+  const parsed = new BboxPageParser(ctx.limits.maxCharacters);
   try {
     for await (const chunk of child.stdout) {
       parsed.write(chunk as Buffer);
@@ -88,8 +88,10 @@ class BboxPageParser {
   #line: { box: Omit<TextLine, "text" | "page" | "index">; words: string[] } | undefined;
   #word: string | undefined;
   readonly #decoder = new TextDecoder("utf-8");
+  #characters = 0;
 
-  constructor() {
+  /** `maxCharacters` is checked per line, so one page full of text cannot fill memory first. */
+  constructor(maxCharacters: number) {
     this.#sax.on("opentag", (tag) => {
       if (tag.name === "word") {
         this.#word = "";
@@ -124,6 +126,8 @@ class BboxPageParser {
         this.#word = undefined;
       } else if (tag.name === "line" && this.#line) {
         const text = this.#line.words.join(" ").replace(/\s+/g, " ").trim();
+        this.#characters += text.length;
+        if (this.#characters > maxCharacters) throw tooManyCharacters(maxCharacters);
         if (text !== "")
           this.#lines.push({ text, page: this.#number, index: this.#lines.length, ...this.#line.box });
         this.#line = undefined;

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import type { ExtractedPage, TextLine } from "@docsift/core";
 import { DocsiftError } from "@docsift/core";
 import { throwIfAborted } from "../corrupt.js";
-import { tooManyCharacters } from "../docx/layout.js";
+import { tooManyCharacters } from "../limits.js";
 import type { ReaderContext } from "../reader.js";
 import { detectTextEncoding } from "./encoding.js";
 
