@@ -167,6 +167,10 @@ async function step<T>(
           controller.abort(err);
           reject(err);
         };
+        if (controller.signal.aborted) {
+          reject(controller.signal.reason);
+          return;
+        }
         if (remaining <= 0) timeout();
         else timer = setTimeout(timeout, remaining);
         onAbort = () => reject(controller.signal.reason);

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   writeDocx,
+  writeDocxBodyXml,
   writeNonWordZip,
   writeTruncatedDocx,
   writeZipBombDocx,
@@ -75,6 +76,41 @@ describe("DOCX", () => {
     expect(pages[2]!.lines).toHaveLength(50);
     expect(texts(pages[3]!)).toEqual(many.slice(-21));
     expect(pages.flatMap(texts)).toEqual(["first page", "second page", ...many]);
+  });
+
+  it("reads Word markup: text boxes once, no deleted text or field codes, nested tables, breaks", async () => {
+    const path = scratch.path("markup.docx");
+    const run = (text: string): string => `<w:r><w:t xml:space="preserve">${text}</w:t></w:r>`;
+    const cell = (content: string): string => `<w:tc>${content}</w:tc>`;
+    await writeDocxBodyXml(
+      path,
+      `<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="2880"/></w:tabs></w:pPr>${run("Invoice")}<w:r><w:tab/></w:r>${run("INV-9")}</w:p>` +
+        `<w:p>${run("Total ")}<w:del><w:r><w:delText>99.00</w:delText></w:r></w:del>${run("42.00")}` +
+        `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>` +
+        `<w:r><w:fldChar w:fldCharType="separate"/></w:r>${run(" p1")}<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>` +
+        `<w:p>${run("Ship to:")}<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>` +
+        `<w:p>${run("Box text")}</w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox>` +
+        `<w:txbxContent><w:p>${run("Box text")}</w:p></w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>` +
+        `<w:p>${run("first")}<w:r><w:br/></w:r>${run("second")}<w:r><w:br w:type="page"/></w:r>${run("next page")}</w:p>` +
+        `<w:tbl><w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/></w:tblGrid>` +
+        `<w:tr>${cell(`<w:p>${run("Outer")}</w:p>`)}${cell(
+          `<w:tbl><w:tr>${cell(`<w:p>${run("inner a")}</w:p>`)}${cell(`<w:p>${run("inner b")}</w:p>`)}</w:tr></w:tbl><w:p/>`,
+        )}</w:tr></w:tbl>` +
+        `<w:p><w:r><w:lastRenderedPageBreak/></w:r>${run("after a break at the page start")}</w:p>`,
+    );
+    const { pages } = await readAll(path);
+    expect(pages.map(texts)).toEqual([
+      ["Invoice\tINV-9", "Total 42.00 p1", "Ship to: Box text", "first", "second"],
+      ["next page", "Outer\tinner a inner b"],
+      // Word recorded that its layout broke the page here.
+      ["after a break at the page start"],
+    ]);
+  });
+
+  it("fails a DOCX whose document part is not well-formed XML as corrupt", async () => {
+    const path = scratch.path("bad-xml.docx");
+    await writeDocxBodyXml(path, "<w:p><w:r><w:t>unclosed</w:r></w:p>");
+    expect(await failureOf(readAll(path))).toMatchObject({ code: "CORRUPT_DOCUMENT" });
   });
 
   it("fails a truncated DOCX with CORRUPT_DOCUMENT", async () => {

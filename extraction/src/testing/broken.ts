@@ -36,6 +36,24 @@ export async function writeZipBombDocx(path: string, uncompressedBytes = 1024 * 
   await zip.end();
 }
 
+/**
+ * A minimal DOCX around hand-written WordprocessingML `<w:body>` content, for markup the `docx`
+ * library does not produce (text boxes with fallbacks, tracked deletions, field codes).
+ */
+export async function writeDocxBodyXml(path: string, bodyXml: string): Promise<void> {
+  const xml =
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"' +
+    ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"' +
+    ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"' +
+    ' xmlns:v="urn:schemas-microsoft-com:vml">' +
+    `<w:body>${bodyXml}</w:body></w:document>`;
+  const zip = new StreamingZipWriter(path);
+  await zip.addDeflated("[Content_Types].xml", [Buffer.from(CONTENT_TYPES)]);
+  await zip.addDeflated("word/document.xml", [Buffer.from(xml)]);
+  await zip.end();
+}
+
 /** A valid DOCX cut to `keepFraction` of its bytes, as an interrupted upload leaves it. */
 export async function writeTruncatedDocx(path: string, keepFraction = 0.6): Promise<void> {
   await writeDocx(path, ["This document was cut off in transit.", { table: [["a", "b"]] }]);

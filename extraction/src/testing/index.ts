@@ -11,6 +11,7 @@ export {
 export { writeDocx, writeLargeDocx, type DocxBlock } from "./docx.js";
 export {
   writeZipBombDocx,
+  writeDocxBodyXml,
   writeTruncatedDocx,
   writeNonWordZip,
   writeCorruptPdf,
