@@ -82,6 +82,11 @@ export class AmqpConnectionHandler {
 
   private refuse(link: Sender | Receiver, condition: string, description: string): void {
     this.log.debug({ link: link.name, condition }, description);
+    // rhea granted credit to an incoming link as it opened; a client sender would take that
+    // credit as "attached" and never see the detach error, so take it back before answering.
+    const l = linkOf(link);
+    l.issue_flow = false;
+    if (link.is_receiver()) l.credit = 0;
     link.close({ condition, description });
   }
 

@@ -78,17 +78,18 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       socket.unshift(chunk);
       const first = chunk[0];
       if (first === TLS_HANDSHAKE) {
+        // The TLS socket replays what is buffered on the raw socket when it starts reading, so
+        // the raw socket must stay paused here.
         admin.emit("connection", socket);
       } else if (first === AMQP_HEADER) {
         const handler = new AmqpConnectionHandler(container, socket, broker, log);
         connections.add(handler);
         socket.on("close", () => connections.delete(handler));
+        socket.resume();
       } else {
         log.debug({ first }, "unknown protocol; closing");
         socket.destroy();
-        return;
       }
-      socket.resume();
     });
     socket.resume();
   });

@@ -25,6 +25,8 @@ export interface LinkInternals {
   set_target(fields: unknown): void;
   session: { outgoing: { next_delivery_id: number; next_pending_delivery: number } };
   connection: { _register(): void };
+  issue_flow: boolean;
+  credit: number;
 }
 
 export interface SenderInternals extends LinkInternals {
