@@ -7,3 +7,4 @@ export * from "./cosmos-job-repository.js";
 export * from "./cosmos-dead-letter-repository.js";
 export * from "./service-bus.js";
 export * from "./web-pubsub.js";
+export * from "./cosmos-push-subscriptions.js";

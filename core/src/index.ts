@@ -16,3 +16,4 @@ export * from "./config/parse.js";
 export * from "./config/connections.js";
 export * from "./config/processes.js";
 export * from "./dead-letter-policy.js";
+export * from "./push.js";

@@ -2,6 +2,7 @@ import {
   BlobDocumentStore,
   CosmosDeadLetterRepository,
   CosmosJobRepository,
+  CosmosPushSubscriptionRepository,
   ServiceBusEventPublisher,
   ServiceBusTaskQueue,
   WebPubSubNotifier,
@@ -19,10 +20,12 @@ import type {
   FunctionsConfig,
   JobRepository,
   Notifier,
+  PushSubscriptionRepository,
   TaskQueue,
 } from "@docsift/core";
 import pino from "pino";
 import type { Logger } from "pino";
+import { WebPushSender } from "./events/web-push.js";
 
 export interface RealtimeGateway extends Notifier {
   clientUrl(userId: string, minutes: number): Promise<{ url: string; expiresAt: Date }>;
@@ -39,13 +42,19 @@ export interface FunctionDeps {
   tasks: TaskQueue;
   events: EventPublisher;
   realtime: RealtimeGateway;
+  pushSubscriptions: PushSubscriptionRepository;
+  /** Present only when VAPID keys are configured: Web Push is optional. */
+  webPush?: WebPushSender;
   clock: Clock;
   logger: Logger;
   healthChecks: Record<string, HealthCheck>;
   close(): Promise<void>;
 }
 
-export function createDependencies(config: FunctionsConfig, logger: Logger = pino({ level: config.logLevel })): FunctionDeps {
+export function createDependencies(
+  config: FunctionsConfig,
+  logger: Logger = pino({ level: config.logLevel }),
+): FunctionDeps {
   const cosmos = createCosmosClient(config.cosmos);
   const containers = cosmosContainers(cosmos, config.cosmos.database);
   const serviceBus = createServiceBusClient(config.serviceBus);
@@ -59,9 +68,20 @@ export function createDependencies(config: FunctionsConfig, logger: Logger = pin
       allowInsecureConnection: config.webPubSub.allowInsecureConnection,
     }),
   );
+  const pushSubscriptions = new CosmosPushSubscriptionRepository(containers.pushSubscriptions);
   return {
     config,
     jobs: new CosmosJobRepository(containers.jobs),
+    pushSubscriptions,
+    ...(config.webPush
+      ? {
+          webPush: new WebPushSender({
+            vapid: config.webPush,
+            subscriptions: pushSubscriptions,
+            logger: logger.child({ component: "web-push" }),
+          }),
+        }
+      : {}),
     deadLetters: new CosmosDeadLetterRepository(containers.deadletters),
     documents,
     tasks,

@@ -2,7 +2,13 @@ import type { FunctionDeps } from "./deps.js";
 import type { HttpHandler } from "./lib/problem-response.js";
 import { withProblems } from "./lib/problem-response.js";
 import type { InvocationContextType } from "./lib/azure-functions.js";
-import { createJobHandler, deleteJobHandler, getJobHandler, listJobsHandler, submitJobHandler } from "./http/jobs.js";
+import {
+  createJobHandler,
+  deleteJobHandler,
+  getJobHandler,
+  listJobsHandler,
+  submitJobHandler,
+} from "./http/jobs.js";
 import { healthHandler, meHandler, negotiateHandler } from "./http/realtime.js";
 import {
   dismissDeadLetterHandler,
@@ -11,6 +17,12 @@ import {
   showDeadLetterHandler,
 } from "./admin/dead-letters.js";
 import { pushHandler } from "./events/push.js";
+import {
+  deletePushSubscriptionHandler,
+  listPushSubscriptionsHandler,
+  pushPublicKeyHandler,
+  savePushSubscriptionHandler,
+} from "./http/push-subscriptions.js";
 import { deadLetterTriageHandler } from "./events/dead-letter-triage.js";
 import { expireUploadsHandler } from "./events/expire-uploads.js";
 
@@ -22,11 +34,33 @@ export type TimerHandler = (timer: unknown, context: InvocationContextType) => P
 export type QueueRef = { queue: "events" | "tasks"; deadLetter: boolean };
 
 export type Registration =
-  | { kind: "http"; name: string; methods: HttpMethod[]; route: string; handler: (deps: FunctionDeps) => HttpHandler }
-  | { kind: "serviceBusQueue"; name: string; source: QueueRef; handler: (deps: FunctionDeps) => MessageHandler }
-  | { kind: "timer"; name: string; schedule: string; intervalMs: number; handler: (deps: FunctionDeps) => TimerHandler };
+  | {
+      kind: "http";
+      name: string;
+      methods: HttpMethod[];
+      route: string;
+      handler: (deps: FunctionDeps) => HttpHandler;
+    }
+  | {
+      kind: "serviceBusQueue";
+      name: string;
+      source: QueueRef;
+      handler: (deps: FunctionDeps) => MessageHandler;
+    }
+  | {
+      kind: "timer";
+      name: string;
+      schedule: string;
+      intervalMs: number;
+      handler: (deps: FunctionDeps) => TimerHandler;
+    };
 
-const http = (name: string, methods: HttpMethod[], route: string, handler: (deps: FunctionDeps) => HttpHandler): Registration => ({
+const http = (
+  name: string,
+  methods: HttpMethod[],
+  route: string,
+  handler: (deps: FunctionDeps) => HttpHandler,
+): Registration => ({
   kind: "http",
   name,
   methods,
@@ -50,11 +84,31 @@ export const registrations: Registration[] = [
   http("negotiate", ["POST"], "negotiate", negotiateHandler),
   http("me", ["GET"], "me", meHandler),
   http("health", ["GET"], "health", healthHandler),
+  http("pushPublicKey", ["GET"], "push/public-key", pushPublicKeyHandler),
+  http("savePushSubscription", ["POST"], "push/subscriptions", savePushSubscriptionHandler),
+  http("listPushSubscriptions", ["GET"], "push/subscriptions", listPushSubscriptionsHandler),
+  http("deletePushSubscription", ["DELETE"], "push/subscriptions", deletePushSubscriptionHandler),
   http("listDeadLetters", ["GET"], "ops/dead-letters", listDeadLettersHandler),
   http("showDeadLetter", ["GET"], "ops/dead-letters/{id}", showDeadLetterHandler),
   http("resubmitDeadLetter", ["POST"], "ops/dead-letters/{id}/resubmit", resubmitDeadLetterHandler),
   http("dismissDeadLetter", ["POST"], "ops/dead-letters/{id}/dismiss", dismissDeadLetterHandler),
-  { kind: "serviceBusQueue", name: "pushJobEvents", source: { queue: "events", deadLetter: false }, handler: pushHandler },
-  { kind: "serviceBusQueue", name: "triageDeadLetters", source: { queue: "tasks", deadLetter: true }, handler: deadLetterTriageHandler },
-  { kind: "timer", name: "expireUploads", schedule: "0 */5 * * * *", intervalMs: 5 * 60_000, handler: expireUploadsHandler },
+  {
+    kind: "serviceBusQueue",
+    name: "pushJobEvents",
+    source: { queue: "events", deadLetter: false },
+    handler: pushHandler,
+  },
+  {
+    kind: "serviceBusQueue",
+    name: "triageDeadLetters",
+    source: { queue: "tasks", deadLetter: true },
+    handler: deadLetterTriageHandler,
+  },
+  {
+    kind: "timer",
+    name: "expireUploads",
+    schedule: "0 */5 * * * *",
+    intervalMs: 5 * 60_000,
+    handler: expireUploadsHandler,
+  },
 ];
