@@ -2,6 +2,7 @@ import net from "node:net";
 import path from "node:path";
 import { once } from "node:events";
 import { createRequire } from "node:module";
+import type * as ServiceBusSdk from "@azure/service-bus";
 import type {
   ServiceBusAdministrationClient as AdminClient,
   ServiceBusClient as Client,
@@ -20,11 +21,15 @@ const require = createRequire(import.meta.url);
 const longResolved = require.resolve("long");
 if (!longResolved.includes(`${path.sep}umd${path.sep}`)) {
   const umd: unknown = require(path.join(path.dirname(longResolved), "umd", "index.js"));
-  require.cache[longResolved] = { id: longResolved, filename: longResolved, loaded: true, exports: umd } as NodeJS.Module;
+  require.cache[longResolved] = {
+    id: longResolved,
+    filename: longResolved,
+    loaded: true,
+    exports: umd,
+  } as NodeJS.Module;
 }
-const { ServiceBusAdministrationClient, ServiceBusClient } = require(
-  "@azure/service-bus",
-) as typeof import("@azure/service-bus");
+const { ServiceBusAdministrationClient, ServiceBusClient } =
+  require("@azure/service-bus") as typeof ServiceBusSdk;
 let emulator: ServiceBusEmulator;
 let client: Client;
 let admin: AdminClient;
@@ -170,7 +175,10 @@ describe("Service Bus emulator with the real SDK", () => {
     await sender.scheduleMessages({ body: "later" }, new Date(Date.now() + 60_000));
     await sender.close();
     const { receiver, got } = await receiveAll("counts", 2);
-    await receiver.deadLetterMessage(got[0]!, { deadLetterReason: "bad", deadLetterErrorDescription: "broken" });
+    await receiver.deadLetterMessage(got[0]!, {
+      deadLetterReason: "bad",
+      deadLetterErrorDescription: "broken",
+    });
     const props = await admin.getQueueRuntimeProperties("counts");
     expect(props.name).toBe("counts");
     expect(props.activeMessageCount).toBe(2); // one locked, one waiting
@@ -282,13 +290,16 @@ describe("Service Bus emulator with the real SDK", () => {
   it("sends a batch of 100 and receives each once", async () => {
     const sender = client.createSender("batch");
     const batch = await sender.createMessageBatch();
-    for (let i = 0; i < 100; i++) expect(batch.tryAddMessage({ body: { i }, messageId: `b-${i}` })).toBe(true);
+    for (let i = 0; i < 100; i++)
+      expect(batch.tryAddMessage({ body: { i }, messageId: `b-${i}` })).toBe(true);
     await sender.sendMessages(batch);
     await sender.close();
     expect(emulator.runtimeProperties("batch").activeMessageCount).toBe(100);
     const { receiver, got } = await receiveAll("batch", 100);
     expect(new Set(got.map((m) => m.messageId)).size).toBe(100);
-    expect(got.map((m) => m.sequenceNumber?.toNumber())).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(got.map((m) => m.sequenceNumber?.toNumber())).toEqual(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
     for (const m of got) await receiver.completeMessage(m);
     expect(emulator.runtimeProperties("batch").activeMessageCount).toBe(0);
     await receiver.close();
@@ -309,7 +320,9 @@ describe("Service Bus emulator with the real SDK", () => {
 
   it("answers an unknown queue with MessagingEntityNotFound (AMQP) and MessageEntityNotFoundError (admin)", async () => {
     const sender = client.createSender("no-such-queue");
-    await expect(sender.sendMessages({ body: "x" })).rejects.toMatchObject({ code: "MessagingEntityNotFound" });
+    await expect(sender.sendMessages({ body: "x" })).rejects.toMatchObject({
+      code: "MessagingEntityNotFound",
+    });
     await sender.close();
     const receiver = client.createReceiver("no-such-queue");
     await expect(receiver.receiveMessages(1, { maxWaitTimeInMs: 1000 })).rejects.toMatchObject({
@@ -322,9 +335,12 @@ describe("Service Bus emulator with the real SDK", () => {
   });
 
   it("refuses a client signing with the wrong key", async () => {
-    const wrong = new ServiceBusClient(emulator.connectionString.replace(/SharedAccessKey=[^;]+/, "SharedAccessKey=nope"), {
-      retryOptions: { maxRetries: 0 },
-    });
+    const wrong = new ServiceBusClient(
+      emulator.connectionString.replace(/SharedAccessKey=[^;]+/, "SharedAccessKey=nope"),
+      {
+        retryOptions: { maxRetries: 0 },
+      },
+    );
     await expect(wrong.createSender("basic").sendMessages({ body: 1 })).rejects.toMatchObject({
       code: "UnauthorizedAccess",
     });

@@ -108,7 +108,11 @@ export class AmqpConnectionHandler {
       return undefined;
     }
     if (!this.claims.authorizes(claimed)) {
-      this.refuse(link, "amqp:unauthorized-access", `Unauthorized access to '${claimed}': put a CBS token first.`);
+      this.refuse(
+        link,
+        "amqp:unauthorized-access",
+        `Unauthorized access to '${claimed}': put a CBS token first.`,
+      );
       return undefined;
     }
     return entity;
@@ -266,7 +270,10 @@ export class AmqpConnectionHandler {
           : kind === "released"
             ? outcomes.released()
             : kind === "modified"
-              ? outcomes.modified({ undeliverable_here: undeliverableHere, delivery_failed: !undeliverableHere })
+              ? outcomes.modified({
+                  undeliverable_here: undeliverableHere,
+                  delivery_failed: !undeliverableHere,
+                })
               : outcomes.rejected();
       delivery.update(true, outcome.described());
       return;

@@ -69,7 +69,10 @@ export function createAtomAdminHandler(broker: Broker, host: () => string) {
       send(
         res,
         400,
-        errorBody(400, "The local Service Bus emulator takes its queues from configuration; it is read-only here."),
+        errorBody(
+          400,
+          "The local Service Bus emulator takes its queues from configuration; it is read-only here.",
+        ),
       );
       return;
     }
@@ -80,7 +83,15 @@ export function createAtomAdminHandler(broker: Broker, host: () => string) {
       const skip = Number(url.searchParams.get("$skip") ?? 0) || 0;
       const top = Number(url.searchParams.get("$top") ?? 0) || Number.POSITIVE_INFINITY;
       const queues = broker.queueConfigs().slice(skip, skip + top);
-      send(res, 200, feed(`${base}/$Resources/Queues`, "Queues", queues.map((q) => queueEntry(broker, q, base))));
+      send(
+        res,
+        200,
+        feed(
+          `${base}/$Resources/Queues`,
+          "Queues",
+          queues.map((q) => queueEntry(broker, q, base)),
+        ),
+      );
       return;
     }
     const queue = broker.queueConfig(path);

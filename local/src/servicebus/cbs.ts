@@ -37,7 +37,9 @@ export class ConnectionClaims {
 
 function entityPathOf(audience: string): string {
   try {
-    return decodeURIComponent(new URL(audience).pathname).replace(/^\/+|\/+$/g, "").toLowerCase();
+    return decodeURIComponent(new URL(audience).pathname)
+      .replace(/^\/+|\/+$/g, "")
+      .toLowerCase();
   } catch {
     return audience.replace(/^\/+|\/+$/g, "").toLowerCase();
   }

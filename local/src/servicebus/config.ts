@@ -15,7 +15,9 @@ const QUEUE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$/;
 function positiveInteger(value: number | undefined, field: string, queue: string): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`Service Bus emulator: queue "${queue}": ${field} must be a positive integer, got ${value}`);
+    throw new Error(
+      `Service Bus emulator: queue "${queue}": ${field} must be a positive integer, got ${value}`,
+    );
   }
   return value;
 }
@@ -30,7 +32,8 @@ export function resolveQueueConfigs(queues: readonly QueueConfig[]): ResolvedQue
     const key = q.name.toLowerCase();
     if (seen.has(key)) throw new Error(`Service Bus emulator: queue "${q.name}" configured twice`);
     seen.add(key);
-    const lockDurationMs = positiveInteger(q.lockDurationMs, "lockDurationMs", q.name) ?? DEFAULT_LOCK_DURATION_MS;
+    const lockDurationMs =
+      positiveInteger(q.lockDurationMs, "lockDurationMs", q.name) ?? DEFAULT_LOCK_DURATION_MS;
     if (lockDurationMs > MAX_LOCK_DURATION_MS) {
       throw new Error(
         `Service Bus emulator: queue "${q.name}": lockDurationMs ${lockDurationMs} exceeds Azure's maximum of ${MAX_LOCK_DURATION_MS}`,

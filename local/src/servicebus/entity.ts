@@ -154,7 +154,12 @@ export class Entity {
     if (stored.expiresAt === undefined || stored.expiresAt > Date.now()) return;
     this.messages.delete(stored.seq);
     if (this.config.deadLetteringOnMessageExpiration) {
-      this.moveToDeadLetter(stored, TTL_EXPIRED_REASON, "The message expired and was dead lettered.", undefined);
+      this.moveToDeadLetter(
+        stored,
+        TTL_EXPIRED_REASON,
+        "The message expired and was dead lettered.",
+        undefined,
+      );
     } else {
       this.log.debug({ entity: this.name, seq: stored.seq }, "message expired");
     }
@@ -332,7 +337,11 @@ export class Entity {
     this.unlock(stored);
     if (this.isDeadLetterQueue) {
       // Azure keeps a message dead-lettered again in the dead-letter queue, with the new reason.
-      this.modifyProperties(stored, { ...propertiesToModify, DeadLetterReason: reason, DeadLetterErrorDescription: description });
+      this.modifyProperties(stored, {
+        ...propertiesToModify,
+        DeadLetterReason: reason,
+        DeadLetterErrorDescription: description,
+      });
       this.makeReady(stored);
       return "ok";
     }

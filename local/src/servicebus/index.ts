@@ -50,7 +50,9 @@ export { WELL_KNOWN_KEY, WELL_KNOWN_KEY_NAME } from "./config.js";
 const TLS_HANDSHAKE = 0x16;
 const AMQP_HEADER = 0x41; // "AMQP"
 
-export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions): Promise<ServiceBusEmulator> {
+export async function startServiceBusEmulator(
+  options: ServiceBusEmulatorOptions,
+): Promise<ServiceBusEmulator> {
   const log = options.logger ?? pino({ level: "silent" });
   const host = options.host ?? "127.0.0.1";
   const broker = new Broker(resolveQueueConfigs(options.queues), log);
@@ -96,7 +98,10 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   server.listen(options.port ?? 0, host);
   await once(server, "listening");
   port = (server.address() as AddressInfo).port;
-  log.info({ host, port, queues: broker.queueConfigs().map((q) => q.name) }, "Service Bus emulator listening");
+  log.info(
+    { host, port, queues: broker.queueConfigs().map((q) => q.name) },
+    "Service Bus emulator listening",
+  );
 
   let stopping: Promise<void> | undefined;
   return {

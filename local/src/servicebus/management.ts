@@ -66,7 +66,8 @@ function ok(body?: unknown): ManagementReply {
 function lockLost(): ManagementReply {
   return {
     statusCode: 410,
-    statusDescription: "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
+    statusDescription:
+      "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
     errorCondition: LOCK_LOST,
   };
 }
@@ -126,7 +127,8 @@ function peek(entity: Entity, body: Body): ManagementReply {
 function schedule(entity: Entity, body: Body): ManagementReply {
   const decoded = listOf(body, "messages").map((entry) => {
     const bytes = (entry as Record<string, unknown> | null)?.message;
-    if (!Buffer.isBuffer(bytes)) throw new RequestError(400, "amqp:decode-error", "scheduled entry lacks message");
+    if (!Buffer.isBuffer(bytes))
+      throw new RequestError(400, "amqp:decode-error", "scheduled entry lacks message");
     return decodeMessage(bytes);
   });
   const seqs = entity.schedule(decoded);

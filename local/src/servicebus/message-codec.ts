@@ -83,5 +83,9 @@ export function encodeWithAnnotations(message: AmqpMessage, a: BrokerAnnotations
   };
   if (a.lockedUntil !== undefined) annotations[ANNOTATION.lockedUntil] = new Date(a.lockedUntil);
   if (a.state !== undefined) annotations[ANNOTATION.messageState] = rhea.types.wrap_int(a.state);
-  return rhea.message.encode({ ...message, delivery_count: a.deliveryCount, message_annotations: annotations });
+  return rhea.message.encode({
+    ...message,
+    delivery_count: a.deliveryCount,
+    message_annotations: annotations,
+  });
 }
