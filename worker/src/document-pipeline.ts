@@ -49,13 +49,27 @@ export async function runDocumentPipeline(
   const downloadStarted = performance.now();
   const temp = await (async () => {
     try {
+      if (task.blob.sizeBytes > config.limits.maxDocumentBytes)
+        throw new DocsiftError(
+          "DOCUMENT_TOO_LARGE",
+          `The document is larger than ${config.limits.maxDocumentBytes} bytes.`,
+        );
       const stream = await deps.documents.download(task.blob.container, task.blob.name);
-      return await downloadToTempFile(stream, {
+      const downloaded = await downloadToTempFile(stream, {
         maxBytes: config.limits.maxDocumentBytes,
-        expectedBytes: task.blob.sizeBytes,
         signal: run.signal,
         ...(config.tempDir ? { dir: config.tempDir } : {}),
       });
+      // An empty blob is an empty document (the reader says so); any other size than the one
+      // submitted is a transfer cut short or a blob replaced meanwhile: worth another try.
+      if (downloaded.sizeBytes > 0 && downloaded.sizeBytes !== task.blob.sizeBytes) {
+        await downloaded.remove();
+        throw new DocsiftError(
+          "DEPENDENCY_UNAVAILABLE",
+          `The download ended after ${downloaded.sizeBytes} bytes; ${task.blob.sizeBytes} were expected.`,
+        );
+      }
+      return downloaded;
     } catch (err) {
       throw new StageError("download", err);
     }

@@ -12,8 +12,12 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dockerfile = DockerfileParser.parse(readFileSync(path.join(root, "worker/Dockerfile"), "utf8"));
 const ignored = ignore().add(readFileSync(path.join(root, "worker/Dockerfile.dockerignore"), "utf8"));
-const rootPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { workspaces: string[] };
-const workerPackage = JSON.parse(readFileSync(path.join(root, "worker/package.json"), "utf8")) as { main: string };
+const rootPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+  workspaces: string[];
+};
+const workerPackage = JSON.parse(readFileSync(path.join(root, "worker/package.json"), "utf8")) as {
+  main: string;
+};
 
 const argDefaults = new Map(
   dockerfile.getInitialARGs().map((arg) => [arg.getProperty()?.getName(), arg.getProperty()?.getValue()]),
@@ -22,8 +26,11 @@ const expand = (value: string): string =>
   value.replace(/\$\{?([A-Z_]+)\}?/g, (_, name: string) => argDefaults.get(name) ?? `<unset ${name}>`);
 const froms: From[] = dockerfile.getFROMs();
 const stages = froms.map((f) => f.getBuildStage());
-const finalStage = dockerfile.getInstructions().filter((i) => i.getRange().start.line >= froms.at(-1)!.getRange().start.line);
-const words = (instruction: { getArguments(): { getValue(): string }[] }) => instruction.getArguments().map((a) => a.getValue());
+const finalStage = dockerfile
+  .getInstructions()
+  .filter((i) => i.getRange().start.line >= froms.at(-1)!.getRange().start.line);
+const words = (instruction: { getArguments(): { getValue(): string }[] }) =>
+  instruction.getArguments().map((a) => a.getValue());
 const copies: Copy[] = dockerfile.getCOPYs();
 const fromFlag = (copy: Copy) => copy.getFromFlag()?.getValue() ?? undefined;
 const runs = dockerfile
@@ -54,9 +61,13 @@ describe("worker/Dockerfile", () => {
       const start = froms.find((f) => f.getBuildStage() === stage)!.getRange().start.line;
       const end = froms.find((f) => f.getRange().start.line > start)?.getRange().start.line ?? Infinity;
       const copied = copies
-        .filter((c) => c.getRange().start.line > start && c.getRange().start.line < end && fromFlag(c) === undefined)
+        .filter(
+          (c) =>
+            c.getRange().start.line > start && c.getRange().start.line < end && fromFlag(c) === undefined,
+        )
         .flatMap((c) => words(c).slice(0, -1));
-      for (const ws of rootPackage.workspaces) expect(copied, `${stage} copies ${ws}/package.json`).toContain(`${ws}/package.json`);
+      for (const ws of rootPackage.workspaces)
+        expect(copied, `${stage} copies ${ws}/package.json`).toContain(`${ws}/package.json`);
       expect(copied).toContain("package-lock.json");
     }
   });
@@ -85,7 +96,9 @@ describe("worker/Dockerfile", () => {
       expect(built.has(ws!), `${ws} is built by tsc -b worker`).toBe(true);
     }
     // Everything the worker runs on is there: each built workspace's dist is copied.
-    expect(fromBuild.map((c) => words(c)[0]).sort()).toEqual([...built].map((ws) => `/app/${ws}/dist`).sort());
+    expect(fromBuild.map((c) => words(c)[0]).sort()).toEqual(
+      [...built].map((ws) => `/app/${ws}/dist`).sort(),
+    );
   });
 
   it("installs production dependencies of the worker workspace only, and drops non-Linux ONNX Runtime binaries", () => {

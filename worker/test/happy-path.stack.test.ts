@@ -1,4 +1,4 @@
-import "./helpers/sdk-long-fix.js";
+import "./helpers/commonjs-fix.js";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import type { ServiceBusClient, ServiceBusReceivedMessage } from "@azure/service-bus";
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from "@azure/service-bus";
 import { inject } from "vitest";
 import {
   BlobDocumentStore,
@@ -58,7 +58,7 @@ export class Harness {
   private readonly tasks: ServiceBusTaskQueue;
   private readonly cosmosDispose: () => void;
   private readonly eventBuffer: JobEvent[] = [];
-  private eventReceiver: ReturnType<ServiceBusClient["createReceiver"]> | undefined;
+  private eventReceiver: ServiceBusReceiver | undefined;
 
   private constructor(
     readonly env: Record<string, string>,
@@ -206,17 +206,9 @@ export class Harness {
 
   /** Takes every dead-lettered task off the DLQ (waits up to `waitMs` for the first). */
   async takeDeadLetters(waitMs = 5000): Promise<ServiceBusReceivedMessage[]> {
-    const receiver = this.serviceBus.createReceiver(QUEUES.tasks, {
-      subQueueType: "deadLetter",
-      receiveMode: "receiveAndDelete",
-    });
+    const receiver = this.serviceBus.createReceiver(QUEUES.tasks, { subQueueType: "deadLetter" });
     try {
-      const taken: ServiceBusReceivedMessage[] = [];
-      for (let batch = await receiver.receiveMessages(50, { maxWaitTimeInMs: waitMs }); batch.length;) {
-        taken.push(...batch);
-        batch = await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 });
-      }
-      return taken;
+      return await drain(receiver, waitMs);
     } finally {
       await receiver.close();
     }
@@ -224,14 +216,8 @@ export class Harness {
 
   /** Every job event published so far (kept across calls), for one job. */
   async eventsOf(jobId: string, waitMs = 1000): Promise<JobEvent[]> {
-    this.eventReceiver ??= this.serviceBus.createReceiver(QUEUES.events, { receiveMode: "receiveAndDelete" });
-    for (
-      let batch = await this.eventReceiver.receiveMessages(100, { maxWaitTimeInMs: waitMs });
-      batch.length;
-    ) {
-      this.eventBuffer.push(...batch.map((m) => m.body as JobEvent));
-      batch = await this.eventReceiver.receiveMessages(100, { maxWaitTimeInMs: 200 });
-    }
+    this.eventReceiver ??= this.serviceBus.createReceiver(QUEUES.events);
+    this.eventBuffer.push(...(await drain(this.eventReceiver, waitMs)).map((m) => m.body as JobEvent));
     return this.eventBuffer.filter((e) => e.jobId === jobId);
   }
 
@@ -246,6 +232,20 @@ export class Harness {
     await this.emulator.stop();
     this.cosmosDispose();
   }
+}
+
+/**
+ * Takes what a queue holds now. Peek-lock, because the SDK shortens the wait after the first
+ * message only in that mode; each message is completed once read.
+ */
+async function drain(receiver: ServiceBusReceiver, waitMs: number): Promise<ServiceBusReceivedMessage[]> {
+  const taken: ServiceBusReceivedMessage[] = [];
+  for (let batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: waitMs }); batch.length;) {
+    for (const m of batch) await receiver.completeMessage(m);
+    taken.push(...batch);
+    batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 200 });
+  }
+  return taken;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
