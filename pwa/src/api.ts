@@ -1,0 +1,107 @@
+import type {
+  CreateJobRequest,
+  CreateJobResponse,
+  JobListResponse,
+  JobView,
+  NegotiateResponse,
+  Problem,
+  PushPublicKeyResponse,
+  PushSubscriptionRequest,
+} from "@docsift/core";
+
+export interface Me {
+  userId: string;
+  name: string;
+  roles: string[];
+  authMode: "easyauth" | "dev";
+}
+
+/** A failed API call: the server's problem+json when it sent one, or `offline` when nothing came back. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly problem?: Problem,
+    readonly offline = false,
+  ) {
+    super(message);
+  }
+
+  /** The field errors of a validation problem, for showing next to what failed. */
+  get fieldErrors(): Array<{ field: string; message: string }> {
+    return this.problem?.errors ?? [];
+  }
+}
+
+const isProblem = (value: unknown): value is Problem =>
+  typeof value === "object" && value !== null && typeof (value as Problem).type === "string" && typeof (value as Problem).status === "number";
+
+export interface ApiClientOptions {
+  /** "" for the same origin (the PWA), or the Function App's URL. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** Extra headers on every call (tests and the CLI pass an identity in dev mode). */
+  headers?: Record<string, string>;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions = {}) {
+  const base = options.baseUrl ?? "";
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+
+  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method,
+        headers: {
+          accept: "application/json, application/problem+json",
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...options.headers,
+          ...headers,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        credentials: "same-origin",
+      });
+    } catch (err) {
+      throw new ApiError(`Could not reach the server (${(err as Error).message}).`, 0, undefined, true);
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      if (isProblem(parsed)) throw new ApiError(parsed.detail ?? parsed.title, response.status, parsed);
+      // Not our problem+json: a gateway, the offline service worker, or a sign-in redirect.
+      throw new ApiError(`The server answered ${response.status} ${response.statusText}.`.trim(), response.status, undefined, response.status === 503 && !text);
+    }
+    return parsed as T;
+  }
+
+  return {
+    me: () => call<Me>("GET", "/api/me"),
+    /** `idempotencyKey` makes a retried create (after a lost answer) return the same job. */
+    createJob: (request: CreateJobRequest, idempotencyKey: string) =>
+      call<CreateJobResponse>("POST", "/api/jobs", request, { "idempotency-key": idempotencyKey }),
+    submitJob: (jobId: string) => call<{ jobId: string; status: string }>("POST", `/api/jobs/${encodeURIComponent(jobId)}/submit`),
+    getJob: (jobId: string) => call<JobView>("GET", `/api/jobs/${encodeURIComponent(jobId)}`),
+    listJobs: (query: { limit?: number; continuationToken?: string } = {}) => {
+      const params = new URLSearchParams();
+      if (query.limit) params.set("limit", String(query.limit));
+      if (query.continuationToken) params.set("continuationToken", query.continuationToken);
+      const qs = params.toString();
+      return call<JobListResponse>("GET", `/api/jobs${qs ? `?${qs}` : ""}`);
+    },
+    deleteJob: (jobId: string) => call<void>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}`),
+    negotiate: () => call<NegotiateResponse>("POST", "/api/negotiate"),
+    pushPublicKey: () => call<PushPublicKeyResponse>("GET", "/api/push/public-key"),
+    savePushSubscription: (subscription: PushSubscriptionRequest) => call<unknown>("POST", "/api/push/subscriptions", subscription),
+    deletePushSubscription: (endpoint: string) =>
+      call<void>("DELETE", `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`),
+  };
+}

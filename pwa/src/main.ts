@@ -1,0 +1,351 @@
+import { WebPubSubClient } from "@azure/web-pubsub-client";
+import type { JobEvent } from "@docsift/core";
+import { isTerminal } from "../../core/src/job/states.js";
+import { ApiError, createApiClient } from "./api.js";
+import type { Me } from "./api.js";
+import { askPermission, notificationSupport, notifyOutcome, subscribeWebPush } from "./notify.js";
+import { PendingUploads } from "./offline/pending.js";
+import { ConnectionManager } from "./realtime/connection.js";
+import type { ConnectionInfo, RealtimeClient } from "./realtime/connection.js";
+import { JobStore } from "./status/store.js";
+import type { StatusChange } from "./status/store.js";
+import { xhrTransport } from "./upload/transport.js";
+import { Uploads } from "./uploads.js";
+import { ACCEPT, MAX_UPLOAD_BYTES, checkFile, formatBytes } from "./validate.js";
+import { h, syncList } from "./ui/dom.js";
+import { createJobRow, createUploadRow, jobDetail, updateJobRow, updateUploadRow } from "./ui/views.js";
+import "./styles.css";
+
+const PAGE_SIZE = 20;
+const api = createApiClient();
+const store = new JobStore();
+const pending = new PendingUploads();
+const uploads = new Uploads({
+  api,
+  transport: xhrTransport,
+  pending,
+  isOnline: () => navigator.onLine,
+  onSubmitted: (jobId) => void readJob(jobId),
+});
+
+const header = document.querySelector<HTMLElement>("#top")!;
+const banner = document.querySelector<HTMLElement>("#offline-banner")!;
+const main = document.querySelector<HTMLElement>("#main")!;
+
+// ---- header: who, connection, notifications ------------------------------------------------
+
+const userEl = h("span", { class: "user" }, "Signing in…");
+const connEl = h("span", { class: "conn", role: "status", "data-state": "connecting" }, "Connecting…");
+const notifyButton = h("button", { type: "button", class: "secondary", id: "notify" }, "Turn on notifications");
+const notifyNote = h("span", { class: "muted small", role: "status" });
+header.append(
+  h("a", { class: "brand", href: "/", "data-link": true }, h("img", { src: "/icons/favicon.svg", alt: "", width: 28, height: 28 }), "docsift"),
+  h("div", { class: "top-right" }, connEl, notifyButton, notifyNote, userEl),
+);
+
+function showMe(me: Me | undefined, signInNeeded = false): void {
+  userEl.replaceChildren();
+  if (signInNeeded) {
+    userEl.append(h("a", { href: "/.auth/login/aad?post_login_redirect_uri=/" }, "Sign in"));
+    return;
+  }
+  if (!me) return void userEl.append("Signed in (offline)");
+  userEl.append(h("span", { class: "visually-hidden" }, "Signed in as "), h("strong", {}, me.name));
+  if (me.authMode === "dev") userEl.append(h("span", { class: "badge status-queued", title: "Local development identity" }, "dev"));
+  else userEl.append(h("a", { href: "/.auth/logout?post_logout_redirect_uri=/" }, "Sign out"));
+}
+
+function showConnection(info: ConnectionInfo): void {
+  connEl.dataset.state = info.state;
+  connEl.textContent =
+    info.state === "live"
+      ? "Live updates"
+      : info.state === "polling"
+        ? `Reconnecting… checking every ${Math.max(1, Math.round((info.nextPollMs ?? 0) / 1000))} s`
+        : info.state === "connecting"
+          ? "Connecting…"
+          : "Updates paused";
+}
+
+function showNotifyState(): void {
+  const support = notificationSupport();
+  notifyButton.hidden = support !== "default";
+  notifyNote.textContent = support === "denied" ? "Notifications are blocked in this browser's settings." : "";
+}
+
+notifyButton.addEventListener("click", async () => {
+  const permission = await askPermission();
+  showNotifyState();
+  if (permission !== "granted") return;
+  notifyNote.textContent = "Notifications on.";
+  const push = await subscribeWebPush(api).catch(() => "unavailable" as const);
+  if (push === "subscribed") notifyNote.textContent = "Notifications on, also when docsift is closed.";
+  else if (push === "unavailable") notifyNote.textContent = "Notifications on while docsift is open.";
+});
+
+// ---- offline banner -----------------------------------------------------------------------
+
+function showOnline(): void {
+  banner.hidden = navigator.onLine;
+}
+banner.append(
+  h("strong", {}, "You are offline. "),
+  "Showing your jobs as last seen; documents you add will upload when you are back online.",
+);
+
+// ---- routes -------------------------------------------------------------------------------
+
+type Route = { name: "list" } | { name: "job"; id: string };
+const routeOf = (path: string): Route => {
+  const m = /^\/jobs\/([0-9a-f-]{36})\/?$/i.exec(path);
+  return m ? { name: "job", id: m[1]!.toLowerCase() } : { name: "list" };
+};
+let route: Route = routeOf(location.pathname);
+
+function navigate(path: string): void {
+  if (path !== location.pathname) history.pushState(null, "", path);
+  route = routeOf(path);
+  render(true);
+}
+
+document.addEventListener("click", (e) => {
+  const link = (e.target as Element).closest?.("a[data-link]") as HTMLAnchorElement | null;
+  if (!link || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+  const url = new URL(link.href);
+  if (url.origin !== location.origin) return;
+  e.preventDefault();
+  navigate(url.pathname);
+});
+window.addEventListener("popstate", () => {
+  route = routeOf(location.pathname);
+  render(true);
+});
+navigator.serviceWorker?.addEventListener("message", (e: MessageEvent<{ type?: string; url?: string }>) => {
+  if (e.data?.type === "open" && e.data.url) navigate(new URL(e.data.url).pathname);
+});
+
+// ---- list view ------------------------------------------------------------------------------
+
+const fileInput = h("input", { type: "file", id: "file-input", multiple: true, accept: ACCEPT, class: "visually-hidden" });
+const fileErrors = h("ul", { class: "file-errors", id: "file-errors", role: "alert", "aria-live": "assertive" });
+const uploadList = h("ul", { class: "uploads", "aria-label": "Uploads" });
+const jobList = h("ul", { class: "jobs", id: "jobs", "aria-labelledby": "jobs-h" });
+const jobsNote = h("p", { class: "muted", role: "status" });
+const moreButton = h("button", { type: "button", class: "secondary", id: "more" }, "Load more");
+const dropZone = h(
+  "div",
+  { class: "drop", id: "drop" },
+  h("p", { class: "drop-title" }, "Drop documents here, or"),
+  fileInput,
+  h("label", { for: "file-input", class: "button" }, "Choose files"),
+  h("p", { class: "muted small", id: "file-hint" }, `PDF, Word (.docx), text, PNG, JPEG or TIFF · up to ${formatBytes(MAX_UPLOAD_BYTES)} each · several at once`),
+);
+fileInput.setAttribute("aria-describedby", "file-hint");
+const listView = h(
+  "div",
+  { class: "list-view" },
+  h("h1", { class: "visually-hidden", tabindex: -1 }, "docsift: your documents"),
+  h("section", { "aria-labelledby": "upload-h", class: "card" }, h("h2", { id: "upload-h" }, "Upload documents"), dropZone, fileErrors, uploadList),
+  h("section", { "aria-labelledby": "jobs-h", class: "card" }, h("h2", { id: "jobs-h" }, "Your jobs"), jobsNote, jobList, moreButton),
+);
+
+function addFiles(files: FileList | File[]): void {
+  fileErrors.replaceChildren();
+  for (const file of Array.from(files)) {
+    const check = checkFile(file);
+    if (!check.ok) fileErrors.append(h("li", {}, check.reason));
+    else uploads.add(file, check.contentType);
+  }
+}
+fileInput.addEventListener("change", () => {
+  if (fileInput.files?.length) addFiles(fileInput.files);
+  fileInput.value = "";
+});
+for (const type of ["dragenter", "dragover"])
+  dropZone.addEventListener(type, (e) => {
+    e.preventDefault();
+    dropZone.classList.add("over");
+  });
+dropZone.addEventListener("dragleave", () => dropZone.classList.remove("over"));
+dropZone.addEventListener("drop", (e) => {
+  e.preventDefault();
+  dropZone.classList.remove("over");
+  if (e.dataTransfer?.files.length) addFiles(e.dataTransfer.files);
+});
+
+const uploadActions = { cancel: (id: string) => uploads.cancel(id), retry: (id: string) => uploads.retry(id), dismiss: (id: string) => uploads.dismiss(id) };
+let uploadsFrame = 0;
+uploads.subscribe(() => {
+  // Progress fires per XHR progress event: draw once per frame.
+  if (!uploadsFrame) uploadsFrame = requestAnimationFrame(() => ((uploadsFrame = 0), renderUploads()));
+});
+function renderUploads(): void {
+  syncList(uploadList, uploads.list(), (u) => u.id, (u) => createUploadRow(u, uploadActions), updateUploadRow);
+}
+
+moreButton.addEventListener("click", async () => {
+  if (!store.continuationToken) return;
+  moreButton.disabled = true;
+  try {
+    store.applyPage(await api.listJobs({ limit: PAGE_SIZE, continuationToken: store.continuationToken }), { first: false });
+  } catch (err) {
+    jobsNote.textContent = messageOf(err);
+  } finally {
+    moreButton.disabled = false;
+  }
+});
+
+function renderList(): void {
+  const jobs = store.list();
+  syncList(jobList, jobs, (j) => j.id, createJobRow, updateJobRow);
+  moreButton.hidden = !store.continuationToken;
+  if (!jobs.length) jobsNote.textContent = store.pages ? "No jobs yet. Upload a document to start." : "Loading your jobs…";
+  else if (jobsNote.textContent?.startsWith("No jobs") || jobsNote.textContent?.startsWith("Loading")) jobsNote.textContent = "";
+}
+
+// ---- detail view ----------------------------------------------------------------------------
+
+let detailError = "";
+function renderDetail(id: string, focus: boolean): void {
+  const job = store.get(id);
+  if (!job) {
+    main.replaceChildren(
+      h("div", { class: "card" }, h("p", {}, h("a", { href: "/", "data-link": true }, "← All jobs")), h("h1", { tabindex: -1 }, detailError || "Loading the job…")),
+    );
+  } else {
+    const focused = document.activeElement;
+    const keepFocus = focused && main.contains(focused) && !focus ? focused.textContent : undefined;
+    main.replaceChildren(h("div", { class: "card" }, jobDetail(job, { delete: deleteJob })));
+    if (keepFocus) Array.from(main.querySelectorAll<HTMLElement>("a, button")).find((e) => e.textContent === keepFocus)?.focus();
+  }
+  if (focus) main.querySelector<HTMLElement>("h1")?.focus();
+}
+
+async function deleteJob(id: string): Promise<void> {
+  if (!confirm("Delete this job, its document and its result?")) return;
+  try {
+    await api.deleteJob(id);
+    store.remove(id);
+    navigate("/");
+  } catch (err) {
+    alert(messageOf(err));
+  }
+}
+
+function render(routeChanged = false): void {
+  if (route.name === "list") {
+    if (main.firstElementChild !== listView) main.replaceChildren(listView);
+    renderList();
+    renderUploads();
+    if (routeChanged) listView.querySelector<HTMLElement>("h1")?.focus();
+    document.title = "docsift";
+  } else {
+    renderDetail(route.id, routeChanged);
+    if (routeChanged && !store.get(route.id)?.history) void readJob(route.id);
+    document.title = `${store.get(route.id)?.fileName ?? "Job"} · docsift`;
+  }
+}
+
+// ---- data ---------------------------------------------------------------------------------
+
+function messageOf(err: unknown): string {
+  if (err instanceof ApiError) return err.offline ? "You are offline." : err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function readJob(id: string): Promise<void> {
+  try {
+    store.applyView(await api.getJob(id));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      store.remove(id);
+      detailError = "This job does not exist or was deleted.";
+    } else detailError = messageOf(err);
+    if (route.name === "job" && route.id === id) render();
+  }
+}
+
+/** The API is the truth: re-read the first page, every job an event told us about, and the open job. */
+async function refresh(reason: string): Promise<void> {
+  const page = await api.listJobs({ limit: PAGE_SIZE });
+  store.applyPage(page, { first: true });
+  const toRead = new Set(store.list().filter((j) => j.stale).map((j) => j.id));
+  if (route.name === "job") toRead.add(route.id);
+  await Promise.all([...toRead].map(readJob));
+  void reason;
+}
+
+const isJobEvent = (value: unknown): value is JobEvent => {
+  const e = value as Partial<JobEvent> | null;
+  return !!e && typeof e.jobId === "string" && typeof e.type === "string" && typeof e.status === "string" && typeof e.at === "string" && typeof e.summary === "object";
+};
+
+function onPushed(data: unknown): void {
+  const event = typeof data === "string" ? (JSON.parse(data) as unknown) : data;
+  if (!isJobEvent(event)) return;
+  if (!store.applyEvent(event)) return;
+  // Outcomes carry a summary only: read the result (or error) in full.
+  if (event.type === "job.completed" || event.type === "job.failed" || (route.name === "job" && route.id === event.jobId)) void readJob(event.jobId);
+}
+
+const notified = new Set<string>();
+store.subscribe((changes: StatusChange[]) => {
+  render();
+  for (const c of changes) {
+    if (!isTerminal(c.to) || c.to === "DELETED" || c.to === "EXPIRED" || notified.has(c.jobId)) continue;
+    // Only news: not the jobs that were already finished when the page loaded.
+    if (c.source === "api" && (c.from === undefined || isTerminal(c.from))) continue;
+    notified.add(c.jobId);
+    void (async () => {
+      if (!store.get(c.jobId)?.result && c.to === "COMPLETED") await readJob(c.jobId);
+      const job = store.get(c.jobId);
+      if (job) await notifyOutcome(job).catch(() => false);
+    })();
+  }
+});
+
+const connection = new ConnectionManager({
+  negotiate: async () => (await api.negotiate()).url,
+  createClient: (getClientAccessUrl) => new WebPubSubClient({ getClientAccessUrl }, { autoRejoinGroups: false }) as unknown as RealtimeClient,
+  refresh,
+  onMessage: onPushed,
+  onState: showConnection,
+  onError: (err, during) => {
+    if (!(err instanceof ApiError && err.offline)) console.warn(`docsift: ${during} failed`, err);
+  },
+});
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") connection.refreshNow("visible");
+});
+window.addEventListener("online", () => {
+  showOnline();
+  connection.refreshNow("online");
+  void uploads.resumePending();
+});
+window.addEventListener("offline", showOnline);
+
+// ---- start ----------------------------------------------------------------------------------
+
+async function start(): Promise<void> {
+  showOnline();
+  showNotifyState();
+  render(false);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((err: unknown) => console.warn("docsift: service worker registration failed", err));
+  }
+  try {
+    showMe(await api.me());
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return showMe(undefined, true);
+    showMe(undefined);
+  }
+  // The first read does not wait for the socket: the list shows (from the cache, offline) at once.
+  await refresh("start").catch((err: unknown) => (jobsNote.textContent = messageOf(err)));
+  connection.start();
+  await uploads.resumePending();
+  // A permission granted earlier: keep the server's copy of this browser's subscription fresh.
+  if (notificationSupport() === "granted") void subscribeWebPush(api).catch(() => undefined);
+}
+
+void start();

@@ -1,0 +1,195 @@
+import { ApiError } from "./api.js";
+import type { ApiClient } from "./api.js";
+import { isAbortError } from "./lib/backoff.js";
+import type { PendingUploads } from "./offline/pending.js";
+import { UploadError, uploadBlocks } from "./upload/engine.js";
+import { NetworkError } from "./upload/transport.js";
+import type { Transport } from "./upload/transport.js";
+
+export type UploadState = "creating" | "uploading" | "submitting" | "done" | "failed" | "cancelled" | "waiting";
+
+export interface UploadItem {
+  id: string;
+  file: File;
+  contentType: string;
+  idempotencyKey: string;
+  state: UploadState;
+  loaded: number;
+  retries: number;
+  jobId?: string;
+  error?: string;
+  controller?: AbortController;
+}
+
+export interface UploadsOptions {
+  api: ApiClient;
+  transport: Transport;
+  pending: PendingUploads;
+  isOnline: () => boolean;
+  /** A job was submitted (or created by another tab with the same key): read it into the list. */
+  onSubmitted: (jobId: string) => void;
+  concurrency?: number;
+}
+
+const GONE = new Set(["EXPIRED", "DELETED", "FAILED"]);
+
+/** Whether a failure is the network's (wait for it) rather than the request's (tell the user). */
+const isConnectivity = (err: unknown): boolean =>
+  err instanceof NetworkError || (err instanceof ApiError && err.offline) || (err instanceof UploadError && err.retryable && err.status === undefined);
+
+/**
+ * The user's uploads: create the job, upload the blocks, submit; cancel and retry; and, when
+ * the network is gone, keep the file in IndexedDB and finish when the browser is back online.
+ */
+export class Uploads {
+  private readonly items = new Map<string, UploadItem>();
+  private readonly listeners = new Set<(item: UploadItem | undefined) => void>();
+
+  constructor(private readonly options: UploadsOptions) {}
+
+  subscribe(listener: (item: UploadItem | undefined) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): UploadItem[] {
+    return [...this.items.values()];
+  }
+
+  add(file: File, contentType: string): UploadItem {
+    const item: UploadItem = {
+      id: crypto.randomUUID(),
+      file,
+      contentType,
+      idempotencyKey: crypto.randomUUID(),
+      state: "creating",
+      loaded: 0,
+      retries: 0,
+    };
+    this.items.set(item.id, item);
+    void this.run(item);
+    return item;
+  }
+
+  cancel(id: string): void {
+    const item = this.items.get(id);
+    if (!item) return;
+    if (item.controller) item.controller.abort();
+    else if (item.state === "waiting" || item.state === "failed") void this.finishCancelled(item);
+  }
+
+  retry(id: string): void {
+    const item = this.items.get(id);
+    if (item && (item.state === "failed" || item.state === "waiting" || item.state === "cancelled")) void this.run(item);
+  }
+
+  /** Removes finished entries from view. */
+  dismiss(id: string): void {
+    const item = this.items.get(id);
+    if (item && !item.controller) {
+      this.items.delete(id);
+      this.changed(undefined);
+    }
+  }
+
+  /** Loads what waited in IndexedDB and sends everything waiting, if online. */
+  async resumePending(): Promise<void> {
+    for (const p of await this.options.pending.list()) {
+      if (!this.items.has(p.id))
+        this.items.set(p.id, {
+          id: p.id,
+          file: p.file,
+          contentType: p.contentType,
+          idempotencyKey: p.idempotencyKey,
+          state: "waiting",
+          loaded: 0,
+          retries: 0,
+          ...(p.lastError ? { error: p.lastError } : {}),
+        });
+    }
+    this.changed(undefined);
+    if (!this.options.isOnline()) return;
+    for (const item of this.items.values()) if (item.state === "waiting") void this.run(item);
+  }
+
+  private async run(item: UploadItem): Promise<void> {
+    if (item.controller) return;
+    const controller = new AbortController();
+    item.controller = controller;
+    delete item.error;
+    item.loaded = 0;
+    if (!this.options.isOnline()) return this.wait(item, "You are offline; it will upload when you are back online.");
+    try {
+      this.set(item, "creating");
+      const request = { fileName: item.file.name, contentType: item.contentType as never, sizeBytes: item.file.size };
+      let created = await this.options.api.createJob(request, item.idempotencyKey);
+      if (!("upload" in created) && GONE.has(String((created as { status: string }).status))) {
+        // The key's job ran out (expired upload window, deleted): this is a new attempt.
+        item.idempotencyKey = crypto.randomUUID();
+        created = await this.options.api.createJob(request, item.idempotencyKey);
+      }
+      item.jobId = created.jobId;
+      if ("upload" in created) {
+        this.set(item, "uploading");
+        const outcome = await uploadBlocks({
+          url: created.upload.url,
+          file: item.file,
+          contentType: item.contentType,
+          blockSizeBytes: created.upload.blockSizeBytes,
+          transport: this.options.transport,
+          signal: controller.signal,
+          ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
+          onProgress: (p) => {
+            item.loaded = p.loaded;
+            item.retries = p.retries;
+            this.changed(item);
+          },
+        });
+        item.retries = outcome.retries;
+        this.set(item, "submitting");
+        await this.options.api.submitJob(created.jobId);
+      }
+      delete item.controller;
+      this.set(item, "done");
+      await this.options.pending.remove(item.id).catch(() => undefined);
+      this.options.onSubmitted(created.jobId);
+    } catch (err) {
+      delete item.controller;
+      if (isAbortError(err)) return this.finishCancelled(item);
+      if (isConnectivity(err) || !this.options.isOnline()) return this.wait(item, "The connection dropped; it will upload when you are back online.");
+      item.error = err instanceof Error ? err.message : String(err);
+      this.set(item, "failed");
+      await this.options.pending.remove(item.id).catch(() => undefined);
+    }
+  }
+
+  private async wait(item: UploadItem, message: string): Promise<void> {
+    delete item.controller;
+    item.error = message;
+    this.set(item, "waiting");
+    await this.options.pending.put({
+      id: item.id,
+      file: item.file,
+      contentType: item.contentType,
+      idempotencyKey: item.idempotencyKey,
+      addedAt: new Date().toISOString(),
+      lastError: message,
+    });
+  }
+
+  private async finishCancelled(item: UploadItem): Promise<void> {
+    this.set(item, "cancelled");
+    await this.options.pending.remove(item.id).catch(() => undefined);
+    // The job waits for an upload that will not come: remove it rather than let it expire.
+    if (item.jobId) await this.options.api.deleteJob(item.jobId).catch(() => undefined);
+  }
+
+  private set(item: UploadItem, state: UploadState): void {
+    item.state = state;
+    this.changed(item);
+  }
+
+  private changed(item: UploadItem | undefined): void {
+    for (const l of this.listeners) l(item);
+  }
+}

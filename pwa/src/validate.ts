@@ -1,0 +1,59 @@
+// Pure modules of @docsift/core, imported by path: its index also exports the zod schemas,
+// which would add the whole of zod to the bundle for a few constants.
+import { ALLOWED_CONTENT_TYPES } from "../../core/src/documents.js";
+import type { AllowedContentType } from "../../core/src/documents.js";
+import { DEFAULT_MAX_UPLOAD_BYTES } from "../../core/src/names.js";
+
+export const MAX_UPLOAD_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
+
+/** File name endings per allowed type: browsers give an empty `type` for some (TIFF, DOCX on some systems). */
+export const EXTENSIONS: Record<AllowedContentType, string[]> = {
+  "application/pdf": [".pdf"],
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [".docx"],
+  "text/plain": [".txt"],
+  "image/png": [".png"],
+  "image/jpeg": [".jpg", ".jpeg"],
+  "image/tiff": [".tif", ".tiff"],
+};
+
+/** The `accept` attribute of the file picker. */
+export const ACCEPT = [...Object.keys(ALLOWED_CONTENT_TYPES), ...Object.values(EXTENSIONS).flat()].join(",");
+
+export const ALLOWED_DESCRIPTION = "a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file";
+
+export type FileCheck = { ok: true; contentType: AllowedContentType } | { ok: false; reason: string };
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function contentTypeOf(file: { name: string; type: string }): AllowedContentType | undefined {
+  const declared = file.type.split(";")[0]!.trim().toLowerCase();
+  if (declared in ALLOWED_CONTENT_TYPES) return declared as AllowedContentType;
+  const lower = file.name.toLowerCase();
+  // Only trust the name when the browser had no type: "image/gif" named ".png" is still a GIF.
+  if (declared && declared !== "application/octet-stream") return undefined;
+  for (const [type, endings] of Object.entries(EXTENSIONS)) if (endings.some((e) => lower.endsWith(e))) return type as AllowedContentType;
+  return undefined;
+}
+
+/** Client-side checks before any request: type, emptiness and size, each with a message that says what to do. */
+export function checkFile(file: { name: string; size: number; type: string }, maxBytes = MAX_UPLOAD_BYTES): FileCheck {
+  const contentType = contentTypeOf(file);
+  if (!contentType) return { ok: false, reason: `${file.name} can't be read by docsift. Choose ${ALLOWED_DESCRIPTION}.` };
+  if (file.size === 0) return { ok: false, reason: `${file.name} is empty. Choose a file that has content.` };
+  if (file.size > maxBytes)
+    return {
+      ok: false,
+      reason: `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}. Split it or reduce its size.`,
+    };
+  return { ok: true, contentType };
+}
