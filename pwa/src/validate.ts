@@ -50,10 +50,13 @@ export function checkFile(file: { name: string; size: number; type: string }, ma
   const contentType = contentTypeOf(file);
   if (!contentType) return { ok: false, reason: `${file.name} can't be read by docsift. Choose ${ALLOWED_DESCRIPTION}.` };
   if (file.size === 0) return { ok: false, reason: `${file.name} is empty. Choose a file that has content.` };
-  if (file.size > maxBytes)
+  if (file.size > maxBytes) {
+    const size = formatBytes(file.size);
+    const limit = formatBytes(maxBytes);
     return {
       ok: false,
-      reason: `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}. Split it or reduce its size.`,
+      reason: `${file.name}${size !== limit ? ` (${size})` : ""} is larger than the ${limit} limit. Split it or reduce its size.`,
     };
+  }
   return { ok: true, contentType };
 }

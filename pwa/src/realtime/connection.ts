@@ -130,8 +130,8 @@ export class ConnectionManager {
 
   private down(): void {
     if (this.current === "stopped") return;
-    if (this.current !== "polling") this.setState("polling");
     if (this.pollTimer === undefined) this.schedulePoll();
+    else if (this.current !== "polling") this.setState("polling");
   }
 
   private schedulePoll(): void {
