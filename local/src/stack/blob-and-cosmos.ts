@@ -1,17 +1,15 @@
 import https from "node:https";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { createCosmosClient, ensureCosmosResources } from "@docsift/adapters";
 import { BLOB_CONTAINERS } from "@docsift/core";
 import type { Logger } from "pino";
 import type { LocalTls } from "../tls/local-ca.js";
-import { resolvePackageFile, startChild } from "./child-process.js";
+import { LOCAL_DIST, resolvePackageFile, startChild } from "./child-process.js";
 import type { ManagedChild } from "./child-process.js";
 import { waitFor } from "./ports.js";
 import { azuriteConnectionString, cosmosConnectionString } from "./well-known.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 export async function startAzurite(host: string, port: number, logger: Logger): Promise<{ child: ManagedChild; connectionString: string }> {
   const main = resolvePackageFile("azurite", "dist/src/blob/main.js");
@@ -60,7 +58,7 @@ export async function startCosmos(
 ): Promise<{ child: ManagedChild; connectionString: string }> {
   const keyFile = path.join(stateDir, "tls", "server.key");
   const certFile = path.join(stateDir, "tls", "server.pem");
-  const child = startChild("cosmos", path.join(here, "cosmos-server-main.js"), [host, String(port), keyFile, certFile], { logger });
+  const child = startChild("cosmos", path.join(LOCAL_DIST, "stack", "cosmos-server-main.js"), [host, String(port), keyFile, certFile], { logger });
   const connectionString = cosmosConnectionString(host, port);
   const agent = new https.Agent({ ca: tls.caCertPem });
   await waitFor("Cosmos DB emulator", async () => {

@@ -7,7 +7,12 @@ import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SUPERVISED = path.join(here, "supervised.js");
+/**
+ * Child processes always run compiled code, also when the stack itself is imported from its
+ * TypeScript sources (tests, benchmarks): `npm test`, `npm start` and `npm run bench` build first.
+ */
+export const LOCAL_DIST = path.resolve(here, "../../dist");
+const SUPERVISED = path.join(LOCAL_DIST, "stack", "supervised.js");
 
 export interface ManagedChild {
   name: string;

@@ -114,12 +114,24 @@ export async function startLocalStack(
     };
 
     if (options.apps) {
-      const appEnv = { ...process.env, ...env, LOG_LEVEL: config.logLevel === "silent" ? "warn" : config.logLevel, ...options.apps.env };
+      // Apps log at info at least: the stack reads their "ready" lines from that stream and
+      // filters what it shows by its own level.
+      const appLogLevel = ["debug", "trace"].includes(config.logLevel) ? config.logLevel : "info";
+      const appEnv = { ...process.env, ...env, ...options.apps.env, LOG_LEVEL: appLogLevel };
       for (let i = 0; i < options.apps.workers; i++) {
         const worker = await startApp(
           `worker-${i + 1}`,
           WORKER_MAIN,
-          { ...appEnv, HEALTH_PORT: "0", MODEL_SOURCE: "blob", MODEL_CACHE_DIR: path.join(stateDir, "models"), TEMP_DIR: path.join(stateDir, "tmp"), OCR_ENABLED: String(config.ocrEnabled), ...options.apps.env },
+          {
+            ...appEnv,
+            HEALTH_PORT: "0",
+            MODEL_SOURCE: "blob",
+            MODEL_CACHE_DIR: path.join(stateDir, "models"),
+            TEMP_DIR: path.join(stateDir, "tmp"),
+            OCR_ENABLED: String(config.ocrEnabled),
+            ...options.apps.env,
+            LOG_LEVEL: appLogLevel,
+          },
           "worker ready",
           logger,
         );

@@ -1,0 +1,31 @@
+import os from "node:os";
+import path from "node:path";
+import { LocalStackConfigSchema, parseConfig } from "@docsift/core";
+import pino from "pino";
+import { startLocalStack } from "../../local/src/stack/stack.js";
+import type { LocalStack } from "../../local/src/stack/stack.js";
+
+/**
+ * The same local stack `npm start` runs (compiled app processes from `npm run build`), on free
+ * ports with its own state directory, so a benchmark never collides with a running stack.
+ */
+export async function startBenchStack(options: { workers: number; env?: Record<string, string> }): Promise<LocalStack> {
+  const config = parseConfig("bench stack", LocalStackConfigSchema, {
+    LOCAL_BLOB_PORT: "0",
+    LOCAL_COSMOS_PORT: "0",
+    LOCAL_SERVICEBUS_PORT: "0",
+    LOCAL_WEBPUBSUB_PORT: "0",
+    LOCAL_HTTP_PORT: "0",
+    LOCAL_STATE_DIR: path.join(os.tmpdir(), "docsift-bench-stack"),
+    LOG_LEVEL: "warn",
+  });
+  return startLocalStack(config, {
+    logger: pino({ level: "warn" }),
+    apps: { functions: true, workers: options.workers, ...(options.env ? { env: options.env } : {}) },
+  });
+}
+
+export function principalHeader(userId: string): string {
+  const claims = [{ typ: "http://schemas.microsoft.com/identity/claims/objectidentifier", val: userId }];
+  return Buffer.from(JSON.stringify({ auth_typ: "aad", claims })).toString("base64");
+}
