@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import type { ServiceBusClient, ServiceBusReceivedMessage } from "@azure/service-bus";
 import {
   BlobDocumentStore,
@@ -106,6 +107,8 @@ export async function startWorker(
   };
 
   try {
+    // The temp folder may be a fresh volume (or a path the local stack chose): make sure it exists.
+    if (config.tempDir) await mkdir(config.tempDir, { recursive: true });
     model = deps.model ?? (await loadModel(config.model, blobService, config.containers.models, log));
     ocr =
       deps.ocr === null
