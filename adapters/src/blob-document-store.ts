@@ -38,7 +38,8 @@ export class BlobDocumentStore implements DocumentStore {
   }
 
   async grantUpload(container: string, blobName: string, ttlMs: number): Promise<UploadGrant> {
-    if (ttlMs <= 0 || ttlMs > MAX_SAS_TTL_MS) throw new RangeError(`SAS lifetime must be within 15 minutes, got ${ttlMs} ms`);
+    if (ttlMs <= 0 || ttlMs > MAX_SAS_TTL_MS)
+      throw new RangeError(`SAS lifetime must be within 15 minutes, got ${ttlMs} ms`);
     const now = Date.now();
     const startsOn = new Date(now - CLOCK_SKEW_MS);
     const expiresOn = new Date(now + ttlMs);
@@ -57,7 +58,11 @@ export class BlobDocumentStore implements DocumentStore {
     const sas =
       credential instanceof StorageSharedKeyCredential
         ? generateBlobSASQueryParameters(values, credential)
-        : generateBlobSASQueryParameters(values, await this.userDelegationKey(startsOn, expiresOn), this.accountName());
+        : generateBlobSASQueryParameters(
+            values,
+            await this.userDelegationKey(startsOn, expiresOn),
+            this.accountName(),
+          );
     return { url: `${blob.url}?${sas.toString()}`, expiresAt: expiresOn };
   }
 
@@ -86,9 +91,15 @@ export class BlobDocumentStore implements DocumentStore {
     const blob = this.blob(container, blobName);
     try {
       // Blocks of 4 MiB, 4 in flight: bounded memory (≈16 MiB) whatever the document size.
-      const res = await blob.uploadStream(limited, 4 * MIB, 4, { blobHTTPHeaders: { blobContentType: options.contentType } });
+      const res = await blob.uploadStream(limited, 4 * MIB, 4, {
+        blobHTTPHeaders: { blobContentType: options.contentType },
+      });
       const props = await blob.getProperties();
-      return { sizeBytes: props.contentLength ?? 0, contentType: options.contentType, etag: res.etag ?? props.etag ?? "" };
+      return {
+        sizeBytes: props.contentLength ?? 0,
+        contentType: options.contentType,
+        etag: res.etag ?? props.etag ?? "",
+      };
     } catch (err) {
       if (err instanceof DocsiftError) {
         await blob.deleteIfExists().catch(() => undefined);
@@ -101,7 +112,11 @@ export class BlobDocumentStore implements DocumentStore {
   async properties(container: string, blobName: string): Promise<DocumentProperties | undefined> {
     try {
       const p = await this.blob(container, blobName).getProperties();
-      return { sizeBytes: p.contentLength ?? 0, ...(p.contentType ? { contentType: p.contentType } : {}), etag: p.etag ?? "" };
+      return {
+        sizeBytes: p.contentLength ?? 0,
+        ...(p.contentType ? { contentType: p.contentType } : {}),
+        etag: p.etag ?? "",
+      };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -122,7 +137,10 @@ export class BlobDocumentStore implements DocumentStore {
       if (!res.readableStreamBody) throw new Error("blob download returned no body stream");
       return res.readableStreamBody as Readable;
     } catch (err) {
-      if (isNotFound(err)) throw new DocsiftError("DOCUMENT_MISSING", `blob ${container}/${blobName} does not exist`, { cause: err });
+      if (isNotFound(err))
+        throw new DocsiftError("DOCUMENT_MISSING", `blob ${container}/${blobName} does not exist`, {
+          cause: err,
+        });
       throw err;
     }
   }

@@ -6,7 +6,11 @@ import type { BlobServiceClient } from "@azure/storage-blob";
 import { z } from "zod";
 
 /** What the store needs of a manifest; the full schema is the model package's. */
-const ManifestHeadSchema = z.looseObject({ name: z.string(), version: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const ManifestHeadSchema = z.looseObject({
+  name: z.string(),
+  version: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
 
 export interface FetchedModel {
   name: string;
@@ -40,7 +44,8 @@ export class BlobModelStore {
   async resolveVersion(name: string, version: string): Promise<string> {
     if (version !== "current") return version;
     const pointer = (await this.blob(`${name}/current`).downloadToBuffer()).toString("utf8").trim();
-    if (!/^[0-9A-Za-z.+-]+$/.test(pointer)) throw new Error(`model ${name}: current pointer "${pointer}" is not a version`);
+    if (!/^[0-9A-Za-z.+-]+$/.test(pointer))
+      throw new Error(`model ${name}: current pointer "${pointer}" is not a version`);
     return pointer;
   }
 
@@ -59,25 +64,39 @@ export class BlobModelStore {
       const actual = await sha256File(`${onnxPath}.part`);
       if (actual !== manifest.sha256) {
         await rm(`${onnxPath}.part`, { force: true });
-        throw new Error(`model ${name}@${version}: sha256 ${actual} does not match the manifest's ${manifest.sha256}`);
+        throw new Error(
+          `model ${name}@${version}: sha256 ${actual} does not match the manifest's ${manifest.sha256}`,
+        );
       }
       await rename(`${onnxPath}.part`, onnxPath);
     }
     return { name, version, onnxPath, manifestPath, manifest };
   }
 
-  async publish(files: { onnxPath: string; manifestPath: string }, options: { setCurrent: boolean }): Promise<{ name: string; version: string }> {
+  async publish(
+    files: { onnxPath: string; manifestPath: string },
+    options: { setCurrent: boolean },
+  ): Promise<{ name: string; version: string }> {
     const manifest = ManifestHeadSchema.parse(JSON.parse(await readFile(files.manifestPath, "utf8")));
     const actual = await sha256File(files.onnxPath);
-    if (actual !== manifest.sha256) throw new Error(`refusing to publish: model.onnx sha256 ${actual} differs from manifest ${manifest.sha256}`);
+    if (actual !== manifest.sha256)
+      throw new Error(
+        `refusing to publish: model.onnx sha256 ${actual} differs from manifest ${manifest.sha256}`,
+      );
     await this.service.getContainerClient(this.container).createIfNotExists();
     const prefix = `${manifest.name}/${manifest.version}`;
-    await this.blob(`${prefix}/model.onnx`).uploadFile(files.onnxPath, { blobHTTPHeaders: { blobContentType: "application/octet-stream" } });
+    await this.blob(`${prefix}/model.onnx`).uploadFile(files.onnxPath, {
+      blobHTTPHeaders: { blobContentType: "application/octet-stream" },
+    });
     // The manifest goes last: a reader that sees it can trust the model next to it is complete.
-    await this.blob(`${prefix}/manifest.json`).uploadFile(files.manifestPath, { blobHTTPHeaders: { blobContentType: "application/json" } });
+    await this.blob(`${prefix}/manifest.json`).uploadFile(files.manifestPath, {
+      blobHTTPHeaders: { blobContentType: "application/json" },
+    });
     if (options.setCurrent) {
       const body = Buffer.from(manifest.version);
-      await this.blob(`${manifest.name}/current`).upload(body, body.length, { blobHTTPHeaders: { blobContentType: "text/plain" } });
+      await this.blob(`${manifest.name}/current`).upload(body, body.length, {
+        blobHTTPHeaders: { blobContentType: "text/plain" },
+      });
     }
     return { name: manifest.name, version: manifest.version };
   }

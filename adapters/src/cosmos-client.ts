@@ -29,9 +29,12 @@ function parseConnectionString(cs: string): { endpoint: string; key: string } {
  * authority trusted by this client alone: nothing process-wide turns TLS checks off.
  */
 export function createCosmosClient(connection: CosmosConnection): CosmosClient {
-  if (connection.kind === "identity") return new CosmosClient({ endpoint: connection.endpoint, aadCredentials: azureCredential() });
+  if (connection.kind === "identity")
+    return new CosmosClient({ endpoint: connection.endpoint, aadCredentials: azureCredential() });
   const { endpoint, key } = parseConnectionString(connection.connectionString);
-  const agent = connection.caCertFile ? new https.Agent({ ca: readFileSync(connection.caCertFile), keepAlive: true }) : undefined;
+  const agent = connection.caCertFile
+    ? new https.Agent({ ca: readFileSync(connection.caCertFile), keepAlive: true })
+    : undefined;
   return new CosmosClient({
     endpoint,
     key,
@@ -67,9 +70,9 @@ export async function ensureCosmosResources(client: CosmosClient, databaseName: 
 
 /** Cosmos adds system properties to every document; the domain schemas are strict and do not know them. */
 export function withoutSystemProperties<T>(resource: Record<string, unknown>): T {
-  const { _rid, _self, _etag, _attachments, _ts, ...rest } = resource;
-  void _rid, void _self, void _etag, void _attachments, void _ts;
+  const { _rid: _r, _self: _s, _etag: _e, _attachments: _a, _ts: _t, ...rest } = resource;
   return rest as T;
 }
 
-export const statusOf = (err: unknown): number | undefined => (err as { code?: number; statusCode?: number }).code ?? (err as { statusCode?: number }).statusCode;
+export const statusOf = (err: unknown): number | undefined =>
+  (err as { code?: number; statusCode?: number }).code ?? (err as { statusCode?: number }).statusCode;

@@ -1,11 +1,20 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
 import { ConcurrencyConflictError, DeadLetterRecordSchema } from "@docsift/core";
-import type { DeadLetterListQuery, DeadLetterRecord, DeadLetterRepository, Page, Versioned } from "@docsift/core";
+import type {
+  DeadLetterListQuery,
+  DeadLetterRecord,
+  DeadLetterRepository,
+  Page,
+  Versioned,
+} from "@docsift/core";
 import { statusOf, withoutSystemProperties } from "./cosmos-client.js";
 
 function toVersioned(resource: Record<string, unknown> | undefined): Versioned<DeadLetterRecord> {
   if (!resource) throw new Error("Cosmos returned no document");
-  return { value: DeadLetterRecordSchema.parse(withoutSystemProperties(resource)), etag: String(resource._etag) };
+  return {
+    value: DeadLetterRecordSchema.parse(withoutSystemProperties(resource)),
+    etag: String(resource._etag),
+  };
 }
 
 export class CosmosDeadLetterRepository implements DeadLetterRepository {
@@ -45,10 +54,13 @@ export class CosmosDeadLetterRepository implements DeadLetterRepository {
     try {
       const { resource } = await this.container
         .item(entry.id, entry.jobId)
-        .replace(DeadLetterRecordSchema.parse(entry), { accessCondition: { type: "IfMatch", condition: etag } });
+        .replace(DeadLetterRecordSchema.parse(entry), {
+          accessCondition: { type: "IfMatch", condition: etag },
+        });
       return toVersioned(resource as unknown as Record<string, unknown>);
     } catch (err) {
-      if (statusOf(err) === 412 || statusOf(err) === 404) throw new ConcurrencyConflictError("dead letter", entry.id);
+      if (statusOf(err) === 412 || statusOf(err) === 404)
+        throw new ConcurrencyConflictError("dead letter", entry.id);
       throw err;
     }
   }
@@ -68,7 +80,10 @@ export class CosmosDeadLetterRepository implements DeadLetterRepository {
     const page = await this.container.items
       .query(
         { query: sql, parameters },
-        { maxItemCount: query.limit, ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}) },
+        {
+          maxItemCount: query.limit,
+          ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}),
+        },
       )
       .fetchNext();
     return {
@@ -80,7 +95,10 @@ export class CosmosDeadLetterRepository implements DeadLetterRepository {
   /** Dead letters of one job, to know whether it was auto-retried already. */
   async listForJob(jobId: string): Promise<DeadLetterRecord[]> {
     const { resources } = await this.container.items
-      .query({ query: "SELECT * FROM c WHERE c.jobId = @jobId", parameters: [{ name: "@jobId", value: jobId }] }, { partitionKey: jobId })
+      .query(
+        { query: "SELECT * FROM c WHERE c.jobId = @jobId", parameters: [{ name: "@jobId", value: jobId }] },
+        { partitionKey: jobId },
+      )
       .fetchAll();
     return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
   }

@@ -47,7 +47,10 @@ export class CosmosJobRepository implements JobRepository {
     }
   }
 
-  async listByUser(userId: string, options: { limit: number; continuationToken?: string }): Promise<Page<Job>> {
+  async listByUser(
+    userId: string,
+    options: { limit: number; continuationToken?: string },
+  ): Promise<Page<Job>> {
     // Continuation tokens, never OFFSET/LIMIT: cost stays flat however deep a user pages.
     const iterator = this.container.items.query(
       {

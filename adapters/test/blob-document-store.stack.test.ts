@@ -48,7 +48,10 @@ describe("BlobDocumentStore against Azurite", () => {
     const size = 100 * MIB;
     const expected = await sha256Of(generated(size, 7));
     const rssBefore = process.memoryUsage().rss;
-    const props = await store.upload(container, name, generated(size, 7), { contentType: "application/pdf", maxBytes: size });
+    const props = await store.upload(container, name, generated(size, 7), {
+      contentType: "application/pdf",
+      maxBytes: size,
+    });
     expect(props.sizeBytes).toBe(size);
     const actual = await sha256Of(await store.download(container, name));
     expect(actual).toBe(expected);
@@ -58,9 +61,9 @@ describe("BlobDocumentStore against Azurite", () => {
 
   it("refuses a stream over the cap while streaming and leaves no blob behind", async () => {
     const name = `it/${randomUUID()}`;
-    await expect(store.upload(container, name, generated(3 * MIB, 1), { contentType: "text/plain", maxBytes: 1 * MIB })).rejects.toSatisfy(
-      (e) => e instanceof DocsiftError && e.code === "DOCUMENT_TOO_LARGE",
-    );
+    await expect(
+      store.upload(container, name, generated(3 * MIB, 1), { contentType: "text/plain", maxBytes: 1 * MIB }),
+    ).rejects.toSatisfy((e) => e instanceof DocsiftError && e.code === "DOCUMENT_TOO_LARGE");
     expect(await store.properties(container, name)).toBeUndefined();
   });
 
@@ -89,7 +92,10 @@ describe("BlobDocumentStore against Azurite", () => {
     const blocks = [randomBytes(1000), randomBytes(500)];
     const ids = blocks.map((_, i) => Buffer.from(`block-${String(i).padStart(6, "0")}`).toString("base64"));
     for (const [i, block] of blocks.entries()) {
-      const r = await fetch(`${grant.url}&comp=block&blockid=${encodeURIComponent(ids[i]!)}`, { method: "PUT", body: block });
+      const r = await fetch(`${grant.url}&comp=block&blockid=${encodeURIComponent(ids[i]!)}`, {
+        method: "PUT",
+        body: block,
+      });
       expect(r.status).toBe(201);
     }
     const list = `<?xml version="1.0" encoding="utf-8"?><BlockList>${ids.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`;
@@ -102,7 +108,11 @@ describe("BlobDocumentStore against Azurite", () => {
     const name = `it/${randomUUID()}`;
     const grant = await store.grantUpload(container, name, 1000);
     await new Promise((r) => setTimeout(r, 2100));
-    const put = await fetch(grant.url, { method: "PUT", body: "x", headers: { "x-ms-blob-type": "BlockBlob" } });
+    const put = await fetch(grant.url, {
+      method: "PUT",
+      body: "x",
+      headers: { "x-ms-blob-type": "BlockBlob" },
+    });
     expect(put.status).toBe(403);
   });
 
@@ -113,7 +123,9 @@ describe("BlobDocumentStore against Azurite", () => {
   it("reports missing documents as absent and removes idempotently", async () => {
     const name = `it/${randomUUID()}`;
     expect(await store.properties(container, name)).toBeUndefined();
-    await expect(store.download(container, name)).rejects.toSatisfy((e) => e instanceof DocsiftError && e.code === "DOCUMENT_MISSING");
+    await expect(store.download(container, name)).rejects.toSatisfy(
+      (e) => e instanceof DocsiftError && e.code === "DOCUMENT_MISSING",
+    );
     await store.remove(container, name);
   });
 });

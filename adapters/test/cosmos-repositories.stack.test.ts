@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { ConcurrencyConflictError, createJob, decide, transitionJob } from "@docsift/core";
 import type { DeadLetterRecord, Job } from "@docsift/core";
-import { CosmosDeadLetterRepository, CosmosJobRepository, cosmosContainers, createCosmosClient } from "../src/index.js";
+import {
+  CosmosDeadLetterRepository,
+  CosmosJobRepository,
+  cosmosContainers,
+  createCosmosClient,
+} from "../src/index.js";
 
 const env = inject("stackEnv");
 const client = createCosmosClient({
@@ -50,7 +55,8 @@ describe("CosmosJobRepository against cosmosdb-server", () => {
     const { etag } = await jobs.create(job);
     const a = decide(job, { type: "submit", at: new Date() });
     const b = decide(job, { type: "expire", at: new Date() });
-    if (a.outcome !== "applied" || b.outcome !== "applied") throw new Error("expected both to apply in memory");
+    if (a.outcome !== "applied" || b.outcome !== "applied")
+      throw new Error("expected both to apply in memory");
     const results = await Promise.allSettled([jobs.replace(a.job, etag), jobs.replace(b.job, etag)]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.filter((r) => r.status === "rejected");
@@ -71,7 +77,12 @@ describe("CosmosJobRepository against cosmosdb-server", () => {
       transitionJob({ jobs, events }, job.userId, job.id, { type: "submit", at: new Date() }),
     ]);
     expect(outcomes.every((o) => o.status === "fulfilled")).toBe(true);
-    const decisions = outcomes.map((o) => (o as PromiseFulfilledResult<Awaited<ReturnType<typeof transitionJob>>>).value.decision.outcome).sort();
+    const decisions = outcomes
+      .map(
+        (o) =>
+          (o as PromiseFulfilledResult<Awaited<ReturnType<typeof transitionJob>>>).value.decision.outcome,
+      )
+      .sort();
     expect(decisions).toEqual(["applied", "duplicate"]);
     const stored = (await jobs.get(job.userId, job.id))!.value;
     expect(stored.status).toBe("QUEUED");
@@ -97,7 +108,10 @@ describe("CosmosJobRepository against cosmosdb-server", () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await jobs.listByUser(userId, { limit: 2, ...(token ? { continuationToken: token } : {}) });
+      const page = await jobs.listByUser(userId, {
+        limit: 2,
+        ...(token ? { continuationToken: token } : {}),
+      });
       seen.push(...page.items.map((j) => j.id));
       token = page.continuationToken;
       pages++;
@@ -160,6 +174,8 @@ describe("CosmosDeadLetterRepository against cosmosdb-server", () => {
   it("guards updates with the etag", async () => {
     const a = await deadLetters.record(record());
     await deadLetters.replace({ ...a.value, status: "dismissed" }, a.etag);
-    await expect(deadLetters.replace({ ...a.value, status: "resubmitted" }, a.etag)).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    await expect(deadLetters.replace({ ...a.value, status: "resubmitted" }, a.etag)).rejects.toBeInstanceOf(
+      ConcurrencyConflictError,
+    );
   });
 });

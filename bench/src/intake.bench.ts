@@ -28,8 +28,15 @@ export async function run(): Promise<BenchReport> {
   const stack = await startBenchStack({ workers: 0 });
   try {
     const url = stack.urls.app!;
-    const headers = { "content-type": "application/json", "x-ms-client-principal": principalHeader("bench-user") };
-    const body = JSON.stringify({ fileName: "invoice.pdf", contentType: "application/pdf", sizeBytes: 5_000_000 });
+    const headers = {
+      "content-type": "application/json",
+      "x-ms-client-principal": principalHeader("bench-user"),
+    };
+    const body = JSON.stringify({
+      fileName: "invoice.pdf",
+      contentType: "application/pdf",
+      sizeBytes: 5_000_000,
+    });
     const seed = await fetch(`${url}/api/jobs`, { method: "POST", headers, body });
     const { jobId } = (await seed.json()) as { jobId: string };
 
@@ -39,10 +46,16 @@ export async function run(): Promise<BenchReport> {
     const metrics: Record<string, number> = {};
     const create = { url: `${url}/api/jobs`, method: "POST" as const, headers, body };
     const status = { url: `${url}/api/jobs/${jobId}`, method: "GET" as const, headers };
-    Object.assign(metrics, figures("create200rps", await load({ ...create, connections: 50, overallRate: 200 })));
+    Object.assign(
+      metrics,
+      figures("create200rps", await load({ ...create, connections: 50, overallRate: 200 })),
+    );
     Object.assign(metrics, figures("createC50", await load({ ...create, connections: 50 })));
     Object.assign(metrics, figures("createC200", await load({ ...create, connections: 200 })));
-    Object.assign(metrics, figures("status200rps", await load({ ...status, connections: 50, overallRate: 200 })));
+    Object.assign(
+      metrics,
+      figures("status200rps", await load({ ...status, connections: 50, overallRate: 200 })),
+    );
     Object.assign(metrics, figures("statusC50", await load({ ...status, connections: 50 })));
     Object.assign(metrics, figures("statusC200", await load({ ...status, connections: 200 })));
     return {
@@ -59,8 +72,11 @@ export async function run(): Promise<BenchReport> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then((r) => console.log(JSON.stringify(r, null, 2)), (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  run().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

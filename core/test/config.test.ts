@@ -65,7 +65,9 @@ describe("configuration", () => {
     const inAzure = () =>
       parseConfig("functions", FunctionsConfigSchema, { ...localFunctions, DOCSIFT_ENVIRONMENT: "azure" });
     expect(inAzure).toThrow(/AUTH_MODE: "dev" is only allowed/);
-    expect(inAzure).toThrow(/STORAGE_CONNECTION_STRING: connection strings with keys are for the local stack only/);
+    expect(inAzure).toThrow(
+      /STORAGE_CONNECTION_STRING: connection strings with keys are for the local stack only/,
+    );
     expect(inAzure).toThrow(/WEBPUBSUB_ALLOW_HTTP: plain HTTP/);
     expect(() =>
       parseConfig("functions", FunctionsConfigSchema, { ...localFunctions, WEBSITE_INSTANCE_ID: "abc" }),

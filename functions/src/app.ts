@@ -32,7 +32,10 @@ for (const r of registrations) {
       break;
     }
     case "timer":
-      app.timer(r.name, { schedule: r.schedule, handler: (timer, context) => r.handler(lazyDeps())(timer, context) });
+      app.timer(r.name, {
+        schedule: r.schedule,
+        handler: (timer, context) => r.handler(lazyDeps())(timer, context),
+      });
       break;
   }
 }

@@ -15,14 +15,20 @@ import type { FunctionDeps } from "./deps.js";
 export function parseJobId(raw: string | undefined): string {
   const parsed = JobIdSchema.safeParse(raw);
   if (!parsed.success)
-    throw new ProblemError(problem("validation-failed", { detail: "The job id must be a UUID.", errors: [{ field: "id", message: "not a UUID" }] }));
+    throw new ProblemError(
+      problem("validation-failed", {
+        detail: "The job id must be a UUID.",
+        errors: [{ field: "id", message: "not a UUID" }],
+      }),
+    );
   return parsed.data;
 }
 
 /** A user's own job, or 404: another user's id is indistinguishable from a missing one. */
 export async function loadOwnJob(deps: FunctionDeps, userId: string, jobId: string): Promise<Versioned<Job>> {
   const found = await deps.jobs.get(userId, jobId);
-  if (!found || found.value.status === "DELETED") throw new ProblemError(problem("not-found", { detail: "No such job." }));
+  if (!found || found.value.status === "DELETED")
+    throw new ProblemError(problem("not-found", { detail: "No such job." }));
   return found;
 }
 
@@ -45,15 +51,24 @@ export function toJobView(job: Job): JobView {
 
 export function taskFor(deps: FunctionDeps, job: Job, submittedAt: Date): InferenceTask {
   const documentKind = kindOfContentType(job.contentType);
-  if (!documentKind) throw new Error(`job ${job.id} has a content type that no longer maps to a kind: ${job.contentType}`);
+  if (!documentKind)
+    throw new Error(`job ${job.id} has a content type that no longer maps to a kind: ${job.contentType}`);
   return {
     schemaVersion: MESSAGE_SCHEMA_VERSION,
     jobId: job.id,
     userId: job.userId,
     submission: job.submissions,
-    blob: { container: job.blob.container, name: job.blob.name, sizeBytes: job.sizeBytes, contentType: job.contentType },
+    blob: {
+      container: job.blob.container,
+      name: job.blob.name,
+      sizeBytes: job.sizeBytes,
+      contentType: job.contentType,
+    },
     documentKind,
-    model: { name: deps.config.model.name, ...(deps.config.model.version ? { version: deps.config.model.version } : {}) },
+    model: {
+      name: deps.config.model.name,
+      ...(deps.config.model.version ? { version: deps.config.model.version } : {}),
+    },
     submittedAt: submittedAt.toISOString(),
   };
 }
@@ -70,13 +85,17 @@ export async function dispatchTask(
 ): Promise<Versioned<Job>> {
   if (job.value.status !== "QUEUED" || (job.value.dispatched ?? 0) >= job.value.submissions) return job;
   await deps.tasks.enqueue(taskFor(deps, job.value, deps.clock.now()), options);
-  for (let current = job; ; ) {
+  for (let current = job; ;) {
     try {
-      return await deps.jobs.replace({ ...current.value, dispatched: current.value.submissions }, current.etag);
+      return await deps.jobs.replace(
+        { ...current.value, dispatched: current.value.submissions },
+        current.etag,
+      );
     } catch (err) {
       const fresh = await deps.jobs.get(job.value.userId, job.value.id);
       // Someone else moved the job on (a worker took it): the task is evidently out, nothing to record.
-      if (!fresh || fresh.value.submissions !== job.value.submissions || fresh.value.status !== "QUEUED") return fresh ?? current;
+      if (!fresh || fresh.value.submissions !== job.value.submissions || fresh.value.status !== "QUEUED")
+        return fresh ?? current;
       if ((fresh.value.dispatched ?? 0) >= fresh.value.submissions) return fresh;
       if (fresh.etag === current.etag) throw err;
       current = fresh;
@@ -96,14 +115,21 @@ export async function submitJob(deps: FunctionDeps, userId: string, jobId: strin
   if (job.status === "AWAITING_UPLOAD") {
     const props = await deps.documents.properties(job.blob.container, job.blob.name);
     if (!props)
-      throw new ProblemError(problem("upload-incomplete", { detail: "No document has been uploaded for this job yet." }));
+      throw new ProblemError(
+        problem("upload-incomplete", { detail: "No document has been uploaded for this job yet." }),
+      );
     if (props.sizeBytes > deps.config.uploads.maxBytes)
       throw new ProblemError(
-        problem("document-rejected", { code: "DOCUMENT_TOO_LARGE", detail: `The document is ${props.sizeBytes} bytes; the limit is ${deps.config.uploads.maxBytes}.` }),
+        problem("document-rejected", {
+          code: "DOCUMENT_TOO_LARGE",
+          detail: `The document is ${props.sizeBytes} bytes; the limit is ${deps.config.uploads.maxBytes}.`,
+        }),
       );
     if (props.sizeBytes !== job.sizeBytes)
       throw new ProblemError(
-        problem("upload-incomplete", { detail: `Expected ${job.sizeBytes} bytes but ${props.sizeBytes} were uploaded. Finish or repeat the upload, then submit.` }),
+        problem("upload-incomplete", {
+          detail: `Expected ${job.sizeBytes} bytes but ${props.sizeBytes} were uploaded. Finish or repeat the upload, then submit.`,
+        }),
       );
     const head = await deps.documents.readHead(job.blob.container, job.blob.name, HEAD_BYTES);
     const kind = sniffKind(head);
@@ -112,12 +138,20 @@ export async function submitJob(deps: FunctionDeps, userId: string, jobId: strin
       throw new ProblemError(
         problem("document-rejected", {
           code: "UNSUPPORTED_DOCUMENT",
-          detail: kind ? `The file content is ${kind}, but it was announced as ${job.contentType}.` : "The file content is not a supported document type.",
+          detail: kind
+            ? `The file content is ${kind}, but it was announced as ${job.contentType}.`
+            : "The file content is not a supported document type.",
         }),
       );
   } else {
     decide(job, { type: "submit", at: deps.clock.now() }); // throws 409 for EXPIRED / DELETED
   }
-  const outcome = await transitionJob({ jobs: deps.jobs, events: deps.events }, userId, jobId, { type: "submit", at: deps.clock.now() }, { republishDuplicates: false });
+  const outcome = await transitionJob(
+    { jobs: deps.jobs, events: deps.events },
+    userId,
+    jobId,
+    { type: "submit", at: deps.clock.now() },
+    { republishDuplicates: false },
+  );
   return dispatchTask(deps, outcome.job);
 }

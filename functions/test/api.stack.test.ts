@@ -43,10 +43,22 @@ async function drain(queue: string) {
   await r.close();
 }
 
-async function createUploaded(client: typeof alice, body: Buffer = PDF_BYTES, contentType = "application/pdf") {
-  const created = await client("POST", "/api/jobs", { fileName: "inv.pdf", contentType, sizeBytes: body.length });
+async function createUploaded(
+  client: typeof alice,
+  body: Buffer = PDF_BYTES,
+  contentType = "application/pdf",
+) {
+  const created = await client("POST", "/api/jobs", {
+    fileName: "inv.pdf",
+    contentType,
+    sizeBytes: body.length,
+  });
   expect(created.status).toBe(201);
-  const put = await fetch(created.json.upload.url, { method: "PUT", body, headers: created.json.upload.headers });
+  const put = await fetch(created.json.upload.url, {
+    method: "PUT",
+    body,
+    headers: created.json.upload.headers,
+  });
   expect(put.status).toBe(201);
   return created.json.jobId as string;
 }
@@ -55,7 +67,11 @@ const activeTasks = async () => (await admin.getQueueRuntimeProperties(QUEUES.ta
 
 describe("intake → SAS upload → submit → queue", () => {
   it("creates a job with a write-only SAS for exactly its blob and queues one task on submit", async () => {
-    const created = await alice("POST", "/api/jobs", { fileName: "../x/Invoice 7.pdf", contentType: "application/pdf", sizeBytes: PDF_BYTES.length });
+    const created = await alice("POST", "/api/jobs", {
+      fileName: "../x/Invoice 7.pdf",
+      contentType: "application/pdf",
+      sizeBytes: PDF_BYTES.length,
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get("location")).toBe(`/api/jobs/${created.json.jobId}`);
     const { jobId, upload } = created.json;
@@ -67,7 +83,9 @@ describe("intake → SAS upload → submit → queue", () => {
     const status = await alice("GET", `/api/jobs/${jobId}`);
     expect(status.json).toMatchObject({ id: jobId, status: "AWAITING_UPLOAD", fileName: "Invoice 7.pdf" });
 
-    expect((await fetch(upload.url, { method: "PUT", body: PDF_BYTES, headers: upload.headers })).status).toBe(201);
+    expect(
+      (await fetch(upload.url, { method: "PUT", body: PDF_BYTES, headers: upload.headers })).status,
+    ).toBe(201);
     const before = await activeTasks();
     const submitted = await alice("POST", `/api/jobs/${jobId}/submit`);
     expect(submitted.status).toBe(202);
@@ -81,14 +99,24 @@ describe("intake → SAS upload → submit → queue", () => {
 
     const peeked = await sb.createReceiver(QUEUES.tasks).peekMessages(50);
     const task = peeked.map((m) => InferenceTaskSchema.parse(m.body)).find((t) => t.jobId === jobId);
-    expect(task).toMatchObject({ submission: 1, documentKind: "pdf", blob: { container: "uploads", sizeBytes: PDF_BYTES.length } });
+    expect(task).toMatchObject({
+      submission: 1,
+      documentKind: "pdf",
+      blob: { container: "uploads", sizeBytes: PDF_BYTES.length },
+    });
     expect(peeked.find((m) => (m.body as { jobId: string }).jobId === jobId)?.messageId).toBe(`${jobId}:1`);
   });
 
   it("returns the same job for a retried create with the same Idempotency-Key", async () => {
     const body = { fileName: "a.pdf", contentType: "application/pdf", sizeBytes: 10 };
-    const a = await alice("POST", "/api/jobs", body, { "idempotency-key": "k-123", "content-type": "application/json" });
-    const b = await alice("POST", "/api/jobs", body, { "idempotency-key": "k-123", "content-type": "application/json" });
+    const a = await alice("POST", "/api/jobs", body, {
+      "idempotency-key": "k-123",
+      "content-type": "application/json",
+    });
+    const b = await alice("POST", "/api/jobs", body, {
+      "idempotency-key": "k-123",
+      "content-type": "application/json",
+    });
     expect(a.status).toBe(201);
     expect(b.status).toBe(200);
     expect(b.json.jobId).toBe(a.json.jobId);
@@ -106,10 +134,22 @@ describe("intake → SAS upload → submit → queue", () => {
   it("lists a user's jobs newest first with a continuation token", async () => {
     const carol = apiClient(host.url, `carol-${Date.now()}`);
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await carol("POST", "/api/jobs", { fileName: `${i}.pdf`, contentType: "application/pdf", sizeBytes: 5 })).json.jobId);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          await carol("POST", "/api/jobs", {
+            fileName: `${i}.pdf`,
+            contentType: "application/pdf",
+            sizeBytes: 5,
+          })
+        ).json.jobId,
+      );
     const first = await carol("GET", "/api/jobs?limit=2");
     expect(first.json.items.map((j: { id: string }) => j.id)).toEqual([ids[2], ids[1]]);
-    const second = await carol("GET", `/api/jobs?limit=2&continuationToken=${encodeURIComponent(first.json.continuationToken)}`);
+    const second = await carol(
+      "GET",
+      `/api/jobs?limit=2&continuationToken=${encodeURIComponent(first.json.continuationToken)}`,
+    );
     expect(second.json.items.map((j: { id: string }) => j.id)).toEqual([ids[0]]);
   });
 
@@ -117,25 +157,93 @@ describe("intake → SAS upload → submit → queue", () => {
     const jobId = await createUploaded(alice);
     expect((await alice("DELETE", `/api/jobs/${jobId}`)).status).toBe(204);
     expect((await alice("GET", `/api/jobs/${jobId}`)).status).toBe(404);
-    expect(await host.deps.documents.properties("uploads", `${(await host.deps.jobs.get(alice.name, jobId))?.value.userId ?? "x"}/${jobId}`)).toBeUndefined();
+    expect(
+      await host.deps.documents.properties(
+        "uploads",
+        `${(await host.deps.jobs.get(alice.name, jobId))?.value.userId ?? "x"}/${jobId}`,
+      ),
+    ).toBeUndefined();
   });
 });
 
 describe("bad input is a 4xx problem, never a 500", () => {
   const cases: Array<[string, () => ReturnType<typeof alice>, number, string]> = [
-    ["malformed JSON", () => alice("POST", "/api/jobs", "{nope", { "content-type": "application/json" }), 400, "malformed-json"],
-    ["wrong content type", () => alice("POST", "/api/jobs", "a=b", { "content-type": "application/x-www-form-urlencoded" }), 415, "unsupported-media-type"],
-    ["unknown field", () => alice("POST", "/api/jobs", { fileName: "a.pdf", contentType: "application/pdf", sizeBytes: 1, admin: true }), 400, "validation-failed"],
-    ["unsupported type", () => alice("POST", "/api/jobs", { fileName: "a.exe", contentType: "application/x-msdownload", sizeBytes: 1 }), 400, "validation-failed"],
-    ["too large", () => alice("POST", "/api/jobs", { fileName: "a.pdf", contentType: "application/pdf", sizeBytes: 2 * 1024 * 1024 }), 400, "validation-failed"],
-    ["oversize body", () => alice("POST", "/api/jobs", JSON.stringify({ fileName: "x".repeat(100_000) }), { "content-type": "application/json" }), 413, "payload-too-large"],
+    [
+      "malformed JSON",
+      () => alice("POST", "/api/jobs", "{nope", { "content-type": "application/json" }),
+      400,
+      "malformed-json",
+    ],
+    [
+      "wrong content type",
+      () => alice("POST", "/api/jobs", "a=b", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+      "unsupported-media-type",
+    ],
+    [
+      "unknown field",
+      () =>
+        alice("POST", "/api/jobs", {
+          fileName: "a.pdf",
+          contentType: "application/pdf",
+          sizeBytes: 1,
+          admin: true,
+        }),
+      400,
+      "validation-failed",
+    ],
+    [
+      "unsupported type",
+      () =>
+        alice("POST", "/api/jobs", {
+          fileName: "a.exe",
+          contentType: "application/x-msdownload",
+          sizeBytes: 1,
+        }),
+      400,
+      "validation-failed",
+    ],
+    [
+      "too large",
+      () =>
+        alice("POST", "/api/jobs", {
+          fileName: "a.pdf",
+          contentType: "application/pdf",
+          sizeBytes: 2 * 1024 * 1024,
+        }),
+      400,
+      "validation-failed",
+    ],
+    [
+      "oversize body",
+      () =>
+        alice("POST", "/api/jobs", JSON.stringify({ fileName: "x".repeat(100_000) }), {
+          "content-type": "application/json",
+        }),
+      413,
+      "payload-too-large",
+    ],
     ["bad id", () => alice("GET", "/api/jobs/not-a-uuid"), 400, "validation-failed"],
     ["unknown job", () => alice("GET", "/api/jobs/0f8fad5b-d9cb-469f-a165-70867728950e"), 404, "not-found"],
     ["unknown route", () => alice("GET", "/api/nope"), 404, "not-found"],
     ["wrong method", () => alice("PUT", "/api/jobs"), 405, "method-not-allowed"],
     ["bad list query", () => alice("GET", "/api/jobs?limit=5000"), 400, "validation-failed"],
-    ["forged continuation token", () => alice("GET", "/api/jobs?continuationToken=garbage"), 400, "validation-failed"],
-    ["multipart without document", () => { const f = new FormData(); f.append("other", "x"); return alice("POST", "/api/jobs", f); }, 400, "validation-failed"],
+    [
+      "forged continuation token",
+      () => alice("GET", "/api/jobs?continuationToken=garbage"),
+      400,
+      "validation-failed",
+    ],
+    [
+      "multipart without document",
+      () => {
+        const f = new FormData();
+        f.append("other", "x");
+        return alice("POST", "/api/jobs", f);
+      },
+      400,
+      "validation-failed",
+    ],
   ];
   for (const [name, call, status, type] of cases) {
     it(name, async () => {
@@ -148,7 +256,11 @@ describe("bad input is a 4xx problem, never a 500", () => {
   }
 
   it("submit before the upload → 409, wrong size → 409, wrong magic bytes → 422; the job stays visible", async () => {
-    const created = await alice("POST", "/api/jobs", { fileName: "a.pdf", contentType: "application/pdf", sizeBytes: PDF_BYTES.length });
+    const created = await alice("POST", "/api/jobs", {
+      fileName: "a.pdf",
+      contentType: "application/pdf",
+      sizeBytes: PDF_BYTES.length,
+    });
     const { jobId, upload } = created.json;
     expect((await alice("POST", `/api/jobs/${jobId}/submit`)).status).toBe(409);
     await fetch(upload.url, { method: "PUT", body: PDF_BYTES.subarray(0, 10), headers: upload.headers });
@@ -195,8 +307,13 @@ describe("push through Web PubSub", () => {
     const clients = await Promise.all(
       (["alice", "bob"] as const).map(async (who) => {
         const call = who === "alice" ? alice : bob;
-        const client = new WebPubSubClient({ getClientAccessUrl: async () => (await call("POST", "/api/negotiate")).json.url });
-        client.on("server-message", (e) => void received[who]!.push(e.message.data as { jobId: string; type: string }));
+        const client = new WebPubSubClient({
+          getClientAccessUrl: async () => (await call("POST", "/api/negotiate")).json.url,
+        });
+        client.on(
+          "server-message",
+          (e) => void received[who]!.push(e.message.data as { jobId: string; type: string }),
+        );
         await client.start();
         return client;
       }),
@@ -204,7 +321,11 @@ describe("push through Web PubSub", () => {
     try {
       const jobId = await createUploaded(alice);
       await alice("POST", `/api/jobs/${jobId}/submit`);
-      const event = await eventually(async () => received.alice!.find((e) => e.jobId === jobId && e.type === "job.queued"), 15_000, "job.queued push");
+      const event = await eventually(
+        async () => received.alice!.find((e) => e.jobId === jobId && e.type === "job.queued"),
+        15_000,
+        "job.queued push",
+      );
       expect(event).toMatchObject({ jobId, type: "job.queued" });
       await new Promise((r) => setTimeout(r, 500));
       expect(received.bob!.filter((e) => e.jobId === jobId)).toEqual([]);
@@ -239,15 +360,30 @@ describe("dead-letter triage and on-call", () => {
       expect(m).toBeDefined();
       await receiver.abandonMessage(m!);
     }
-    const record = await eventually(async () => {
-      const list = await ops("GET", "/api/ops/dead-letters?reason=MaxDeliveryCountExceeded");
-      return (list.json.items as Array<{ jobId: string; status: string; id: string }>).find((r) => r.jobId === jobId && r.status === "auto-retried");
-    }, 20_000, "auto-retried dead letter");
+    const record = await eventually(
+      async () => {
+        const list = await ops("GET", "/api/ops/dead-letters?reason=MaxDeliveryCountExceeded");
+        return (list.json.items as Array<{ jobId: string; status: string; id: string }>).find(
+          (r) => r.jobId === jobId && r.status === "auto-retried",
+        );
+      },
+      20_000,
+      "auto-retried dead letter",
+    );
     const shown = await ops("GET", `/api/ops/dead-letters/${encodeURIComponent(record.id)}`);
-    expect(shown.json).toMatchObject({ reason: "MaxDeliveryCountExceeded", transient: true, deliveryCount: 5 });
+    expect(shown.json).toMatchObject({
+      reason: "MaxDeliveryCountExceeded",
+      transient: true,
+      deliveryCount: 5,
+    });
     const job = await alice("GET", `/api/jobs/${jobId}`);
     expect(job.json.status).toBe("QUEUED");
-    expect(job.json.history.map((h: { to: string }) => h.to)).toEqual(["AWAITING_UPLOAD", "QUEUED", "FAILED", "QUEUED"]);
+    expect(job.json.history.map((h: { to: string }) => h.to)).toEqual([
+      "AWAITING_UPLOAD",
+      "QUEUED",
+      "FAILED",
+      "QUEUED",
+    ]);
     // The retry is scheduled a second out, with the next submission's message id.
     const [retry] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5000 });
     expect(retry?.messageId).toBe(`${jobId}:2`);
@@ -261,30 +397,55 @@ describe("dead-letter triage and on-call", () => {
     await alice("POST", `/api/jobs/${jobId}/submit`);
     const receiver = sb.createReceiver(QUEUES.tasks);
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5000 });
-    await receiver.deadLetterMessage(m!, { deadLetterReason: "CORRUPT_DOCUMENT", deadLetterErrorDescription: "xref table broken" });
-    const job = await eventually(async () => {
-      const j = await alice("GET", `/api/jobs/${jobId}`);
-      return j.json.status === "FAILED" ? j.json : undefined;
-    }, 15_000, "job FAILED");
+    await receiver.deadLetterMessage(m!, {
+      deadLetterReason: "CORRUPT_DOCUMENT",
+      deadLetterErrorDescription: "xref table broken",
+    });
+    const job = await eventually(
+      async () => {
+        const j = await alice("GET", `/api/jobs/${jobId}`);
+        return j.json.status === "FAILED" ? j.json : undefined;
+      },
+      15_000,
+      "job FAILED",
+    );
     expect(job.error).toMatchObject({ code: "CORRUPT_DOCUMENT", permanent: true });
     const list = await ops("GET", "/api/ops/dead-letters?reason=CORRUPT_DOCUMENT&status=open");
-    const record = (list.json.items as Array<{ id: string; jobId: string; description: string }>).find((r) => r.jobId === jobId)!;
+    const record = (list.json.items as Array<{ id: string; jobId: string; description: string }>).find(
+      (r) => r.jobId === jobId,
+    )!;
     expect(record.description).toBe("xref table broken");
 
-    const resubmitted = await ops("POST", `/api/ops/dead-letters/${encodeURIComponent(record.id)}/resubmit`, { note: "fixed parser" });
+    const resubmitted = await ops("POST", `/api/ops/dead-letters/${encodeURIComponent(record.id)}/resubmit`, {
+      note: "fixed parser",
+    });
     expect(resubmitted.status).toBe(202);
     expect(resubmitted.json.job).toMatchObject({ status: "QUEUED", submission: 2 });
     const [again] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5000 });
     expect(again?.messageId).toBe(`${jobId}:2`);
-    expect((await ops("POST", `/api/ops/dead-letters/${encodeURIComponent(record.id)}/resubmit`, {})).status).toBe(409);
+    expect(
+      (await ops("POST", `/api/ops/dead-letters/${encodeURIComponent(record.id)}/resubmit`, {})).status,
+    ).toBe(409);
 
-    await receiver.deadLetterMessage(again!, { deadLetterReason: "CORRUPT_DOCUMENT", deadLetterErrorDescription: "still broken" });
-    const second = await eventually(async () => {
-      const l = await ops("GET", "/api/ops/dead-letters?reason=CORRUPT_DOCUMENT&status=open");
-      return (l.json.items as Array<{ id: string; jobId: string }>).find((r) => r.jobId === jobId);
-    }, 15_000, "second dead letter");
-    const dismissed = await ops("POST", `/api/ops/dead-letters/${encodeURIComponent(second.id)}/dismiss`, { note: "customer informed" });
-    expect(dismissed.json).toMatchObject({ status: "dismissed", actions: [{ action: "dismiss", by: "oncall", note: "customer informed" }] });
+    await receiver.deadLetterMessage(again!, {
+      deadLetterReason: "CORRUPT_DOCUMENT",
+      deadLetterErrorDescription: "still broken",
+    });
+    const second = await eventually(
+      async () => {
+        const l = await ops("GET", "/api/ops/dead-letters?reason=CORRUPT_DOCUMENT&status=open");
+        return (l.json.items as Array<{ id: string; jobId: string }>).find((r) => r.jobId === jobId);
+      },
+      15_000,
+      "second dead letter",
+    );
+    const dismissed = await ops("POST", `/api/ops/dead-letters/${encodeURIComponent(second.id)}/dismiss`, {
+      note: "customer informed",
+    });
+    expect(dismissed.json).toMatchObject({
+      status: "dismissed",
+      actions: [{ action: "dismiss", by: "oncall", note: "customer informed" }],
+    });
     await receiver.close();
   });
 
@@ -294,12 +455,21 @@ describe("dead-letter triage and on-call", () => {
     await sender.close();
     const receiver = sb.createReceiver(QUEUES.tasks);
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5000 });
-    await receiver.deadLetterMessage(m!, { deadLetterReason: "InvalidMessage", deadLetterErrorDescription: "schema" });
+    await receiver.deadLetterMessage(m!, {
+      deadLetterReason: "InvalidMessage",
+      deadLetterErrorDescription: "schema",
+    });
     await receiver.close();
-    const rec = await eventually(async () => {
-      const l = await ops("GET", "/api/ops/dead-letters?reason=InvalidMessage");
-      return (l.json.items as Array<{ messageId: string; jobId: string; transient: boolean }>).find((r) => r.messageId === m!.messageId);
-    }, 15_000, "invalid message record");
+    const rec = await eventually(
+      async () => {
+        const l = await ops("GET", "/api/ops/dead-letters?reason=InvalidMessage");
+        return (l.json.items as Array<{ messageId: string; jobId: string; transient: boolean }>).find(
+          (r) => r.messageId === m!.messageId,
+        );
+      },
+      15_000,
+      "invalid message record",
+    );
     expect(rec).toMatchObject({ jobId: "unknown", transient: false });
   });
 });

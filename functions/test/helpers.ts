@@ -2,8 +2,16 @@ import { FunctionsConfigSchema, parseConfig } from "@docsift/core";
 import type { FunctionsConfig } from "@docsift/core";
 import { encodePrincipal } from "../src/index.js";
 
-export function functionsConfig(stackEnv: Record<string, string>, overrides: Record<string, string> = {}): FunctionsConfig {
-  return parseConfig("functions (test)", FunctionsConfigSchema, { ...stackEnv, AUTH_MODE: "dev", LOG_LEVEL: "warn", ...overrides });
+export function functionsConfig(
+  stackEnv: Record<string, string>,
+  overrides: Record<string, string> = {},
+): FunctionsConfig {
+  return parseConfig("functions (test)", FunctionsConfigSchema, {
+    ...stackEnv,
+    AUTH_MODE: "dev",
+    LOG_LEVEL: "warn",
+    ...overrides,
+  });
 }
 
 /** A client of the local host speaking as one user, the way Easy Auth would present them. */
@@ -12,8 +20,12 @@ export function apiClient(baseUrl: string, userId: string, roles: string[] = [])
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers: { "x-ms-client-principal": principal, ...headers } };
     if (body !== undefined) {
-      init.body = typeof body === "string" || body instanceof Uint8Array || body instanceof FormData ? (body as BodyInit) : JSON.stringify(body);
-      if (!(body instanceof FormData) && !("content-type" in headers)) (init.headers as Record<string, string>)["content-type"] = "application/json";
+      init.body =
+        typeof body === "string" || body instanceof Uint8Array || body instanceof FormData
+          ? (body as BodyInit)
+          : JSON.stringify(body);
+      if (!(body instanceof FormData) && !("content-type" in headers))
+        (init.headers as Record<string, string>)["content-type"] = "application/json";
     }
     const res = await fetch(`${baseUrl}${path}`, init);
     const text = await res.text();
@@ -23,13 +35,19 @@ export function apiClient(baseUrl: string, userId: string, roles: string[] = [])
     } catch {
       json = undefined;
     }
-    return { status: res.status, headers: res.headers, json: json as Record<string, unknown> & { [k: string]: any }, text };
+    // Response bodies are checked field by field in the tests.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: res.status, headers: res.headers, json: json as any, text };
   };
   return call;
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -39,4 +57,6 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
-export const PDF_BYTES = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+export const PDF_BYTES = Buffer.from(
+  "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+);

@@ -1,10 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { CreateJobRequestSchema, ProblemError } from "@docsift/core";
-import { HttpRequest, InvocationContext, callerOf, encodePrincipal, requireRole, withProblems } from "../src/index.js";
+import {
+  HttpRequest,
+  InvocationContext,
+  callerOf,
+  encodePrincipal,
+  requireRole,
+  withProblems,
+} from "../src/index.js";
 import { readJson } from "../src/lib/json-body.js";
 
 const request = (init: { method?: string; headers?: Record<string, string>; body?: string }) =>
-  new HttpRequest({ method: init.method ?? "POST", url: "http://localhost/api/jobs", headers: init.headers ?? {}, ...(init.body !== undefined ? { body: { string: init.body } } : {}) });
+  new HttpRequest({
+    method: init.method ?? "POST",
+    url: "http://localhost/api/jobs",
+    headers: init.headers ?? {},
+    ...(init.body !== undefined ? { body: { string: init.body } } : {}),
+  });
 
 const problemOf = async (p: Promise<unknown>) => {
   try {
@@ -18,7 +30,12 @@ const problemOf = async (p: Promise<unknown>) => {
 
 describe("caller identity", () => {
   it("reads the user id, name and roles from Easy Auth's principal", () => {
-    const caller = callerOf(request({ headers: { "x-ms-client-principal": encodePrincipal("alice-oid", ["docsift.admin"], "Alice") } }), { mode: "easyauth", devUserId: "dev" });
+    const caller = callerOf(
+      request({
+        headers: { "x-ms-client-principal": encodePrincipal("alice-oid", ["docsift.admin"], "Alice") },
+      }),
+      { mode: "easyauth", devUserId: "dev" },
+    );
     expect(caller).toEqual({ userId: "alice-oid", name: "Alice", roles: ["docsift.admin"] });
     expect(() => requireRole(caller, "docsift.admin")).not.toThrow();
     expect(() => requireRole({ ...caller, roles: [] }, "docsift.admin")).toThrow(ProblemError);
@@ -30,24 +47,70 @@ describe("caller identity", () => {
   });
 
   it("rejects a garbled principal and a user id that is unsafe as a path", () => {
-    expect(() => callerOf(request({ headers: { "x-ms-client-principal": "%%%" } }), { mode: "dev", devUserId: "d" })).toThrow(ProblemError);
-    expect(() => callerOf(request({ headers: { "x-ms-client-principal": encodePrincipal("../etc") } }), { mode: "dev", devUserId: "d" })).toThrow(ProblemError);
+    expect(() =>
+      callerOf(request({ headers: { "x-ms-client-principal": "%%%" } }), { mode: "dev", devUserId: "d" }),
+    ).toThrow(ProblemError);
+    expect(() =>
+      callerOf(request({ headers: { "x-ms-client-principal": encodePrincipal("../etc") } }), {
+        mode: "dev",
+        devUserId: "d",
+      }),
+    ).toThrow(ProblemError);
   });
 });
 
 describe("JSON bodies", () => {
   it("answers 415, 413, 400 malformed and 400 validation with field paths", async () => {
-    expect((await problemOf(readJson(request({ headers: { "content-type": "text/plain" }, body: "{}" }), CreateJobRequestSchema, 100))).status).toBe(415);
-    expect((await problemOf(readJson(request({ headers: { "content-type": "application/json" }, body: "x".repeat(200) }), CreateJobRequestSchema, 100))).status).toBe(413);
-    const malformed = await problemOf(readJson(request({ headers: { "content-type": "application/json" }, body: "{nope" }), CreateJobRequestSchema, 100));
+    expect(
+      (
+        await problemOf(
+          readJson(
+            request({ headers: { "content-type": "text/plain" }, body: "{}" }),
+            CreateJobRequestSchema,
+            100,
+          ),
+        )
+      ).status,
+    ).toBe(415);
+    expect(
+      (
+        await problemOf(
+          readJson(
+            request({ headers: { "content-type": "application/json" }, body: "x".repeat(200) }),
+            CreateJobRequestSchema,
+            100,
+          ),
+        )
+      ).status,
+    ).toBe(413);
+    const malformed = await problemOf(
+      readJson(
+        request({ headers: { "content-type": "application/json" }, body: "{nope" }),
+        CreateJobRequestSchema,
+        100,
+      ),
+    );
     expect(malformed.type).toMatch(/malformed-json$/);
-    const invalid = await problemOf(readJson(request({ headers: { "content-type": "application/json" }, body: '{"fileName":"a","contentType":"application/pdf","sizeBytes":-1,"x":1}' }), CreateJobRequestSchema, 1000));
+    const invalid = await problemOf(
+      readJson(
+        request({
+          headers: { "content-type": "application/json" },
+          body: '{"fileName":"a","contentType":"application/pdf","sizeBytes":-1,"x":1}',
+        }),
+        CreateJobRequestSchema,
+        1000,
+      ),
+    );
     expect(invalid.errors?.map((e) => e.field).sort()).toEqual(["(body)", "sizeBytes"]);
   });
 
   it("turns unexpected errors into a 500 problem with a reference, never a crash", async () => {
     const logs: unknown[][] = [];
-    const context = new InvocationContext({ invocationId: "inv-1", functionName: "f", logHandler: (_level, ...args) => void logs.push(args) });
+    const context = new InvocationContext({
+      invocationId: "inv-1",
+      functionName: "f",
+      logHandler: (_level, ...args) => void logs.push(args),
+    });
     const res = await withProblems(async () => {
       throw new Error("boom");
     })(request({}), context);

@@ -8,22 +8,33 @@ import { startLocalStack } from "./stack/stack.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-const program = new Command("docsift-local").description("Runs docsift on this machine with local emulators.");
+const program = new Command("docsift-local").description(
+  "Runs docsift on this machine with local emulators.",
+);
 
 program
   .command("start")
-  .description("Start Blob, Cosmos, Service Bus and Web PubSub emulators, the functions host (with the PWA) and the workers")
+  .description(
+    "Start Blob, Cosmos, Service Bus and Web PubSub emulators, the functions host (with the PWA) and the workers",
+  )
   .option("--no-apps", "start only the emulators and print their settings")
   .action(async (opts: { apps: boolean }) => {
     const config = parseConfig("local stack", LocalStackConfigSchema);
     const logger = pino({ level: config.logLevel });
     const stack = await startLocalStack(config, {
       logger,
-      ...(opts.apps ? { apps: { functions: true, workers: config.workers, pwaDir: path.join(repoRoot, "pwa/dist") } } : {}),
+      ...(opts.apps
+        ? { apps: { functions: true, workers: config.workers, pwaDir: path.join(repoRoot, "pwa/dist") } }
+        : {}),
     });
     const lines = opts.apps
-      ? [`docsift is running: ${stack.urls.app}  (ready in ${(stack.readyMs / 1000).toFixed(1)} s, ${config.workers} worker(s))`]
-      : [`docsift emulators are running (ready in ${(stack.readyMs / 1000).toFixed(1)} s). Settings for app processes:`, ...Object.entries(stack.env).map(([k, v]) => `  ${k}=${v}`)];
+      ? [
+          `docsift is running: ${stack.urls.app}  (ready in ${(stack.readyMs / 1000).toFixed(1)} s, ${config.workers} worker(s))`,
+        ]
+      : [
+          `docsift emulators are running (ready in ${(stack.readyMs / 1000).toFixed(1)} s). Settings for app processes:`,
+          ...Object.entries(stack.env).map(([k, v]) => `  ${k}=${v}`),
+        ];
     console.log(lines.join("\n"));
     console.log("Press Ctrl-C to stop.");
     let stopping = false;

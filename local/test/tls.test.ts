@@ -8,7 +8,9 @@ describe("local TLS", () => {
   it("serves a certificate that the test process trusts through NODE_EXTRA_CA_CERTS", async () => {
     const tls = await ensureLocalTls(inject("tlsDir"));
     expect(process.env.NODE_EXTRA_CA_CERTS).toBe(tls.caCertFile);
-    const server = https.createServer({ key: tls.serverKeyPem, cert: tls.serverCertPem }, (_req, res) => res.end("ok"));
+    const server = https.createServer({ key: tls.serverKeyPem, cert: tls.serverCertPem }, (_req, res) =>
+      res.end("ok"),
+    );
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 
 /**
  * How a process reaches one Azure service: with its identity against an endpoint (Azure), or

@@ -1,4 +1,11 @@
-import { DeadLetterListQuerySchema, DismissRequestSchema, ProblemError, ResubmitRequestSchema, problem, transitionJob } from "@docsift/core";
+import {
+  DeadLetterListQuerySchema,
+  DismissRequestSchema,
+  ProblemError,
+  ResubmitRequestSchema,
+  problem,
+  transitionJob,
+} from "@docsift/core";
 import type { DeadLetterRecord, Versioned } from "@docsift/core";
 import type { FunctionDeps } from "../deps.js";
 import { dispatchTask } from "../jobs-service.js";
@@ -15,7 +22,8 @@ function admin(deps: FunctionDeps, request: HttpRequestType): Caller {
 }
 
 async function loadRecord(deps: FunctionDeps, id: string | undefined): Promise<Versioned<DeadLetterRecord>> {
-  if (!id || id.length > 300) throw new ProblemError(problem("validation-failed", { detail: "A dead-letter id is required." }));
+  if (!id || id.length > 300)
+    throw new ProblemError(problem("validation-failed", { detail: "A dead-letter id is required." }));
   const found = await deps.deadLetters.find(id);
   if (!found) throw new ProblemError(problem("not-found", { detail: "No such dead letter." }));
   return found;
@@ -35,7 +43,11 @@ export const showDeadLetterHandler =
   async (request) => {
     admin(deps, request);
     const record = await loadRecord(deps, request.params.id);
-    return { status: 200, jsonBody: record.value, headers: { etag: record.etag, "cache-control": "no-store" } };
+    return {
+      status: 200,
+      jsonBody: record.value,
+      headers: { etag: record.etag, "cache-control": "no-store" },
+    };
   };
 
 /** On-call puts a failed job back on the queue: a new submission, a new task message. */
@@ -46,25 +58,50 @@ export const resubmitDeadLetterHandler =
     const body = await readJson(request, ResubmitRequestSchema, deps.config.maxJsonBodyBytes);
     const record = await loadRecord(deps, request.params.id);
     if (record.value.status === "resubmitted" || record.value.status === "dismissed")
-      throw new ProblemError(problem("conflict", { detail: `This dead letter was already ${record.value.status}.` }));
+      throw new ProblemError(
+        problem("conflict", { detail: `This dead letter was already ${record.value.status}.` }),
+      );
     if (record.value.jobId === "unknown")
-      throw new ProblemError(problem("conflict", { detail: "The message did not name a valid job; there is nothing to resubmit. Dismiss it." }));
+      throw new ProblemError(
+        problem("conflict", {
+          detail: "The message did not name a valid job; there is nothing to resubmit. Dismiss it.",
+        }),
+      );
     const now = deps.clock.now();
-    const outcome = await transitionJob({ jobs: deps.jobs, events: deps.events }, record.value.userId, record.value.jobId, {
-      type: "resubmit",
-      at: now,
-      reason: `resubmitted by ${caller.userId}`,
-    });
+    const outcome = await transitionJob(
+      { jobs: deps.jobs, events: deps.events },
+      record.value.userId,
+      record.value.jobId,
+      {
+        type: "resubmit",
+        at: now,
+        reason: `resubmitted by ${caller.userId}`,
+      },
+    );
     const job = await dispatchTask(deps, outcome.job);
     const updated = await deps.deadLetters.replace(
       {
         ...record.value,
         status: "resubmitted",
-        actions: [...record.value.actions, { action: "resubmit", by: caller.userId, at: now.toISOString(), ...(body.note ? { note: body.note } : {}) }],
+        actions: [
+          ...record.value.actions,
+          {
+            action: "resubmit",
+            by: caller.userId,
+            at: now.toISOString(),
+            ...(body.note ? { note: body.note } : {}),
+          },
+        ],
       },
       record.etag,
     );
-    return { status: 202, jsonBody: { deadLetter: updated.value, job: { id: job.value.id, status: job.value.status, submission: job.value.submissions } } };
+    return {
+      status: 202,
+      jsonBody: {
+        deadLetter: updated.value,
+        job: { id: job.value.id, status: job.value.status, submission: job.value.submissions },
+      },
+    };
   };
 
 export const dismissDeadLetterHandler =
@@ -78,7 +115,15 @@ export const dismissDeadLetterHandler =
       {
         ...record.value,
         status: "dismissed",
-        actions: [...record.value.actions, { action: "dismiss", by: caller.userId, at: deps.clock.now().toISOString(), ...(body.note ? { note: body.note } : {}) }],
+        actions: [
+          ...record.value.actions,
+          {
+            action: "dismiss",
+            by: caller.userId,
+            at: deps.clock.now().toISOString(),
+            ...(body.note ? { note: body.note } : {}),
+          },
+        ],
       },
       record.etag,
     );

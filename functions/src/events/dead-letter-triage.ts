@@ -27,7 +27,9 @@ const ERROR_CODE_NAMES = new Set(Object.keys(ERROR_CODES));
 
 function lastErrorCode(job: Job | undefined): ErrorCode | undefined {
   if (job?.error) return job.error.code;
-  const reason = [...(job?.history ?? [])].reverse().find((h) => h.reason && ERROR_CODE_NAMES.has(h.reason))?.reason;
+  const reason = [...(job?.history ?? [])]
+    .reverse()
+    .find((h) => h.reason && ERROR_CODE_NAMES.has(h.reason))?.reason;
   return reason as ErrorCode | undefined;
 }
 
@@ -72,15 +74,34 @@ export const deadLetterTriageHandler =
       actions: [],
     };
     let stored = await deps.deadLetters.record(record);
-    context.warn(DEAD_LETTER_EVENT, { reason, code: classification.code, transient: classification.transient, jobId, deliveryCount: record.deliveryCount });
-    deps.logger.warn({ event: DEAD_LETTER_EVENT, reason, code: classification.code, transient: classification.transient, jobId }, "dead letter recorded");
+    context.warn(DEAD_LETTER_EVENT, {
+      reason,
+      code: classification.code,
+      transient: classification.transient,
+      jobId,
+      deliveryCount: record.deliveryCount,
+    });
+    deps.logger.warn(
+      {
+        event: DEAD_LETTER_EVENT,
+        reason,
+        code: classification.code,
+        transient: classification.transient,
+        jobId,
+      },
+      "dead letter recorded",
+    );
 
     if (!task.success || !job) return;
     try {
       await transitionJob({ jobs: deps.jobs, events: deps.events }, userId, jobId, {
         type: "fail",
         at: now,
-        error: { code: classification.code, message: ERROR_CODES[classification.code].userMessage, permanent: !classification.transient },
+        error: {
+          code: classification.code,
+          message: ERROR_CODES[classification.code].userMessage,
+          permanent: !classification.transient,
+        },
       });
     } catch (err) {
       // COMPLETED, DELETED or EXPIRED jobs stay as they are: the dead letter is history for on-call.
@@ -96,9 +117,15 @@ export const deadLetterTriageHandler =
       at: now,
       reason: `automatic retry after ${reason}`,
     });
-    await dispatchTask(deps, resubmitted.job, { scheduledAt: new Date(now.getTime() + deps.config.autoRetryDelayMs) });
+    await dispatchTask(deps, resubmitted.job, {
+      scheduledAt: new Date(now.getTime() + deps.config.autoRetryDelayMs),
+    });
     stored = await deps.deadLetters.replace(
-      { ...stored.value, status: "auto-retried", actions: [...stored.value.actions, { action: "auto-retry", by: "system", at: now.toISOString() }] },
+      {
+        ...stored.value,
+        status: "auto-retried",
+        actions: [...stored.value.actions, { action: "auto-retry", by: "system", at: now.toISOString() }],
+      },
       stored.etag,
     );
     context.log("dead letter retried automatically", { jobId, delayMs: deps.config.autoRetryDelayMs });

@@ -1,4 +1,9 @@
-import { ConcurrencyConflictError, InvalidTransitionError, JobNotFoundError, transitionJob } from "@docsift/core";
+import {
+  ConcurrencyConflictError,
+  InvalidTransitionError,
+  JobNotFoundError,
+  transitionJob,
+} from "@docsift/core";
 import type { FunctionDeps } from "../deps.js";
 import type { InvocationContextType } from "../lib/azure-functions.js";
 
@@ -13,12 +18,20 @@ export const expireUploadsHandler =
     let expired = 0;
     for (const job of stale) {
       try {
-        const outcome = await transitionJob({ jobs: deps.jobs, events: deps.events }, job.userId, job.id, { type: "expire", at: now });
+        const outcome = await transitionJob({ jobs: deps.jobs, events: deps.events }, job.userId, job.id, {
+          type: "expire",
+          at: now,
+        });
         await deps.documents.remove(job.blob.container, job.blob.name);
         if (outcome.decision.outcome === "applied") expired++;
       } catch (err) {
         // Submitted or deleted meanwhile: not ours to expire any more.
-        if (err instanceof InvalidTransitionError || err instanceof JobNotFoundError || err instanceof ConcurrencyConflictError) continue;
+        if (
+          err instanceof InvalidTransitionError ||
+          err instanceof JobNotFoundError ||
+          err instanceof ConcurrencyConflictError
+        )
+          continue;
         throw err;
       }
     }

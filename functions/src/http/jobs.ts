@@ -19,7 +19,11 @@ import { readJson, readQuery } from "../lib/json-body.js";
 import type { HttpHandler } from "../lib/problem-response.js";
 import { uploadMultipart } from "./multipart-upload.js";
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, jsonBody: body, headers });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+  status,
+  jsonBody: body,
+  headers,
+});
 
 /**
  * An Idempotency-Key makes a retried create return the same job: the id is derived from the
@@ -36,7 +40,11 @@ function jobIdFor(userId: string, idempotencyKey: string | null): string {
 
 async function uploadAnswer(deps: FunctionDeps, job: Job): Promise<CreateJobResponse> {
   // The SAS covers exactly this blob, create+write only, for minutes.
-  const grant = await deps.documents.grantUpload(job.blob.container, job.blob.name, deps.config.uploads.sasTtlMs);
+  const grant = await deps.documents.grantUpload(
+    job.blob.container,
+    job.blob.name,
+    deps.config.uploads.sasTtlMs,
+  );
   return {
     jobId: job.id,
     status: job.status,
@@ -59,7 +67,11 @@ export const createJobHandler =
     const type = (request.headers.get("content-type") ?? "").toLowerCase();
     if (type.startsWith("multipart/form-data")) {
       const job = await uploadMultipart(deps, caller.userId, request);
-      return json(202, { jobId: job.value.id, status: job.value.status, statusUrl: `/api/jobs/${job.value.id}` }, { location: `/api/jobs/${job.value.id}` });
+      return json(
+        202,
+        { jobId: job.value.id, status: job.value.status, statusUrl: `/api/jobs/${job.value.id}` },
+        { location: `/api/jobs/${job.value.id}` },
+      );
     }
     const body = await readJson(request, CreateJobRequestSchema, deps.config.maxJsonBodyBytes);
     if (body.sizeBytes > deps.config.uploads.maxBytes)
@@ -87,7 +99,8 @@ export const createJobHandler =
       if (!(err instanceof ConcurrencyConflictError)) throw err;
       // Same idempotency key again: answer with the job it created.
       const existing = await loadOwnJob(deps, caller.userId, id);
-      if (existing.value.status !== "AWAITING_UPLOAD") return json(200, { jobId: id, status: existing.value.status, statusUrl: `/api/jobs/${id}` });
+      if (existing.value.status !== "AWAITING_UPLOAD")
+        return json(200, { jobId: id, status: existing.value.status, statusUrl: `/api/jobs/${id}` });
       return json(200, await uploadAnswer(deps, existing.value));
     }
     return json(201, await uploadAnswer(deps, job), { location: `/api/jobs/${id}` });
@@ -98,7 +111,11 @@ export const submitJobHandler =
   async (request) => {
     const caller = callerOf(request, deps.config.auth);
     const job = await submitJob(deps, caller.userId, parseJobId(request.params.id));
-    return json(202, { jobId: job.value.id, status: job.value.status, statusUrl: `/api/jobs/${job.value.id}` });
+    return json(202, {
+      jobId: job.value.id,
+      status: job.value.status,
+      statusUrl: `/api/jobs/${job.value.id}`,
+    });
   };
 
 export const getJobHandler =
@@ -111,16 +128,23 @@ export const getJobHandler =
 
 // Continuation tokens are opaque to clients: wrapped so that a forged one is recognised here
 // (and answered 400) instead of reaching the database.
-const wrapToken = (token: string): string => Buffer.from(JSON.stringify({ v: 1, c: token })).toString("base64url");
+const wrapToken = (token: string): string =>
+  Buffer.from(JSON.stringify({ v: 1, c: token })).toString("base64url");
 function unwrapToken(token: string): string {
   try {
-    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { v?: unknown; c?: unknown };
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
+      v?: unknown;
+      c?: unknown;
+    };
     if (parsed.v === 1 && typeof parsed.c === "string") return parsed.c;
   } catch {
     // fall through
   }
   throw new ProblemError(
-    problem("validation-failed", { detail: "The continuation token is not valid.", errors: [{ field: "continuationToken", message: "not valid" }] }),
+    problem("validation-failed", {
+      detail: "The continuation token is not valid.",
+      errors: [{ field: "continuationToken", message: "not valid" }],
+    }),
   );
 }
 
@@ -138,7 +162,12 @@ export const listJobsHandler =
     } catch (err) {
       // A forged or stale continuation token is the client's mistake, not ours.
       if (query.continuationToken && (err as { code?: number }).code === 400)
-        throw new ProblemError(problem("validation-failed", { detail: "The continuation token is not valid.", errors: [{ field: "continuationToken", message: "not valid" }] }));
+        throw new ProblemError(
+          problem("validation-failed", {
+            detail: "The continuation token is not valid.",
+            errors: [{ field: "continuationToken", message: "not valid" }],
+          }),
+        );
       throw err;
     }
     const body: JobListResponse = {
@@ -158,7 +187,10 @@ export const deleteJobHandler =
     const jobId = parseJobId(request.params.id);
     const existing = await deps.jobs.get(caller.userId, jobId);
     if (!existing) throw new ProblemError(problem("not-found", { detail: "No such job." }));
-    const outcome = await transitionJob({ jobs: deps.jobs, events: deps.events }, caller.userId, jobId, { type: "delete", at: deps.clock.now() });
+    const outcome = await transitionJob({ jobs: deps.jobs, events: deps.events }, caller.userId, jobId, {
+      type: "delete",
+      at: deps.clock.now(),
+    });
     // The tombstone keeps the state machine's last word; the document itself goes now.
     await deps.documents.remove(outcome.job.value.blob.container, outcome.job.value.blob.name);
     return { status: 204 };

@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
-import { DocsiftError, ProblemError, createJob, kindOfContentType, problem, sanitizeFileName, uploadBlobName } from "@docsift/core";
+import {
+  DocsiftError,
+  ProblemError,
+  createJob,
+  kindOfContentType,
+  problem,
+  sanitizeFileName,
+  uploadBlobName,
+} from "@docsift/core";
 import type { Job, Versioned } from "@docsift/core";
 import type { FunctionDeps } from "../deps.js";
 import { submitJob } from "../jobs-service.js";
@@ -13,38 +21,87 @@ import type { HttpRequestType } from "../lib/azure-functions.js";
  * arrives (the host streams the request; nothing is buffered whole), then the job is created
  * with the size that arrived and submitted like any other.
  */
-export async function uploadMultipart(deps: FunctionDeps, userId: string, request: HttpRequestType): Promise<Versioned<Job>> {
-  if (!request.body) throw new ProblemError(problem("validation-failed", { detail: "The multipart body is empty." }));
+export async function uploadMultipart(
+  deps: FunctionDeps,
+  userId: string,
+  request: HttpRequestType,
+): Promise<Versioned<Job>> {
+  if (!request.body)
+    throw new ProblemError(problem("validation-failed", { detail: "The multipart body is empty." }));
   const id = randomUUID();
   const blob = { container: deps.config.containers.uploads, name: uploadBlobName(userId, id) };
   const headers = Object.fromEntries(request.headers.entries());
-  const parser = busboy({ headers, limits: { files: 1, fields: 10, fileSize: deps.config.uploads.maxBytes + 1 } });
+  const parser = busboy({
+    headers,
+    limits: { files: 1, fields: 10, fileSize: deps.config.uploads.maxBytes + 1 },
+  });
   const source = Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>);
 
-  const uploaded = new Promise<{ fileName: string; contentType: string; sizeBytes: number }>((resolve, reject) => {
-    let sawFile = false;
-    parser.on("file", (field, file, info) => {
-      if (field !== "document" || sawFile) {
-        file.resume();
-        return;
-      }
-      sawFile = true;
-      const contentType = info.mimeType.toLowerCase();
-      if (!kindOfContentType(contentType)) {
-        file.resume();
-        reject(new ProblemError(problem("validation-failed", { code: "UNSUPPORTED_DOCUMENT", detail: `Content type ${contentType} is not supported.`, errors: [{ field: "document", message: "unsupported content type" }] })));
-        return;
-      }
-      file.on("limit", () => file.destroy(new DocsiftError("DOCUMENT_TOO_LARGE", `The document is larger than ${deps.config.uploads.maxBytes} bytes.`)));
-      deps.documents
-        .upload(blob.container, blob.name, file, { contentType, maxBytes: deps.config.uploads.maxBytes })
-        .then((props) => resolve({ fileName: sanitizeFileName(info.filename ?? "document"), contentType, sizeBytes: props.sizeBytes }), reject);
-    });
-    parser.on("error", (err) => reject(new ProblemError(problem("validation-failed", { detail: `The multipart body is malformed: ${(err as Error).message}` }))));
-    parser.on("close", () => {
-      if (!sawFile) reject(new ProblemError(problem("validation-failed", { detail: "Send the file in a multipart field named document.", errors: [{ field: "document", message: "missing" }] })));
-    });
-  });
+  const uploaded = new Promise<{ fileName: string; contentType: string; sizeBytes: number }>(
+    (resolve, reject) => {
+      let sawFile = false;
+      parser.on("file", (field, file, info) => {
+        if (field !== "document" || sawFile) {
+          file.resume();
+          return;
+        }
+        sawFile = true;
+        const contentType = info.mimeType.toLowerCase();
+        if (!kindOfContentType(contentType)) {
+          file.resume();
+          reject(
+            new ProblemError(
+              problem("validation-failed", {
+                code: "UNSUPPORTED_DOCUMENT",
+                detail: `Content type ${contentType} is not supported.`,
+                errors: [{ field: "document", message: "unsupported content type" }],
+              }),
+            ),
+          );
+          return;
+        }
+        file.on("limit", () =>
+          file.destroy(
+            new DocsiftError(
+              "DOCUMENT_TOO_LARGE",
+              `The document is larger than ${deps.config.uploads.maxBytes} bytes.`,
+            ),
+          ),
+        );
+        deps.documents
+          .upload(blob.container, blob.name, file, { contentType, maxBytes: deps.config.uploads.maxBytes })
+          .then(
+            (props) =>
+              resolve({
+                fileName: sanitizeFileName(info.filename ?? "document"),
+                contentType,
+                sizeBytes: props.sizeBytes,
+              }),
+            reject,
+          );
+      });
+      parser.on("error", (err) =>
+        reject(
+          new ProblemError(
+            problem("validation-failed", {
+              detail: `The multipart body is malformed: ${(err as Error).message}`,
+            }),
+          ),
+        ),
+      );
+      parser.on("close", () => {
+        if (!sawFile)
+          reject(
+            new ProblemError(
+              problem("validation-failed", {
+                detail: "Send the file in a multipart field named document.",
+                errors: [{ field: "document", message: "missing" }],
+              }),
+            ),
+          );
+      });
+    },
+  );
   source.on("error", (err) => parser.destroy(err));
   source.pipe(parser);
 
@@ -61,10 +118,23 @@ export async function uploadMultipart(deps: FunctionDeps, userId: string, reques
   }
   if (file.sizeBytes === 0) {
     await deps.documents.remove(blob.container, blob.name);
-    throw new ProblemError(problem("validation-failed", { code: "EMPTY_DOCUMENT", detail: "The document is empty.", errors: [{ field: "document", message: "empty" }] }));
+    throw new ProblemError(
+      problem("validation-failed", {
+        code: "EMPTY_DOCUMENT",
+        detail: "The document is empty.",
+        errors: [{ field: "document", message: "empty" }],
+      }),
+    );
   }
   await deps.jobs.create(
-    createJob({ id, userId, ...file, blob, uploadWindowMs: deps.config.uploads.windowMs, at: deps.clock.now() }),
+    createJob({
+      id,
+      userId,
+      ...file,
+      blob,
+      uploadWindowMs: deps.config.uploads.windowMs,
+      at: deps.clock.now(),
+    }),
   );
   return submitJob(deps, userId, id);
 }

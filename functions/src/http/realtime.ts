@@ -8,7 +8,10 @@ export const negotiateHandler =
   (deps: FunctionDeps): HttpHandler =>
   async (request) => {
     const caller = callerOf(request, deps.config.auth);
-    const { url, expiresAt } = await deps.realtime.clientUrl(caller.userId, deps.config.webPubSub.tokenTtlMinutes);
+    const { url, expiresAt } = await deps.realtime.clientUrl(
+      caller.userId,
+      deps.config.webPubSub.tokenTtlMinutes,
+    );
     const body: NegotiateResponse = { url, expiresAt: expiresAt.toISOString(), userId: caller.userId };
     return { status: 200, jsonBody: body, headers: { "cache-control": "no-store" } };
   };
@@ -20,7 +23,12 @@ export const healthHandler =
     await Promise.all(
       Object.entries(deps.healthChecks).map(async ([name, check]) => {
         try {
-          await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 5 s")), 5000).unref())]);
+          await Promise.race([
+            check(),
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error("timed out after 5 s")), 5000).unref(),
+            ),
+          ]);
           checks[name] = "ok";
         } catch (err) {
           // Only the kind of failure: no connection strings or hosts in a public answer.
@@ -29,7 +37,11 @@ export const healthHandler =
       }),
     );
     const healthy = Object.values(checks).every((v) => v === "ok");
-    return { status: healthy ? 200 : 503, jsonBody: { status: healthy ? "ok" : "degraded", checks }, headers: { "cache-control": "no-store" } };
+    return {
+      status: healthy ? 200 : 503,
+      jsonBody: { status: healthy ? "ok" : "degraded", checks },
+      headers: { "cache-control": "no-store" },
+    };
   };
 
 export const meHandler =
@@ -38,7 +50,12 @@ export const meHandler =
     const caller = callerOf(request, deps.config.auth);
     return {
       status: 200,
-      jsonBody: { userId: caller.userId, name: caller.name ?? caller.userId, roles: caller.roles, authMode: deps.config.auth.mode },
+      jsonBody: {
+        userId: caller.userId,
+        name: caller.name ?? caller.userId,
+        roles: caller.roles,
+        authMode: deps.config.auth.mode,
+      },
       headers: { "cache-control": "no-store" },
     };
   };

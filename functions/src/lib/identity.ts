@@ -17,23 +17,35 @@ const PrincipalSchema = z.looseObject({
 });
 
 const OBJECT_ID_CLAIMS = ["http://schemas.microsoft.com/identity/claims/objectidentifier", "oid"];
-const NAME_CLAIMS = ["name", "preferred_username", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"];
+const NAME_CLAIMS = [
+  "name",
+  "preferred_username",
+  "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+];
 
 function parsePrincipal(header: string, fallbackId: string | null): Caller {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(header, "base64").toString("utf8"));
   } catch {
-    throw new ProblemError(problem("unauthenticated", { detail: "The client principal header is not valid." }));
+    throw new ProblemError(
+      problem("unauthenticated", { detail: "The client principal header is not valid." }),
+    );
   }
   const parsed = PrincipalSchema.safeParse(decoded);
-  if (!parsed.success) throw new ProblemError(problem("unauthenticated", { detail: "The client principal header is not valid." }));
+  if (!parsed.success)
+    throw new ProblemError(
+      problem("unauthenticated", { detail: "The client principal header is not valid." }),
+    );
   const { claims, role_typ, name_typ } = parsed.data;
   const claim = (types: string[]) => claims.find((c) => types.includes(c.typ))?.val;
   const roleType = role_typ ?? "roles";
   const userId = claim(OBJECT_ID_CLAIMS) ?? fallbackId ?? undefined;
   const id = UserIdSchema.safeParse(userId);
-  if (!id.success) throw new ProblemError(problem("unauthenticated", { detail: "The signed-in identity has no usable user id." }));
+  if (!id.success)
+    throw new ProblemError(
+      problem("unauthenticated", { detail: "The signed-in identity has no usable user id." }),
+    );
   const name = claim(name_typ ? [name_typ, ...NAME_CLAIMS] : NAME_CLAIMS);
   return {
     userId: id.data,
@@ -71,5 +83,7 @@ export function encodePrincipal(userId: string, roles: string[] = [], name = use
     { typ: "name", val: name },
     ...roles.map((r) => ({ typ: "roles", val: r })),
   ];
-  return Buffer.from(JSON.stringify({ auth_typ: "aad", name_typ: "name", role_typ: "roles", claims })).toString("base64");
+  return Buffer.from(
+    JSON.stringify({ auth_typ: "aad", name_typ: "name", role_typ: "roles", claims }),
+  ).toString("base64");
 }

@@ -5,7 +5,8 @@ import type { HttpRequestType } from "./azure-functions.js";
 /** Reads the body as text, refusing it as soon as it passes `maxBytes` (never buffers more). */
 export async function readLimitedText(request: HttpRequestType, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  const tooLarge = () => new ProblemError(problem("payload-too-large", { detail: `The body must be at most ${maxBytes} bytes.` }));
+  const tooLarge = () =>
+    new ProblemError(problem("payload-too-large", { detail: `The body must be at most ${maxBytes} bytes.` }));
   if (declared > maxBytes) throw tooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();
@@ -30,9 +31,15 @@ export function isJson(request: HttpRequestType): boolean {
 }
 
 /** JSON body → schema, with 415 / 413 / 400 problems for each way it can be wrong. */
-export async function readJson<S extends z.ZodType>(request: HttpRequestType, schema: S, maxBytes: number): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(
+  request: HttpRequestType,
+  schema: S,
+  maxBytes: number,
+): Promise<z.output<S>> {
   if (!isJson(request))
-    throw new ProblemError(problem("unsupported-media-type", { detail: "Send the body as application/json." }));
+    throw new ProblemError(
+      problem("unsupported-media-type", { detail: "Send the body as application/json." }),
+    );
   const text = await readLimitedText(request, maxBytes);
   let value: unknown;
   try {

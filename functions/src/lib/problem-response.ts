@@ -12,10 +12,17 @@ import type { Problem } from "@docsift/core";
 import { ZodError } from "zod";
 import type { HttpRequestType, HttpResponseInit, InvocationContextType } from "./azure-functions.js";
 
-export type HttpHandler = (request: HttpRequestType, context: InvocationContextType) => Promise<HttpResponseInit>;
+export type HttpHandler = (
+  request: HttpRequestType,
+  context: InvocationContextType,
+) => Promise<HttpResponseInit>;
 
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status: p.status, body: JSON.stringify(p), headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers } };
+  return {
+    status: p.status,
+    body: JSON.stringify(p),
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers },
+  };
 }
 
 /** Maps every failure to problem+json once, at the edge; only the truly unexpected is a 500. */
@@ -24,7 +31,8 @@ export function toProblem(err: unknown, instance: string): Problem | undefined {
   if (err instanceof ZodError) return { ...problemFromZod(err), instance };
   if (err instanceof JobNotFoundError) return problem("not-found", { detail: "No such job.", instance });
   if (err instanceof InvalidTransitionError) return problem("conflict", { detail: err.message, instance });
-  if (err instanceof ConcurrencyConflictError) return problem("conflict", { detail: "The job changed meanwhile; retry.", instance });
+  if (err instanceof ConcurrencyConflictError)
+    return problem("conflict", { detail: "The job changed meanwhile; retry.", instance });
   if (err instanceof DocsiftError && err.permanent)
     return problem("document-rejected", { detail: err.message, code: err.code, instance });
   if (err instanceof DocsiftError && err.code === "DEPENDENCY_UNAVAILABLE")
@@ -40,8 +48,13 @@ export function withProblems(handler: HttpHandler): HttpHandler {
       const instance = new URL(request.url).pathname;
       const p = toProblem(err, instance);
       if (p) return problemResponse(p);
-      context.error("unhandled error", { invocationId: context.invocationId, error: err instanceof Error ? err.stack : String(err) });
-      return problemResponse(problem("internal", { detail: `Unexpected error; reference ${context.invocationId}.`, instance }));
+      context.error("unhandled error", {
+        invocationId: context.invocationId,
+        error: err instanceof Error ? err.stack : String(err),
+      });
+      return problemResponse(
+        problem("internal", { detail: `Unexpected error; reference ${context.invocationId}.`, instance }),
+      );
     }
   };
 }

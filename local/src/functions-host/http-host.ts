@@ -39,22 +39,32 @@ export async function startHttpHost(options: {
 }): Promise<HttpHost> {
   const router = new Router(options.registrations);
   const handlers = new Map(
-    options.registrations.filter((r) => r.kind === "http").map((r) => [r.name, (r as Extract<Registration, { kind: "http" }>).handler(options.deps)]),
+    options.registrations
+      .filter((r) => r.kind === "http")
+      .map((r) => [r.name, (r as Extract<Registration, { kind: "http" }>).handler(options.deps)]),
   );
 
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? `${options.host}`}`);
     void (async () => {
       if (!router.isApiPath(url.pathname)) {
-        if (options.staticRoot && (req.method === "GET" || req.method === "HEAD") && (await serveStatic(options.staticRoot, req, res, url.pathname))) return;
+        if (
+          options.staticRoot &&
+          (req.method === "GET" || req.method === "HEAD") &&
+          (await serveStatic(options.staticRoot, req, res, url.pathname))
+        )
+          return;
         return sendProblem(res, problem("not-found", { instance: url.pathname }));
       }
       const match = router.match(req.method ?? "GET", url.pathname);
-      if (match === undefined) return sendProblem(res, problem("not-found", { detail: "No such route.", instance: url.pathname }));
-      if (match === "method") return sendProblem(res, problem("method-not-allowed", { instance: url.pathname }));
+      if (match === undefined)
+        return sendProblem(res, problem("not-found", { detail: "No such route.", instance: url.pathname }));
+      if (match === "method")
+        return sendProblem(res, problem("method-not-allowed", { instance: url.pathname }));
 
       const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       const nativeRequest = new Request(url, {
         method: req.method ?? "GET",
@@ -62,7 +72,10 @@ export async function startHttpHost(options: {
         ...(hasBody ? { body: Readable.toWeb(req) as unknown as ReadableStream, duplex: "half" } : {}),
       } as RequestInit);
       // `nativeRequest` is how the library's own streaming path builds requests.
-      const request = new HttpRequest({ nativeRequest, params: match.params } as unknown as ConstructorParameters<typeof HttpRequest>[0]);
+      const request = new HttpRequest({
+        nativeRequest,
+        params: match.params,
+      } as unknown as ConstructorParameters<typeof HttpRequest>[0]);
       const invocationId = randomUUID();
       const context = new InvocationContext({
         invocationId,
@@ -80,7 +93,10 @@ export async function startHttpHost(options: {
       } else res.end();
       // A handler that did not read the body (an early 4xx) must not leave the upload hanging.
       if (hasBody && !req.readableEnded) req.resume();
-      options.logger.debug({ fn: match.registration.name, status: response.status, ms: Math.round(performance.now() - started) }, "http");
+      options.logger.debug(
+        { fn: match.registration.name, status: response.status, ms: Math.round(performance.now() - started) },
+        "http",
+      );
     })().catch((err: unknown) => {
       options.logger.error({ err }, "local host failed to serve a request");
       if (!res.headersSent) sendProblem(res, problem("internal", { detail: "The local host failed." }));

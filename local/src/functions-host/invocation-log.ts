@@ -7,7 +7,12 @@ export function invocationLogHandler(logger: Logger, functionName: string, invoc
   const log = logger.child({ fn: functionName, invocationId });
   return (level: Level, ...args: unknown[]): void => {
     const [message, ...rest] = args;
-    const fields = rest.length === 1 && rest[0] && typeof rest[0] === "object" ? (rest[0] as Record<string, unknown>) : rest.length ? { args: rest } : {};
+    const fields =
+      rest.length === 1 && rest[0] && typeof rest[0] === "object"
+        ? (rest[0] as Record<string, unknown>)
+        : rest.length
+          ? { args: rest }
+          : {};
     const text = typeof message === "string" ? message : JSON.stringify(message);
     switch (level) {
       case "error":

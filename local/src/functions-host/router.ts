@@ -17,7 +17,10 @@ interface CompiledRoute {
 export class Router {
   private readonly routes: CompiledRoute[];
 
-  constructor(registrations: Registration[], private readonly prefix = "api") {
+  constructor(
+    registrations: Registration[],
+    private readonly prefix = "api",
+  ) {
     this.routes = registrations
       .filter((r): r is HttpRegistration => r.kind === "http")
       .map((registration) => {

@@ -22,7 +22,12 @@ const TYPES: Record<string, string> = {
  * in Azure. Unknown paths fall back to index.html (client-side routes); the service worker and
  * HTML are never cached long, hashed assets are.
  */
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+export async function serveStatic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): Promise<boolean> {
   const rel = decodeURIComponent(pathname).replace(/^\/+/, "");
   let file = path.resolve(root, rel || "index.html");
   if (!file.startsWith(path.resolve(root))) return false;

@@ -55,7 +55,8 @@ export function startTriggerLoops(options: {
   for (const r of options.registrations) {
     if (r.kind === "serviceBusQueue") {
       const reg = r as QueueRegistration;
-      const queue = reg.source.queue === "events" ? options.config.queues.events : options.config.queues.tasks;
+      const queue =
+        reg.source.queue === "events" ? options.config.queues.events : options.config.queues.tasks;
       const receiver = options.client.createReceiver(queue, {
         receiveMode: "peekLock",
         ...(reg.source.deadLetter ? { subQueueType: "deadLetter" as const } : {}),
@@ -75,7 +76,10 @@ export function startTriggerLoops(options: {
             try {
               await handler(message.body, context);
             } catch (err) {
-              options.logger.warn({ fn: reg.name, err, messageId: message.messageId, deliveryCount: message.deliveryCount }, "trigger failed; abandoning");
+              options.logger.warn(
+                { fn: reg.name, err, messageId: message.messageId, deliveryCount: message.deliveryCount },
+                "trigger failed; abandoning",
+              );
               await receiver.abandonMessage(message).catch(() => undefined);
               return;
             }
@@ -93,8 +97,14 @@ export function startTriggerLoops(options: {
       const handler = reg.handler(options.deps);
       const tick = () => {
         const invocationId = randomUUID();
-        const context = new InvocationContext({ invocationId, functionName: reg.name, logHandler: invocationLogHandler(options.logger, reg.name, invocationId) });
-        handler({ isPastDue: false }, context).catch((err: unknown) => options.logger.warn({ fn: reg.name, err }, "timer failed"));
+        const context = new InvocationContext({
+          invocationId,
+          functionName: reg.name,
+          logHandler: invocationLogHandler(options.logger, reg.name, invocationId),
+        });
+        handler({ isPastDue: false }, context).catch((err: unknown) =>
+          options.logger.warn({ fn: reg.name, err }, "timer failed"),
+        );
       };
       intervals.push(setInterval(tick, reg.intervalMs));
     }

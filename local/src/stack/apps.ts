@@ -29,8 +29,10 @@ export async function startApp(
         const parsed = JSON.parse(line) as Record<string, unknown>;
         if (parsed.msg === readyMsg) resolveReady(parsed);
         // App logs are pino JSON already: pass warnings and errors through to the stack's log.
-        if (typeof parsed.level === "number" && parsed.level >= 40) logger.child({ component: name }).warn(parsed, String(parsed.msg));
-        else if (typeof parsed.level === "number" && parsed.level >= 30) logger.child({ component: name }).debug(parsed, String(parsed.msg));
+        if (typeof parsed.level === "number" && parsed.level >= 40)
+          logger.child({ component: name }).warn(parsed, String(parsed.msg));
+        else if (typeof parsed.level === "number" && parsed.level >= 30)
+          logger.child({ component: name }).debug(parsed, String(parsed.msg));
       } catch {
         // not JSON: already logged by the child wrapper
       }
@@ -40,7 +42,10 @@ export async function startApp(
   const outcome = await Promise.race([
     ready,
     child.exited.then((code) => new Error(`${name} exited with code ${code} before it was ready`)),
-    new Promise<Error>((r) => (timer = setTimeout(() => r(new Error(`${name} was not ready within ${timeoutMs} ms`)), timeoutMs))),
+    new Promise<Error>(
+      (r) =>
+        (timer = setTimeout(() => r(new Error(`${name} was not ready within ${timeoutMs} ms`)), timeoutMs)),
+    ),
   ]);
   clearTimeout(timer);
   if (outcome instanceof Error) {

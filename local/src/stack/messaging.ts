@@ -22,7 +22,12 @@ export async function startMessaging(
     host,
     port: ports.serviceBus,
     queues: [
-      { name: QUEUES.tasks, lockDurationMs: 60_000, maxDeliveryCount: 5, deadLetteringOnMessageExpiration: true },
+      {
+        name: QUEUES.tasks,
+        lockDurationMs: 60_000,
+        maxDeliveryCount: 5,
+        deadLetteringOnMessageExpiration: true,
+      },
       { name: QUEUES.events, lockDurationMs: 30_000, maxDeliveryCount: 10 },
     ],
     tls: { key: tls.serverKeyPem, cert: tls.serverCertPem },
@@ -30,7 +35,12 @@ export async function startMessaging(
   });
   try {
     // Plain http/ws: a page on http://127.0.0.1 opens the socket without trusting a local CA.
-    const webPubSub = await startWebPubSubEmulator({ host, port: ports.webPubSub, accessKey: WEBPUBSUB_LOCAL_KEY, logger });
+    const webPubSub = await startWebPubSubEmulator({
+      host,
+      port: ports.webPubSub,
+      accessKey: WEBPUBSUB_LOCAL_KEY,
+      logger,
+    });
     return { serviceBus, webPubSub };
   } catch (err) {
     await serviceBus.stop();

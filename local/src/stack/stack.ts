@@ -23,7 +23,9 @@ export interface LocalStack {
   urls: Record<string, string>;
   readyMs: number;
   /** Emulator handles, for tests that inspect queue counts. */
-  serviceBus: { runtimeProperties(queue: string): { activeMessageCount: number; deadLetterMessageCount: number } };
+  serviceBus: {
+    runtimeProperties(queue: string): { activeMessageCount: number; deadLetterMessageCount: number };
+  };
   stop(): Promise<void>;
 }
 
@@ -66,7 +68,10 @@ export async function startLocalStack(
     }
     components.length = 0;
   };
-  const child = (c: ManagedChild, graceMs?: number): Component => ({ name: c.name, stop: () => c.stop(graceMs) });
+  const child = (c: ManagedChild, graceMs?: number): Component => ({
+    name: c.name,
+    stop: () => c.stop(graceMs),
+  });
 
   try {
     const stateDir = path.resolve(config.stateDir);
@@ -75,10 +80,27 @@ export async function startLocalStack(
     const { host } = config;
 
     const blobPort = await claimPort(host, config.ports.blob, "Blob Storage (Azurite)", "LOCAL_BLOB_PORT");
-    const cosmosPort = await claimPort(host, config.ports.cosmos, "Cosmos DB (cosmosdb-server)", "LOCAL_COSMOS_PORT");
-    const sbPort = await claimPort(host, config.ports.serviceBus, "Service Bus emulator", "LOCAL_SERVICEBUS_PORT");
-    const wpsPort = await claimPort(host, config.ports.webPubSub, "Web PubSub emulator", "LOCAL_WEBPUBSUB_PORT");
-    const httpPort = options.apps?.functions ? await claimPort(host, config.ports.http, "Functions host", "LOCAL_HTTP_PORT") : 0;
+    const cosmosPort = await claimPort(
+      host,
+      config.ports.cosmos,
+      "Cosmos DB (cosmosdb-server)",
+      "LOCAL_COSMOS_PORT",
+    );
+    const sbPort = await claimPort(
+      host,
+      config.ports.serviceBus,
+      "Service Bus emulator",
+      "LOCAL_SERVICEBUS_PORT",
+    );
+    const wpsPort = await claimPort(
+      host,
+      config.ports.webPubSub,
+      "Web PubSub emulator",
+      "LOCAL_WEBPUBSUB_PORT",
+    );
+    const httpPort = options.apps?.functions
+      ? await claimPort(host, config.ports.http, "Functions host", "LOCAL_HTTP_PORT")
+      : 0;
 
     const [blob, cosmos, messaging] = await Promise.all([
       startAzurite(host, blobPort, logger),
@@ -147,7 +169,9 @@ export async function startLocalStack(
             AUTH_MODE: "dev",
             FUNCTIONS_HOST: host,
             FUNCTIONS_PORT: String(httpPort),
-            ...(options.apps.pwaDir && existsSync(options.apps.pwaDir) ? { PWA_DIST_DIR: options.apps.pwaDir } : {}),
+            ...(options.apps.pwaDir && existsSync(options.apps.pwaDir)
+              ? { PWA_DIST_DIR: options.apps.pwaDir }
+              : {}),
           },
           "functions host listening",
           logger,
@@ -174,8 +198,13 @@ export async function startLocalStack(
 async function seedDefaultModel(connectionString: string, logger: Logger): Promise<void> {
   const location = defaultModelLocation();
   if (!existsSync(location.onnxPath) || !existsSync(location.manifestPath))
-    throw new Error(`the default model is missing at ${path.dirname(location.onnxPath)}; run npm run model:train`);
-  const store = new BlobModelStore(BlobServiceClient.fromConnectionString(connectionString), BLOB_CONTAINERS.models);
+    throw new Error(
+      `the default model is missing at ${path.dirname(location.onnxPath)}; run npm run model:train`,
+    );
+  const store = new BlobModelStore(
+    BlobServiceClient.fromConnectionString(connectionString),
+    BLOB_CONTAINERS.models,
+  );
   const published = await store.publish(location, { setCurrent: true });
   logger.debug(published, "seeded the default model");
 }
