@@ -1,9 +1,12 @@
 import "./helpers/commonjs-fix.js";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BlobModelStore, createBlobServiceClient } from "@docsift/adapters";
 import { JobEventSchema, JobResultSchema } from "@docsift/core";
+import { defaultModelLocation } from "@docsift/model";
 import { startWorker } from "../src/index.js";
 import type { RunningWorker } from "../src/index.js";
 import { correctFields, writeInvoice } from "./helpers/documents.js";
@@ -77,6 +80,25 @@ describe("a worker in process against the emulators", () => {
       expect(await readdir(tempDir)).toEqual([]);
     });
   }
+
+  it("loads the model from the Blob registry (MODEL_SOURCE=blob), verified, into its cache", async () => {
+    const bundled = defaultModelLocation();
+    const container = `models-${randomUUID().slice(0, 8)}`;
+    const store = new BlobModelStore(createBlobServiceClient(harness.config().storage), container);
+    await store.publish(bundled, { setCurrent: true });
+    const cacheDir = await mkdtemp(path.join(os.tmpdir(), "worker-models-"));
+    const fromBlob = await startWorker(
+      harness.config({ MODEL_SOURCE: "blob", MODELS_CONTAINER: container, MODEL_CACHE_DIR: cacheDir }),
+    );
+    try {
+      expect(fromBlob.ready).toBe(true);
+      const cached = path.join(cacheDir, "docsift-kie", bundled.version, "model.onnx");
+      expect(await readFile(cached)).toEqual(await readFile(bundled.onnxPath));
+    } finally {
+      await fromBlob.close();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
 
   it("counted the jobs in its metrics", async () => {
     expect(await worker.metrics.count("completed")).toBe(3);
