@@ -1,0 +1,101 @@
+import { DocsiftError, JobResultSchema } from "@docsift/core";
+import type { JobResult } from "@docsift/core";
+import type { OcrEngine, PdfEngine } from "@docsift/extraction";
+import type { KeyInfoModel } from "@docsift/model";
+import { pino } from "pino";
+import type { CommandContext } from "../context.js";
+import { CliError } from "../errors.js";
+import { readHead, sha256File, statFile } from "../local-file.js";
+import { renderResult } from "../render/result.js";
+
+export const PDF_ENGINES = ["auto", "pdfjs", "pdftotext"] as const satisfies readonly PdfEngine[];
+
+export interface ExtractOptions {
+  ocr: boolean;
+  pdfEngine: PdfEngine;
+}
+
+export interface LocalExtraction {
+  result: JobResult;
+  pdfEngine: "pdfjs" | "pdftotext" | undefined;
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/**
+ * The worker's pipeline on a local file, without queue or blob: read the file page by page
+ * (@docsift/extraction), score it with the committed default model (@docsift/model), and shape
+ * the answer as the job result the API would store.
+ */
+export async function extractLocally(file: string, opts: ExtractOptions): Promise<LocalExtraction> {
+  const started = performance.now();
+  await statFile(file);
+  // The local counterpart of the worker's download: reading and hashing the document.
+  const documentSha256 = await sha256File(file);
+  const head = await readHead(file);
+  const readMs = performance.now() - started;
+
+  // Loaded here, not at start-up: the other commands never map ONNX Runtime into memory.
+  const [{ readDocument }, { loadDefaultKeyInfoModel }] = await Promise.all([
+    import("@docsift/extraction"),
+    import("@docsift/model"),
+  ]);
+  let model: KeyInfoModel | undefined;
+  let ocr: OcrEngine | undefined;
+  try {
+    model = await loadDefaultKeyInfoModel();
+    if (opts.ocr) {
+      const { createPpOcrEngine } = await import("@docsift/extraction/ocr");
+      // Its logs go to stderr, so stdout stays the answer (and valid JSON with --json).
+      ocr = await createPpOcrEngine({ logger: pino({ level: "warn" }, pino.destination(2)) });
+    }
+    const reading = readDocument(
+      { path: file, head },
+      { pdfEngine: opts.pdfEngine, ...(ocr ? { ocr } : {}) },
+    );
+    const inferStarted = performance.now();
+    const extracted = await model.extract(reading.pages);
+    const stats = reading.stats();
+    if (extracted.pages === 0) throw new DocsiftError("EMPTY_DOCUMENT");
+    const inferMs = Math.max(0, performance.now() - inferStarted - stats.extractMs);
+    const result = JobResultSchema.parse({
+      documentType: extracted.documentType,
+      documentTypeConfidence: extracted.documentTypeConfidence,
+      fields: extracted.fields,
+      pages: extracted.pages,
+      ocrPages: stats.ocrPages,
+      characters: extracted.characters,
+      documentSha256,
+      model: model.ref,
+      timings: {
+        downloadMs: round(readMs),
+        extractMs: round(stats.extractMs),
+        inferMs: round(inferMs),
+        totalMs: round(performance.now() - started),
+      },
+    } satisfies JobResult);
+    return { result, pdfEngine: stats.pdfEngine };
+  } finally {
+    await ocr?.close();
+    await model?.close();
+  }
+}
+
+export async function extractCommand(
+  ctx: CommandContext,
+  file: string,
+  opts: ExtractOptions,
+): Promise<number> {
+  let extraction: LocalExtraction;
+  try {
+    extraction = await extractLocally(file, opts);
+  } catch (err) {
+    if (!(err instanceof DocsiftError)) throw err;
+    const message =
+      err.details?.reason === "ocr-disabled" ? "Images need OCR: run again with --ocr." : err.message;
+    throw new CliError(`${err.code}: ${message}`, { code: err.code, message });
+  }
+  const { result, pdfEngine } = extraction;
+  ctx.print(() => renderResult(result, pdfEngine ? [`pdf engine: ${pdfEngine}`] : []), result);
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import {
+  ALLOWED_CONTENT_TYPE_LIST,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  kindOfContentType,
+  sniffKind,
+} from "@docsift/core";
+import type { AllowedContentType, DocumentKind } from "@docsift/core";
+import { CliError } from "./errors.js";
+import { formatBytes } from "./render/format.js";
+
+/** Enough of the head for every signature and the text check. */
+const HEAD_BYTES = 8 * 1024;
+
+export interface LocalDocument {
+  path: string;
+  sizeBytes: number;
+  head: Uint8Array;
+  kind: DocumentKind;
+  contentType: AllowedContentType;
+}
+
+/** The content type the API expects for a sniffed kind: the inverse of core's allow-list. */
+export const contentTypeOfKind = (kind: DocumentKind): AllowedContentType | undefined =>
+  ALLOWED_CONTENT_TYPE_LIST.find((ct) => kindOfContentType(ct) === kind);
+
+export async function readHead(path: string, bytes = HEAD_BYTES): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Size and kind of a file, checked the way the API will check it, before anything is sent. */
+export async function inspectLocalDocument(
+  path: string,
+  maxBytes = DEFAULT_MAX_UPLOAD_BYTES,
+): Promise<LocalDocument> {
+  const info = await statFile(path);
+  if (info.size === 0) throw new CliError(`${path} is empty.`, { code: "EMPTY_DOCUMENT", path });
+  if (info.size > maxBytes)
+    throw new CliError(
+      `${path} is ${formatBytes(info.size)}; docsift accepts documents up to ${formatBytes(maxBytes)}.`,
+      {
+        code: "DOCUMENT_TOO_LARGE",
+        path,
+        sizeBytes: info.size,
+        maxBytes,
+      },
+    );
+  const head = await readHead(path);
+  const kind = sniffKind(head);
+  const contentType = kind ? contentTypeOfKind(kind) : undefined;
+  if (!kind || !contentType)
+    throw new CliError(
+      `${path} is not a supported document: docsift accepts PDF, DOCX, plain text and PNG/JPEG/TIFF images.`,
+      {
+        code: "UNSUPPORTED_DOCUMENT",
+        path,
+      },
+    );
+  return { path, sizeBytes: info.size, head, kind, contentType };
+}
+
+export async function statFile(path: string) {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(
+      code === "ENOENT" ? `${path}: no such file.` : `${path}: cannot read it (${code ?? String(err)}).`,
+      {
+        code: "FILE_UNREADABLE",
+        path,
+      },
+    );
+  }
+  if (!info.isFile()) throw new CliError(`${path} is not a regular file.`, { code: "FILE_UNREADABLE", path });
+  return info;
+}
+
+/** sha256 of a file, streamed. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>)
+    hash.update(chunk);
+  return hash.digest("hex");
+}

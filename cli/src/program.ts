@@ -1,0 +1,243 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { DEAD_LETTER_STATUSES } from "@docsift/core";
+import { dlqDismissCommand, dlqListCommand, dlqResubmitCommand, dlqShowCommand } from "./commands/dlq.js";
+import { PDF_ENGINES, extractCommand } from "./commands/extract.js";
+import { deleteCommand, listCommand, statusCommand } from "./commands/jobs.js";
+import { submitCommand } from "./commands/submit.js";
+import { DEFAULT_API_URL, parseGlobalConfig } from "./config.js";
+import type { RawGlobalOptions } from "./config.js";
+import { CommandContext } from "./context.js";
+import { CliError, EXIT, UsageError } from "./errors.js";
+import type { CliIo } from "./io.js";
+import { processIo, writeLine } from "./io.js";
+import { parseDuration } from "./render/format.js";
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+const intIn = (min: number, max: number) => (value: string) => {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max)
+    throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+  return Number(value);
+};
+
+const duration = (value: string) => {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+
+/** An ISO 8601 time, or a span back from now ("2h" = two hours ago). */
+export const parseSince = (value: string, now = Date.now()): string => {
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const at = new Date(value);
+    if (Number.isNaN(at.getTime())) throw new InvalidArgumentError("is not a valid ISO 8601 time.");
+    return at.toISOString();
+  }
+  try {
+    return new Date(now - parseDuration(value)).toISOString();
+  } catch {
+    throw new InvalidArgumentError(
+      "must be an ISO 8601 time (2025-01-31T08:00:00Z) or a span back from now (90m, 2h).",
+    );
+  }
+};
+
+const AUTH_HELP = `
+Authentication:
+  In Azure the API sits behind App Service Authentication (Easy Auth) with Entra ID. Pass an
+  access token for the API's app registration with --token or DOCSIFT_TOKEN:
+    export DOCSIFT_TOKEN=$(az account get-access-token --resource <app id uri> --query accessToken -o tsv)
+  Against the local stack (dev auth mode), --as <userId> [--role <role>] builds the client
+  principal header Easy Auth would send; it is refused for any host that is not loopback.
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.
+Environment: DOCSIFT_API_URL (default ${DEFAULT_API_URL}), DOCSIFT_TOKEN.`;
+
+/**
+ * The docsift command line. Returns the exit code instead of exiting, so tests can run it in
+ * process; `main.ts` is the thin executable around it.
+ */
+export async function runCli(
+  args: readonly string[],
+  io: CliIo = processIo(),
+  signal?: AbortSignal,
+): Promise<number> {
+  let ctx: CommandContext | undefined;
+  let exitCode: number = EXIT.ok;
+  const abort = signal ?? new AbortController().signal;
+  const run =
+    <A extends unknown[]>(fn: (ctx: CommandContext, ...args: A) => Promise<number>) =>
+    async (...args: A) => {
+      exitCode = await fn(ctx!, ...args);
+    };
+
+  const program = new Command("docsift")
+    .description(
+      "Submit documents to docsift, follow their jobs, run extraction locally, and triage dead letters.",
+    )
+    .version(VERSION, "-V, --version")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError("(run with --help for usage)")
+    .option("--api <url>", `API base URL (env DOCSIFT_API_URL, default ${DEFAULT_API_URL})`)
+    .option("--token <token>", "bearer access token for the API in Azure (env DOCSIFT_TOKEN)")
+    .option("--as <userId>", "local stack only: act as this user (dev auth mode)")
+    .option(
+      "--role <role>",
+      "local stack only: app role for --as, repeatable",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--json", "print machine-readable JSON", false)
+    .addHelpText("after", AUTH_HELP)
+    .hook("preAction", () => {
+      ctx = new CommandContext(io, parseGlobalConfig(program.opts<RawGlobalOptions>(), io.env), abort);
+    });
+
+  program
+    .command("submit")
+    .description(
+      "upload a document (PDF, DOCX, text, PNG/JPEG/TIFF; up to 100 MiB) and queue it for extraction",
+    )
+    .argument("<file>", "the document")
+    .option("--wait", "wait for the job to finish and print its result", false)
+    .option("--timeout <duration>", "how long --wait waits (e.g. 90s, 10m, 1h)", duration, 10 * 60_000)
+    .option(
+      "--idempotency-key <key>",
+      "submit as a new job (default: derived from the file's sha256, so a retry is the same job)",
+    )
+    .action(
+      run((c, file: string, o: { wait: boolean; timeout: number; idempotencyKey?: string }) =>
+        submitCommand(c, file, { wait: o.wait, timeoutMs: o.timeout, idempotencyKey: o.idempotencyKey }),
+      ),
+    );
+
+  program
+    .command("status")
+    .description("show a job: status, failure reason or result")
+    .argument("<id>", "job id")
+    .action(run((c, id: string) => statusCommand(c, id)));
+
+  program
+    .command("list")
+    .description("list your jobs, newest first")
+    .option("--limit <n>", "jobs per page (1-100)", intIn(1, 100), 20)
+    .option("--all", "follow continuation tokens to the last page", false)
+    .action(run((c, o: { limit: number; all: boolean }) => listCommand(c, o)));
+
+  program
+    .command("delete")
+    .description("delete a job, its document and its result")
+    .argument("<id>", "job id")
+    .action(run((c, id: string) => deleteCommand(c, id)));
+
+  program
+    .command("extract")
+    .description("run extraction and the default model locally on one file (no queue, no API)")
+    .argument("<file>", "the document")
+    .option(
+      "--ocr",
+      "recognise images and PDF pages without a text layer (PP-OCR; slow, up to 1.6 GB per page)",
+      false,
+    )
+    .addOption(new Option("--pdf-engine <engine>", "PDF text engine").choices(PDF_ENGINES).default("auto"))
+    .action(
+      run((c, file: string, o: { ocr: boolean; pdfEngine: (typeof PDF_ENGINES)[number] }) =>
+        extractCommand(c, file, { ocr: o.ocr, pdfEngine: o.pdfEngine }),
+      ),
+    );
+
+  const dlq = program
+    .command("dlq")
+    .description("on-call: dead-lettered inference tasks (needs the admin role)");
+  dlq
+    .command("list")
+    .description("list dead letters, newest first")
+    .option(
+      "--reason <reason>",
+      "only this dead-letter reason (e.g. MaxDeliveryCountExceeded, CORRUPT_DOCUMENT)",
+    )
+    .addOption(new Option("--status <status>", "only this status").choices(DEAD_LETTER_STATUSES))
+    .option(
+      "--since <time>",
+      "dead-lettered at or after (ISO 8601, or a span back from now like 2h)",
+      (v: string) => parseSince(v),
+    )
+    .option("--limit <n>", "how many (1-100)", intIn(1, 100), 50)
+    .action(
+      run(
+        (
+          c,
+          o: {
+            reason?: string;
+            status?: (typeof DEAD_LETTER_STATUSES)[number];
+            since?: string;
+            limit: number;
+          },
+        ) => dlqListCommand(c, o),
+      ),
+    );
+  dlq
+    .command("show")
+    .description("show one dead letter with its message body and actions")
+    .argument("<id>", "dead-letter id")
+    .action(run((c, id: string) => dlqShowCommand(c, id)));
+  dlq
+    .command("resubmit")
+    .description("put the dead letter's job back on the queue")
+    .argument("<id>", "dead-letter id")
+    .option("--note <text>", "why (kept in the record's actions)")
+    .action(run((c, id: string, o: { note?: string }) => dlqResubmitCommand(c, id, o.note)));
+  dlq
+    .command("dismiss")
+    .description("close a dead letter without resubmitting")
+    .argument("<id>", "dead-letter id")
+    .option("--note <text>", "why (kept in the record's actions)")
+    .action(run((c, id: string, o: { note?: string }) => dlqDismissCommand(c, id, o.note)));
+
+  try {
+    await program.parseAsync([...args], { from: "user" });
+    return exitCode;
+  } catch (err) {
+    return report(err, io, ctx?.config.json ?? args.includes("--json"), abort);
+  }
+}
+
+function report(err: unknown, io: CliIo, json: boolean, signal: AbortSignal): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed help or the usage error.
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT.ok;
+    if (err.code === "commander.help") return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return EXIT.usage;
+  }
+  if (err instanceof UsageError) {
+    writeLine(io.stderr, `error: ${err.message}`);
+    writeLine(io.stderr, "(run with --help for usage)");
+    if (json) writeLine(io.stdout, JSON.stringify({ error: { usage: err.message } }, null, 2));
+    return EXIT.usage;
+  }
+  if (signal.aborted) {
+    writeLine(io.stderr, "interrupted");
+    return EXIT.interrupted;
+  }
+  if (err instanceof CliError) {
+    writeLine(io.stderr, err.message);
+    if (json) writeLine(io.stdout, JSON.stringify({ error: err.json }, null, 2));
+    return EXIT.failure;
+  }
+  // A bug, not an API error: the stack helps whoever reports it.
+  const e = err instanceof Error ? err : new Error(String(err));
+  writeLine(io.stderr, `docsift: unexpected error: ${e.message}`);
+  if (io.env.DOCSIFT_DEBUG) writeLine(io.stderr, e.stack ?? "");
+  else writeLine(io.stderr, "(set DOCSIFT_DEBUG=1 for details)");
+  if (json) writeLine(io.stdout, JSON.stringify({ error: { message: e.message } }, null, 2));
+  return EXIT.failure;
+}

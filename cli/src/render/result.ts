@@ -1,0 +1,34 @@
+import { FIELD_NAMES } from "@docsift/core";
+import type { JobResult } from "@docsift/core";
+import { renderTable } from "./table.js";
+
+/** Document type, the fields found (value, confidence, page, source text), what was not found, timings. */
+export function renderResult(result: JobResult, extra: string[] = []): string {
+  const found = FIELD_NAMES.filter((f) => result.fields[f]);
+  const missing = FIELD_NAMES.filter((f) => !result.fields[f]);
+  const lines = [
+    `document type: ${result.documentType} (confidence ${result.documentTypeConfidence.toFixed(2)})`,
+    `pages: ${result.pages}${result.ocrPages ? ` (${result.ocrPages} by OCR)` : ""}, characters: ${result.characters}`,
+    `model: ${result.model.name}@${result.model.version}`,
+    ...extra,
+    "",
+  ];
+  if (found.length > 0)
+    lines.push(
+      renderTable(
+        ["FIELD", "VALUE", "CONFIDENCE", "PAGE", "SOURCE TEXT"],
+        found.map((f) => {
+          const v = result.fields[f]!;
+          return [f, v.value, v.confidence.toFixed(2), String(v.page), v.sourceText];
+        }),
+      ),
+    );
+  else lines.push("no fields found");
+  if (missing.length > 0) lines.push("", `not found: ${missing.join(", ")}`);
+  const t = result.timings;
+  lines.push(
+    "",
+    `timings: read ${t.downloadMs} ms, extract ${t.extractMs} ms, infer ${t.inferMs} ms, total ${t.totalMs} ms`,
+  );
+  return lines.join("\n");
+}

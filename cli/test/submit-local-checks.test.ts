@@ -1,0 +1,82 @@
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCaptured } from "./capture.js";
+
+let dir: string;
+let api: http.Server;
+let apiUrl: string;
+let requests = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "cli-local-"));
+  // Counts what reaches "the API": a file the CLI refuses must never get this far.
+  api = http.createServer((_req, res) => {
+    requests++;
+    res.writeHead(500);
+    res.end();
+  });
+  await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+  apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => api.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, body: Buffer | string): Promise<string> {
+  const p = path.join(dir, name);
+  await writeFile(p, body);
+  return p;
+}
+
+describe("submit checks the file before any request", () => {
+  it("refuses a file type docsift does not accept", async () => {
+    const exe = await file("setup.pdf", Buffer.concat([Buffer.from("MZ\x90\x00"), Buffer.alloc(512)]));
+    const r = await runCaptured(["--api", apiUrl, "--as", "alice", "submit", exe]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `${exe} is not a supported document: docsift accepts PDF, DOCX, plain text and PNG/JPEG/TIFF images.\n`,
+    );
+    expect(requests).toBe(0);
+  });
+
+  it("refuses a file over 100 MiB", async () => {
+    const big = path.join(dir, "big.pdf");
+    const handle = await open(big, "w");
+    await handle.write("%PDF-1.7\n");
+    await handle.truncate(100 * 1024 * 1024 + 1);
+    await handle.close();
+    const r = await runCaptured(["--api", apiUrl, "--json", "submit", big]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is 100\.0 MiB; docsift accepts documents up to 100\.0 MiB/);
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      code: "DOCUMENT_TOO_LARGE",
+      sizeBytes: 100 * 1024 * 1024 + 1,
+    });
+    expect(requests).toBe(0);
+  });
+
+  it("refuses an empty file and a missing one", async () => {
+    const empty = await file("empty.txt", "");
+    expect((await runCaptured(["--api", apiUrl, "submit", empty])).stderr).toMatch(/is empty/);
+    const missing = await runCaptured(["--api", apiUrl, "submit", path.join(dir, "nope.pdf")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.pdf: no such file\./);
+    expect(requests).toBe(0);
+  });
+
+  it("reports an unreachable API without a stack trace", async () => {
+    const pdf = await file("a.pdf", "%PDF-1.7\n%%EOF\n");
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const r = await runCaptured(["--api", `http://127.0.0.1:${port}`, "submit", pdf]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`Cannot reach the docsift API at http://127.0.0.1:${port}: ECONNREFUSED\n`);
+  });
+});
