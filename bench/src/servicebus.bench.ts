@@ -1,15 +1,11 @@
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type * as ServiceBusSdk from "@azure/service-bus";
+import { ServiceBusClient } from "@azure/service-bus";
 import type { ServiceBusMessage } from "@azure/service-bus";
 import { startServiceBusEmulator } from "../../local/src/servicebus/index.js";
 import { ensureLocalTls } from "../../local/src/tls/local-ca.js";
 import { percentile, type BenchReport } from "./report.js";
-
-// The SDK's CommonJS build, as applications load it (see local/test/servicebus.test.ts).
-const { ServiceBusClient } = createRequire(import.meta.url)("@azure/service-bus") as typeof ServiceBusSdk;
 
 const MESSAGES = 10_000;
 const SEND_BATCH = 250;

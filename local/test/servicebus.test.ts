@@ -1,8 +1,6 @@
 import net from "node:net";
-import path from "node:path";
 import { once } from "node:events";
-import { createRequire } from "node:module";
-import type * as ServiceBusSdk from "@azure/service-bus";
+import { ServiceBusAdministrationClient, ServiceBusClient } from "@azure/service-bus";
 import type {
   ServiceBusAdministrationClient as AdminClient,
   ServiceBusClient as Client,
@@ -13,23 +11,6 @@ import { startServiceBusEmulator, type ServiceBusEmulator } from "../src/service
 import { ensureLocalTls } from "../src/tls/local-ca.js";
 
 // Conformance of the emulator against the real @azure/service-bus SDK over real sockets.
-// The root vitest config starts workers with `--conditions import`, under which Node's
-// require("long") (from the SDK's CommonJS build) loads long's ESM build and hands back a
-// namespace: `Long.fromNumber is not a function`. Seed the require cache with long's CommonJS
-// build so the SDK runs as it does in an application.
-const require = createRequire(import.meta.url);
-const longResolved = require.resolve("long");
-if (!longResolved.includes(`${path.sep}umd${path.sep}`)) {
-  const umd: unknown = require(path.join(path.dirname(longResolved), "umd", "index.js"));
-  require.cache[longResolved] = {
-    id: longResolved,
-    filename: longResolved,
-    loaded: true,
-    exports: umd,
-  } as NodeJS.Module;
-}
-const { ServiceBusAdministrationClient, ServiceBusClient } =
-  require("@azure/service-bus") as typeof ServiceBusSdk;
 let emulator: ServiceBusEmulator;
 let client: Client;
 let admin: AdminClient;
