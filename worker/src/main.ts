@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError, WorkerConfigSchema, parseConfig } from "@docsift/core";
+import { z } from "zod";
+import { ConfigError, WorkerConfigSchema, envInt, parseConfig } from "@docsift/core";
 import { createLogger } from "./logger.js";
 import { startWorker } from "./worker.js";
 
@@ -8,9 +9,15 @@ import { startWorker } from "./worker.js";
  * SIGTERM or SIGINT drains it (no new messages, jobs in hand finish within DRAIN_GRACE_SECONDS,
  * the rest go back to the queue) and the process exits 0.
  */
+// WORKER_MAX_JOBS is read here until the shared worker contract carries it: the ScaledJob
+// deployment (infra-cdktf) sets it to 1 so each Job's worker exits after its message.
+const ProcessOptionsSchema = z.looseObject({ WORKER_MAX_JOBS: envInt(0, 0, 1_000_000) });
+
 let config;
+let maxJobs: number;
 try {
   config = parseConfig("worker", WorkerConfigSchema);
+  maxJobs = parseConfig("worker", ProcessOptionsSchema).WORKER_MAX_JOBS;
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);
@@ -26,21 +33,21 @@ process.on("uncaughtException", (err) => {
   process.exit(1);
 });
 
-const worker = await startWorker(config, { logger: log }).catch((err: unknown) => {
+const worker = await startWorker(config, { logger: log, maxJobs }).catch((err: unknown) => {
   log.fatal({ err }, "worker failed to start");
   process.exit(1);
 });
 
 let stopping = false;
-const stop = (signal: NodeJS.Signals) => {
+const stop = (reason: string) => {
   if (stopping) {
-    log.info({ signal }, "already draining");
+    log.info({ reason }, "already draining");
     return;
   }
   stopping = true;
-  log.info({ signal }, "signal received; draining");
+  log.info({ reason }, "stopping; draining");
   worker
-    .drain(signal)
+    .drain(reason)
     .then(async (result) => {
       log.info(result, "drained");
       await worker.close();
@@ -53,3 +60,4 @@ const stop = (signal: NodeJS.Signals) => {
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
+void worker.done.then(() => stop("WORKER_MAX_JOBS reached"));

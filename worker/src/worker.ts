@@ -50,8 +50,20 @@ export interface DrainResult {
   abandoned: number;
 }
 
+export interface WorkerOptions {
+  logger?: Logger;
+  deps?: WorkerDeps;
+  /**
+   * Stop taking messages after this many (0: never). One Kubernetes Job per message (KEDA
+   * ScaledJob) runs a worker with 1, so the Job ends when its message is settled.
+   */
+  maxJobs?: number;
+}
+
 export interface RunningWorker {
   readonly ready: boolean;
+  /** Resolves once `maxJobs` messages were handled; never, without a limit. */
+  readonly done: Promise<void>;
   readonly healthPort: number;
   readonly metrics: WorkerMetrics;
   readonly inFlight: number;
@@ -61,15 +73,16 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-export async function startWorker(
-  config: WorkerConfig,
-  options: { logger?: Logger; deps?: WorkerDeps } = {},
-): Promise<RunningWorker> {
+export async function startWorker(config: WorkerConfig, options: WorkerOptions = {}): Promise<RunningWorker> {
   const log = options.logger ?? createLogger(config);
   const deps = options.deps ?? {};
   const metrics = new WorkerMetrics();
   const active = new Map<Delivery, Promise<void>>();
   let draining = false;
+  const maxJobs = options.maxJobs ?? 0;
+  let handledCount = 0;
+  let reachedMaxJobs: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (reachedMaxJobs = resolve));
   let model: KeyInfoModel | undefined;
   let receiver: TaskReceiver | undefined;
 
@@ -155,6 +168,12 @@ export async function startWorker(
           log.error({ err, messageId: String(message.messageId ?? "") }, "task handler failed unexpectedly");
         } finally {
           metrics.inFlight.dec();
+          if (maxJobs > 0 && ++handledCount >= maxJobs && !draining) {
+            // Stop before the SDK grants credit for another message on return.
+            draining = true;
+            log.info({ maxJobs }, "handled the maximum number of jobs; taking no more");
+            void receiver!.stop().then(reachedMaxJobs, reachedMaxJobs);
+          }
         }
       })();
       active.set(delivery, handled);
@@ -223,6 +242,7 @@ export async function startWorker(
       return notReadyReason() === undefined;
     },
     healthPort: health.port,
+    done,
     metrics,
     get inFlight() {
       return active.size;

@@ -112,4 +112,26 @@ describe("a worker process", () => {
       await survivor.close();
     }
   });
+
+  it("with WORKER_MAX_JOBS=1 (one Kubernetes Job per message) handles one message and exits 0", async () => {
+    const child = childWorker({ WORKER_MAX_JOBS: "1", LOG_LEVEL: "info" });
+    await child.waitForLog("worker ready");
+    const first = await harness.submitFile(longPdf, "pdf", { send: false });
+    const second = await harness.submitFile(longPdf, "pdf", { send: false });
+    await harness.send(first.task);
+    await harness.send(second.task);
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    const jobs = [await harness.job(first.job.id), await harness.job(second.job.id)];
+    expect(jobs.map((j) => j.status).sort()).toEqual(["COMPLETED", "QUEUED"]);
+    const waiting = jobs.find((j) => j.status === "QUEUED")!;
+    // The other message was never taken: no PROCESSING, and no delivery spent on it.
+    expect(waiting.history.some((h) => h.to === "PROCESSING")).toBe(false);
+    const survivor = await startWorker(harness.config());
+    try {
+      const done = await harness.waitForStatus(waiting.id, ["COMPLETED"], 60_000);
+      expect(done.attempt).toBe(1);
+    } finally {
+      await survivor.close();
+    }
+  });
 });
