@@ -473,3 +473,33 @@ describe("dead-letter triage and on-call", () => {
     expect(rec).toMatchObject({ jobId: "unknown", transient: false });
   });
 });
+
+describe("upload expiry", () => {
+  it("expires jobs whose upload never arrived and deletes the partial blob", async () => {
+    const { expireUploadsHandler } = await import("../src/events/expire-uploads.js");
+    const { InvocationContext } = await import("../src/index.js");
+    const created = await alice("POST", "/api/jobs", {
+      fileName: "late.pdf",
+      contentType: "application/pdf",
+      sizeBytes: 100,
+    });
+    const { jobId, upload } = created.json;
+    // An upload that stopped short: fewer bytes than announced, never submitted.
+    await fetch(upload.url, { method: "PUT", body: Buffer.alloc(10), headers: upload.headers });
+    const later = { now: () => new Date(Date.now() + 31 * 60_000) };
+    const context = new InvocationContext({ invocationId: "timer-1", functionName: "expireUploads" });
+    const expired = await expireUploadsHandler({ ...host.deps, clock: later })({ isPastDue: false }, context);
+    expect(expired).toBeGreaterThanOrEqual(1);
+    const job = await alice("GET", `/api/jobs/${jobId}`);
+    expect(job.json.status).toBe("EXPIRED");
+    expect(await host.deps.documents.properties("uploads", `${alice.userId}/${jobId}`)).toBeUndefined();
+    // An expired job cannot be submitted any more, and a second timer run leaves it alone.
+    expect((await alice("POST", `/api/jobs/${jobId}/submit`)).status).toBe(409);
+    await expireUploadsHandler({ ...host.deps, clock: later })({ isPastDue: false }, context);
+    expect(
+      (await alice("GET", `/api/jobs/${jobId}`)).json.history.filter(
+        (h: { to: string }) => h.to === "EXPIRED",
+      ),
+    ).toHaveLength(1);
+  });
+});

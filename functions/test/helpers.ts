@@ -39,7 +39,7 @@ export function apiClient(baseUrl: string, userId: string, roles: string[] = [])
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: res.status, headers: res.headers, json: json as any, text };
   };
-  return call;
+  return Object.assign(call, { userId });
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */
