@@ -1,0 +1,257 @@
+// The worker end to end on 5 MB and 100 MB PDF and DOCX documents (and a text-heavy 500-page
+// PDF for a pages/s figure): each document uploaded to Azurite, its task sent through the
+// Service Bus emulator, and a compiled worker process (`node worker/dist/main.js`, one fresh
+// process per document so its peak RSS is that document's) downloads, extracts and infers.
+// Figures come from the result's own timings; peak RSS from the process's VmHWM. The same PDFs
+// go through `pdftotext` (poppler-utils) as the speed anchor (goal: worker ≥ 0.5× its speed).
+// Run: npm run build && node bench/dist/run.js worker
+import { execFile, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
+import { mkdir, readFile, rename, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import pino from "pino";
+import {
+  BlobDocumentStore,
+  CosmosJobRepository,
+  ServiceBusTaskQueue,
+  cosmosContainers,
+  createCosmosClient,
+  createServiceBusClient,
+} from "@docsift/adapters";
+import {
+  BLOB_CONTAINERS,
+  LocalStackConfigSchema,
+  MESSAGE_SCHEMA_VERSION,
+  QUEUES,
+  createJob,
+  parseConfig,
+  transitionJob,
+  uploadBlobName,
+} from "@docsift/core";
+import type { Job, JobResult } from "@docsift/core";
+import { writeLargeDocx, writeLargePdf, writeTextPdf } from "@docsift/extraction/testing";
+import { startLocalStack } from "../../local/dist/stack/stack.js";
+import type { BenchReport } from "./report.js";
+
+const MB = 1024 * 1024;
+const CACHE_DIR = path.join(os.tmpdir(), "docsift-bench-worker");
+const WORKER_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../worker/dist/main.js");
+const run$ = promisify(execFile);
+
+interface BenchDocument {
+  name: string;
+  kind: "pdf" | "docx";
+  write(file: string): Promise<unknown>;
+}
+
+const DOCUMENTS: BenchDocument[] = [
+  {
+    name: "pdfText500p",
+    kind: "pdf",
+    write: (f) =>
+      writeTextPdf(
+        f,
+        Array.from({ length: 500 }, (_, p) =>
+          Array.from({ length: 40 }, (_, i) => `Invoice INV-${p}-${i}  item ${i}  amount ${p},${i}50.00 EUR`),
+        ),
+      ),
+  },
+  { name: "pdf5mb", kind: "pdf", write: (f) => writeLargePdf(f, 5 * MB) },
+  { name: "pdf100mb", kind: "pdf", write: (f) => writeLargePdf(f, 100 * 1000 * 1000) },
+  { name: "docx5mb", kind: "docx", write: (f) => writeLargeDocx(f, 5 * MB) },
+  { name: "docx100mb", kind: "docx", write: (f) => writeLargeDocx(f, 100 * 1000 * 1000) },
+];
+
+const CONTENT_TYPE = {
+  pdf: "application/pdf",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+} as const;
+
+async function ensureDocument(doc: BenchDocument): Promise<string> {
+  await mkdir(CACHE_DIR, { recursive: true });
+  const file = path.join(CACHE_DIR, `${doc.name}.${doc.kind}`);
+  if (!existsSync(file)) {
+    await doc.write(`${file}.part`);
+    await rename(`${file}.part`, file);
+  }
+  return file;
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+}
+
+/** A worker process, ready when it logs "worker ready". */
+async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => reject(new Error("worker not ready within 60 s")), 60_000);
+    child.once("exit", (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      buffered += chunk;
+      if (buffered.includes('"msg":"worker ready"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+      buffered = buffered.slice(-4096);
+    });
+  });
+  return child;
+}
+
+async function stopWorkerProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function pdftotextMs(file: string): Promise<number> {
+  const started = performance.now();
+  await run$("pdftotext", ["-enc", "UTF-8", file, "/dev/null"], { maxBuffer: 1024 * 1024 });
+  return performance.now() - started;
+}
+
+export async function run(): Promise<BenchReport> {
+  const files = new Map<string, string>();
+  for (const doc of DOCUMENTS) files.set(doc.name, await ensureDocument(doc));
+
+  const config = parseConfig("bench stack", LocalStackConfigSchema, {
+    LOCAL_BLOB_PORT: "0",
+    LOCAL_COSMOS_PORT: "0",
+    LOCAL_SERVICEBUS_PORT: "0",
+    LOCAL_WEBPUBSUB_PORT: "0",
+    LOCAL_HTTP_PORT: "0",
+    LOCAL_STATE_DIR: path.join(os.tmpdir(), "docsift-bench-worker-stack"),
+    LOG_LEVEL: "warn",
+  });
+  const stack = await startLocalStack(config, { logger: pino({ level: "warn" }) });
+  const env = stack.env;
+  const documents = BlobDocumentStore.fromConnection({
+    kind: "connectionString",
+    connectionString: env.STORAGE_CONNECTION_STRING!,
+  });
+  const cosmos = createCosmosClient({
+    kind: "connectionString",
+    connectionString: env.COSMOS_CONNECTION_STRING!,
+    database: env.COSMOS_DATABASE!,
+    caCertFile: env.COSMOS_CA_CERT_FILE!,
+  });
+  const jobs = new CosmosJobRepository(cosmosContainers(cosmos, env.COSMOS_DATABASE!).jobs);
+  const serviceBus = createServiceBusClient({
+    kind: "connectionString",
+    connectionString: env.SERVICEBUS_CONNECTION_STRING!,
+  });
+  const tasks = new ServiceBusTaskQueue(serviceBus, QUEUES.tasks);
+  const userId = "bench-worker";
+  const workerEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    ...env,
+    MODEL_SOURCE: "bundled",
+    OCR_ENABLED: "false",
+    HEALTH_PORT: "0",
+    LOG_LEVEL: "info",
+    TEMP_DIR: path.join(os.tmpdir(), "docsift-bench-worker-tmp"),
+  };
+
+  const metrics: Record<string, number> = {};
+  const notes: string[] = [];
+  try {
+    for (const doc of DOCUMENTS) {
+      const file = files.get(doc.name)!;
+      const sizeBytes = (await stat(file)).size;
+      const id = randomUUID();
+      const contentType = CONTENT_TYPE[doc.kind];
+      const job = createJob({
+        id,
+        userId,
+        fileName: path.basename(file),
+        contentType,
+        sizeBytes,
+        blob: { container: BLOB_CONTAINERS.uploads, name: uploadBlobName(userId, id) },
+        uploadWindowMs: 3600_000,
+        at: new Date(),
+      });
+      await jobs.create(job);
+      await documents.upload(job.blob.container, job.blob.name, createReadStream(file), {
+        contentType,
+        maxBytes: 200 * MB,
+      });
+      const queued = await transitionJob({ jobs }, userId, id, { type: "submit", at: new Date() });
+
+      const worker = await startWorkerProcess(workerEnv);
+      const baselineMb = await peakRssMb(worker.pid!);
+      const sent = performance.now();
+      await tasks.enqueue({
+        schemaVersion: MESSAGE_SCHEMA_VERSION,
+        jobId: id,
+        userId,
+        submission: queued.job.value.submissions,
+        blob: { container: job.blob.container, name: job.blob.name, sizeBytes, contentType },
+        documentKind: doc.kind,
+        model: { name: "docsift-kie" },
+        submittedAt: new Date().toISOString(),
+      });
+      let done: Job | undefined;
+      for (const deadline = Date.now() + 600_000; Date.now() < deadline;) {
+        const current = (await jobs.get(userId, id))?.value;
+        if (current?.status === "COMPLETED" || current?.status === "FAILED") {
+          done = current;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const wallMs = performance.now() - sent;
+      const peakMb = await peakRssMb(worker.pid!);
+      await stopWorkerProcess(worker);
+      if (done?.status !== "COMPLETED" || !done.result)
+        throw new Error(
+          `${doc.name}: job ended ${done?.status ?? "never"} ${JSON.stringify(done?.error ?? {})}`,
+        );
+      const result: JobResult = done.result;
+      const { downloadMs, extractMs, inferMs, totalMs } = result.timings;
+      const mb = sizeBytes / MB;
+      const m = (key: string, value: number) =>
+        (metrics[`${doc.name}.${key}`] = Math.round(value * 100) / 100);
+      m("sizeMb", mb);
+      m("pages", result.pages);
+      m("downloadMs", downloadMs);
+      m("extractMs", extractMs);
+      m("inferMs", inferMs);
+      m("jobTotalMs", totalMs);
+      m("submitToCompletedMs", wallMs);
+      m("pagesPerSec", result.pages / ((extractMs + inferMs) / 1000));
+      m("mbPerSec", mb / (totalMs / 1000));
+      m("peakRssMb", peakMb);
+      m("idleRssMb", baselineMb);
+      if (doc.kind === "pdf") {
+        const anchorMs = await pdftotextMs(file);
+        m("pdftotextMs", anchorMs);
+        // Both read the same file from local disk: the worker's extract + infer against plain
+        // pdftotext, and its text extraction alone (pdftotext -bbox-layout + line grouping).
+        m("speedVsPdftotext", anchorMs / (extractMs + inferMs));
+        m("extractSpeedVsPdftotext", anchorMs / extractMs);
+      }
+      if (sizeBytes >= 90 * 1000 * 1000 && peakMb > 300)
+        notes.push(`${doc.name}: peak RSS ${peakMb.toFixed(0)} MB exceeds the 300 MB goal`);
+    }
+  } finally {
+    await tasks.close().catch(() => undefined);
+    await serviceBus.close().catch(() => undefined);
+    cosmos.dispose();
+    await stack.stop();
+  }
+  notes.push(
+    "one fresh worker process per document (MODEL_SOURCE=bundled, OCR off, PDF_ENGINE=auto → pdftotext when installed)",
+    "speedVsPdftotext = pdftotext wall time / worker extract+infer time on the same PDF (goal ≥ 0.5); extractSpeedVsPdftotext = the same for extraction alone",
+    "peakRssMb = the worker process's VmHWM after the job (goal ≤ 300 MB at 100 MB); idleRssMb = before the task",
+  );
+  return { name: "worker", metrics, notes };
+}
