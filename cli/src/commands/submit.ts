@@ -66,7 +66,7 @@ export async function submitCommand(ctx: CommandContext, file: string, opts: Sub
     timeoutMs: opts.timeoutMs,
     signal: ctx.signal,
     onChange: (j) => {
-      if (!ctx.config.json) ctx.info(`${j.status}${j.progress ? ` (${j.progress.stage})` : ""}`);
+      if (!ctx.config.json) ctx.info(`status: ${j.status}${j.progress ? ` (${j.progress.stage})` : ""}`);
     },
   });
   return finish(ctx, job, timedOut, opts.timeoutMs);

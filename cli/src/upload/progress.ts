@@ -29,7 +29,7 @@ class BarProgress implements Progress {
     this.startedAt = clock.now();
     this.bar = new SingleBar({
       stream,
-      format: "uploading [{bar}] {percentage}% | {done}/{size} | {rate} | ETA {eta}",
+      format: "uploading [{bar}] {percentage}% | {done}/{size} | {rate} | ETA {remaining}",
       barCompleteChar: "█",
       barIncompleteChar: "░",
       hideCursor: true,
@@ -48,7 +48,7 @@ class BarProgress implements Progress {
       done: formatBytes(this.done),
       size: formatBytes(this.total),
       rate: `${formatBytes(Math.round(rate))}/s`,
-      eta: rate > 0 ? formatDuration(((this.total - this.done) / rate) * 1000) : "?",
+      remaining: rate > 0 ? formatDuration(((this.total - this.done) / rate) * 1000) : "?",
     };
   }
 
