@@ -49,6 +49,7 @@ function docsift(
 
 const json = (r: CliRun) => {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read whatever JSON the CLI printed
     return JSON.parse(r.stdout) as Record<string, any>;
   } catch {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr:\n${r.stderr}`);
