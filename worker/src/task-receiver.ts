@@ -60,6 +60,11 @@ export class TaskReceiver {
   }
 
   private async onError(args: ProcessErrorArgs): Promise<void> {
+    // Stopping while the SDK still sets up its link surfaces as an AbortError: expected, not news.
+    if (this.stopped && args.error.name === "AbortError") {
+      this.log.debug({ err: args.error }, "receiver stopped during set-up");
+      return;
+    }
     this.log.warn(
       { err: args.error, source: args.errorSource, entityPath: args.entityPath },
       "Service Bus receiver error",
