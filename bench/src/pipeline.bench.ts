@@ -9,6 +9,8 @@ import type { BenchReport } from "./report.js";
 import { principalHeader, startBenchStack } from "./stack-for-bench.js";
 
 const DOCUMENTS = Number(process.env.BENCH_PIPELINE_DOCS ?? 200);
+// The first jobs pay for cold caches (JIT, connection set-up, model warm-up): not measured.
+const WARM_UP = 5;
 
 interface JobView {
   status: string;
@@ -25,7 +27,7 @@ export async function run(): Promise<BenchReport> {
   const dir = path.join(os.tmpdir(), "docsift-bench-docs", "one-page");
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
-  for (let i = 0; i < DOCUMENTS; i++) {
+  for (let i = 0; i < DOCUMENTS + WARM_UP; i++) {
     const file = path.join(dir, `doc-${i}.pdf`);
     if (!(await stat(file).catch(() => undefined)))
       await renderPdf(generateDocument(10_000 + i, { docType: "invoice" }), file);
@@ -54,7 +56,7 @@ export async function run(): Promise<BenchReport> {
   const endToEnd: number[] = [];
   let failed = 0;
   try {
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       const body = await readFile(file);
       const created = (await (
         await fetch(`${api}/jobs`, {
@@ -83,6 +85,7 @@ export async function run(): Promise<BenchReport> {
         failed++;
         continue;
       }
+      if (index < WARM_UP) continue;
       const own = job.result.timings.extractMs + job.result.timings.inferMs;
       endToEnd.push(elapsed);
       overheads.push(elapsed - own);
@@ -102,7 +105,9 @@ export async function run(): Promise<BenchReport> {
       endToEndP50Ms: percentile(endToEnd, 50),
       endToEndP95Ms: percentile(endToEnd, 95),
     },
-    notes: ["one job in flight at a time, one worker; goal overhead p95 ≤ 150 ms"],
+    notes: [
+      `one job in flight at a time, one worker, after ${WARM_UP} warm-up jobs; goal overhead p95 ≤ 150 ms`,
+    ],
   };
 }
 
