@@ -23,7 +23,10 @@ const icon = (opts: { background: boolean; rounded: boolean; scale: number; colo
 
 await mkdir(out, { recursive: true });
 const render = (svg: string, size: number, file: string) =>
-  sharp(Buffer.from(svg)).resize(size, size).png({ compressionLevel: 9, palette: true }).toFile(path.join(out, file));
+  sharp(Buffer.from(svg))
+    .resize(size, size)
+    .png({ compressionLevel: 9, palette: true })
+    .toFile(path.join(out, file));
 
 const regular = icon({ background: true, rounded: true, scale: 1 });
 await writeFile(path.join(out, "favicon.svg"), regular.trim() + "\n");
@@ -32,5 +35,12 @@ await render(regular, 512, "icon-512.png");
 await render(icon({ background: true, rounded: false, scale: 0.8 }), 512, "maskable-512.png");
 await render(icon({ background: true, rounded: false, scale: 0.9 }), 180, "apple-touch-icon-180.png");
 // Badges are drawn by the system as a monochrome mask: white on transparent.
-await render(icon({ background: false, rounded: false, scale: 1, color: "#ffffff" }).replace(/opacity="1"/g, 'opacity="0"'), 96, "badge-96.png");
+await render(
+  icon({ background: false, rounded: false, scale: 1, color: "#ffffff" }).replace(
+    /opacity="1"/g,
+    'opacity="0"',
+  ),
+  96,
+  "badge-96.png",
+);
 console.log(`icons written to ${out}`);

@@ -35,7 +35,10 @@ export class ApiError extends Error {
 }
 
 const isProblem = (value: unknown): value is Problem =>
-  typeof value === "object" && value !== null && typeof (value as Problem).type === "string" && typeof (value as Problem).status === "number";
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as Problem).type === "string" &&
+  typeof (value as Problem).status === "number";
 
 export interface ApiClientOptions {
   /** "" for the same origin (the PWA), or the Function App's URL. */
@@ -49,9 +52,15 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient(options: ApiClientOptions = {}) {
   const base = options.baseUrl ?? "";
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const doFetch =
+    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
 
-  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {
@@ -78,7 +87,12 @@ export function createApiClient(options: ApiClientOptions = {}) {
     if (!response.ok) {
       if (isProblem(parsed)) throw new ApiError(parsed.detail ?? parsed.title, response.status, parsed);
       // Not our problem+json: a gateway, the offline service worker, or a sign-in redirect.
-      throw new ApiError(`The server answered ${response.status} ${response.statusText}.`.trim(), response.status, undefined, response.status === 503 && !text);
+      throw new ApiError(
+        `The server answered ${response.status} ${response.statusText}.`.trim(),
+        response.status,
+        undefined,
+        response.status === 503 && !text,
+      );
     }
     return parsed as T;
   }
@@ -88,7 +102,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     /** `idempotencyKey` makes a retried create (after a lost answer) return the same job. */
     createJob: (request: CreateJobRequest, idempotencyKey: string) =>
       call<CreateJobResponse>("POST", "/api/jobs", request, { "idempotency-key": idempotencyKey }),
-    submitJob: (jobId: string) => call<{ jobId: string; status: string }>("POST", `/api/jobs/${encodeURIComponent(jobId)}/submit`),
+    submitJob: (jobId: string) =>
+      call<{ jobId: string; status: string }>("POST", `/api/jobs/${encodeURIComponent(jobId)}/submit`),
     getJob: (jobId: string) => call<JobView>("GET", `/api/jobs/${encodeURIComponent(jobId)}`),
     listJobs: (query: { limit?: number; continuationToken?: string } = {}) => {
       const params = new URLSearchParams();
@@ -100,7 +115,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     deleteJob: (jobId: string) => call<void>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}`),
     negotiate: () => call<NegotiateResponse>("POST", "/api/negotiate"),
     pushPublicKey: () => call<PushPublicKeyResponse>("GET", "/api/push/public-key"),
-    savePushSubscription: (subscription: PushSubscriptionRequest) => call<unknown>("POST", "/api/push/subscriptions", subscription),
+    savePushSubscription: (subscription: PushSubscriptionRequest) =>
+      call<unknown>("POST", "/api/push/subscriptions", subscription),
     deletePushSubscription: (endpoint: string) =>
       call<void>("DELETE", `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`),
   };

@@ -36,10 +36,19 @@ const main = document.querySelector<HTMLElement>("#main")!;
 
 const userEl = h("span", { class: "user" }, "Signing in…");
 const connEl = h("span", { class: "conn", role: "status", "data-state": "connecting" }, "Connecting…");
-const notifyButton = h("button", { type: "button", class: "secondary", id: "notify" }, "Turn on notifications");
+const notifyButton = h(
+  "button",
+  { type: "button", class: "secondary", id: "notify" },
+  "Turn on notifications",
+);
 const notifyNote = h("span", { class: "muted small", role: "status" });
 header.append(
-  h("a", { class: "brand", href: "/", "data-link": true }, h("img", { src: "/icons/favicon.svg", alt: "", width: 28, height: 28 }), "docsift"),
+  h(
+    "a",
+    { class: "brand", href: "/", "data-link": true },
+    h("img", { src: "/icons/favicon.svg", alt: "", width: 28, height: 28 }),
+    "docsift",
+  ),
   h("div", { class: "top-right" }, connEl, notifyButton, notifyNote, userEl),
 );
 
@@ -51,7 +60,8 @@ function showMe(me: Me | undefined, signInNeeded = false): void {
   }
   if (!me) return void userEl.append("Signed in (offline)");
   userEl.append(h("span", { class: "visually-hidden" }, "Signed in as "), h("strong", {}, me.name));
-  if (me.authMode === "dev") userEl.append(h("span", { class: "badge status-queued", title: "Local development identity" }, "dev"));
+  if (me.authMode === "dev")
+    userEl.append(h("span", { class: "badge status-queued", title: "Local development identity" }, "dev"));
   else userEl.append(h("a", { href: "/.auth/logout?post_logout_redirect_uri=/" }, "Sign out"));
 }
 
@@ -70,7 +80,8 @@ function showConnection(info: ConnectionInfo): void {
 function showNotifyState(): void {
   const support = notificationSupport();
   notifyButton.hidden = support !== "default";
-  notifyNote.textContent = support === "denied" ? "Notifications are blocked in this browser's settings." : "";
+  notifyNote.textContent =
+    support === "denied" ? "Notifications are blocked in this browser's settings." : "";
 }
 
 notifyButton.addEventListener("click", async () => {
@@ -126,8 +137,19 @@ navigator.serviceWorker?.addEventListener("message", (e: MessageEvent<{ type?: s
 
 // ---- list view ------------------------------------------------------------------------------
 
-const fileInput = h("input", { type: "file", id: "file-input", multiple: true, accept: ACCEPT, class: "visually-hidden" });
-const fileErrors = h("ul", { class: "file-errors", id: "file-errors", role: "alert", "aria-live": "assertive" });
+const fileInput = h("input", {
+  type: "file",
+  id: "file-input",
+  multiple: true,
+  accept: ACCEPT,
+  class: "visually-hidden",
+});
+const fileErrors = h("ul", {
+  class: "file-errors",
+  id: "file-errors",
+  role: "alert",
+  "aria-live": "assertive",
+});
 const uploadList = h("ul", { class: "uploads", "aria-label": "Uploads" });
 const jobList = h("ul", { class: "jobs", id: "jobs", "aria-labelledby": "jobs-h" });
 const jobsNote = h("p", { class: "muted", role: "status" });
@@ -138,15 +160,33 @@ const dropZone = h(
   h("p", { class: "drop-title" }, "Drop documents here, or"),
   fileInput,
   h("label", { for: "file-input", class: "button" }, "Choose files"),
-  h("p", { class: "muted small", id: "file-hint" }, `PDF, Word (.docx), text, PNG, JPEG or TIFF · up to ${formatBytes(MAX_UPLOAD_BYTES)} each · several at once`),
+  h(
+    "p",
+    { class: "muted small", id: "file-hint" },
+    `PDF, Word (.docx), text, PNG, JPEG or TIFF · up to ${formatBytes(MAX_UPLOAD_BYTES)} each · several at once`,
+  ),
 );
 fileInput.setAttribute("aria-describedby", "file-hint");
 const listView = h(
   "div",
   { class: "list-view" },
   h("h1", { class: "visually-hidden", tabindex: -1 }, "docsift: your documents"),
-  h("section", { "aria-labelledby": "upload-h", class: "card" }, h("h2", { id: "upload-h" }, "Upload documents"), dropZone, fileErrors, uploadList),
-  h("section", { "aria-labelledby": "jobs-h", class: "card" }, h("h2", { id: "jobs-h" }, "Your jobs"), jobsNote, jobList, moreButton),
+  h(
+    "section",
+    { "aria-labelledby": "upload-h", class: "card" },
+    h("h2", { id: "upload-h" }, "Upload documents"),
+    dropZone,
+    fileErrors,
+    uploadList,
+  ),
+  h(
+    "section",
+    { "aria-labelledby": "jobs-h", class: "card" },
+    h("h2", { id: "jobs-h" }, "Your jobs"),
+    jobsNote,
+    jobList,
+    moreButton,
+  ),
 );
 
 function addFiles(files: FileList | File[]): void {
@@ -173,21 +213,33 @@ dropZone.addEventListener("drop", (e) => {
   if (e.dataTransfer?.files.length) addFiles(e.dataTransfer.files);
 });
 
-const uploadActions = { cancel: (id: string) => uploads.cancel(id), retry: (id: string) => uploads.retry(id), dismiss: (id: string) => uploads.dismiss(id) };
+const uploadActions = {
+  cancel: (id: string) => uploads.cancel(id),
+  retry: (id: string) => uploads.retry(id),
+  dismiss: (id: string) => uploads.dismiss(id),
+};
 let uploadsFrame = 0;
 uploads.subscribe(() => {
   // Progress fires per XHR progress event: draw once per frame.
   if (!uploadsFrame) uploadsFrame = requestAnimationFrame(() => ((uploadsFrame = 0), renderUploads()));
 });
 function renderUploads(): void {
-  syncList(uploadList, uploads.list(), (u) => u.id, (u) => createUploadRow(u, uploadActions), updateUploadRow);
+  syncList(
+    uploadList,
+    uploads.list(),
+    (u) => u.id,
+    (u) => createUploadRow(u, uploadActions),
+    updateUploadRow,
+  );
 }
 
 moreButton.addEventListener("click", async () => {
   if (!store.continuationToken) return;
   moreButton.disabled = true;
   try {
-    store.applyPage(await api.listJobs({ limit: PAGE_SIZE, continuationToken: store.continuationToken }), { first: false });
+    store.applyPage(await api.listJobs({ limit: PAGE_SIZE, continuationToken: store.continuationToken }), {
+      first: false,
+    });
   } catch (err) {
     jobsNote.textContent = messageOf(err);
   } finally {
@@ -199,8 +251,10 @@ function renderList(): void {
   const jobs = store.list();
   syncList(jobList, jobs, (j) => j.id, createJobRow, updateJobRow);
   moreButton.hidden = !store.continuationToken;
-  if (!jobs.length) jobsNote.textContent = store.pages ? "No jobs yet. Upload a document to start." : "Loading your jobs…";
-  else if (jobsNote.textContent?.startsWith("No jobs") || jobsNote.textContent?.startsWith("Loading")) jobsNote.textContent = "";
+  if (!jobs.length)
+    jobsNote.textContent = store.pages ? "No jobs yet. Upload a document to start." : "Loading your jobs…";
+  else if (jobsNote.textContent?.startsWith("No jobs") || jobsNote.textContent?.startsWith("Loading"))
+    jobsNote.textContent = "";
 }
 
 // ---- detail view ----------------------------------------------------------------------------
@@ -210,13 +264,21 @@ function renderDetail(id: string, focus: boolean): void {
   const job = store.get(id);
   if (!job) {
     main.replaceChildren(
-      h("div", { class: "card" }, h("p", {}, h("a", { href: "/", "data-link": true }, "← All jobs")), h("h1", { tabindex: -1 }, detailError || "Loading the job…")),
+      h(
+        "div",
+        { class: "card" },
+        h("p", {}, h("a", { href: "/", "data-link": true }, "← All jobs")),
+        h("h1", { tabindex: -1 }, detailError || "Loading the job…"),
+      ),
     );
   } else {
     const focused = document.activeElement;
     const keepFocus = focused && main.contains(focused) && !focus ? focused.textContent : undefined;
     main.replaceChildren(h("div", { class: "card" }, jobDetail(job, { delete: deleteJob })));
-    if (keepFocus) Array.from(main.querySelectorAll<HTMLElement>("a, button")).find((e) => e.textContent === keepFocus)?.focus();
+    if (keepFocus)
+      Array.from(main.querySelectorAll<HTMLElement>("a, button"))
+        .find((e) => e.textContent === keepFocus)
+        ?.focus();
   }
   if (focus) main.querySelector<HTMLElement>("h1")?.focus();
 }
@@ -269,7 +331,12 @@ async function readJob(id: string): Promise<void> {
 async function refresh(reason: string): Promise<void> {
   const page = await api.listJobs({ limit: PAGE_SIZE });
   store.applyPage(page, { first: true });
-  const toRead = new Set(store.list().filter((j) => j.stale).map((j) => j.id));
+  const toRead = new Set(
+    store
+      .list()
+      .filter((j) => j.stale)
+      .map((j) => j.id),
+  );
   if (route.name === "job") toRead.add(route.id);
   await Promise.all([...toRead].map(readJob));
   void reason;
@@ -277,7 +344,14 @@ async function refresh(reason: string): Promise<void> {
 
 const isJobEvent = (value: unknown): value is JobEvent => {
   const e = value as Partial<JobEvent> | null;
-  return !!e && typeof e.jobId === "string" && typeof e.type === "string" && typeof e.status === "string" && typeof e.at === "string" && typeof e.summary === "object";
+  return (
+    !!e &&
+    typeof e.jobId === "string" &&
+    typeof e.type === "string" &&
+    typeof e.status === "string" &&
+    typeof e.at === "string" &&
+    typeof e.summary === "object"
+  );
 };
 
 function onPushed(data: unknown): void {
@@ -285,7 +359,12 @@ function onPushed(data: unknown): void {
   if (!isJobEvent(event)) return;
   if (!store.applyEvent(event)) return;
   // Outcomes carry a summary only: read the result (or error) in full.
-  if (event.type === "job.completed" || event.type === "job.failed" || (route.name === "job" && route.id === event.jobId)) void readJob(event.jobId);
+  if (
+    event.type === "job.completed" ||
+    event.type === "job.failed" ||
+    (route.name === "job" && route.id === event.jobId)
+  )
+    void readJob(event.jobId);
 }
 
 const notified = new Set<string>();
@@ -306,7 +385,8 @@ store.subscribe((changes: StatusChange[]) => {
 
 const connection = new ConnectionManager({
   negotiate: async () => (await api.negotiate()).url,
-  createClient: (getClientAccessUrl) => new WebPubSubClient({ getClientAccessUrl }, { autoRejoinGroups: false }) as unknown as RealtimeClient,
+  createClient: (getClientAccessUrl) =>
+    new WebPubSubClient({ getClientAccessUrl }, { autoRejoinGroups: false }) as unknown as RealtimeClient,
   refresh,
   onMessage: onPushed,
   onState: showConnection,
@@ -332,7 +412,9 @@ async function start(): Promise<void> {
   showNotifyState();
   render(false);
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((err: unknown) => console.warn("docsift: service worker registration failed", err));
+    navigator.serviceWorker
+      .register("/sw.js", { scope: "/" })
+      .catch((err: unknown) => console.warn("docsift: service worker registration failed", err));
   }
   try {
     showMe(await api.me());

@@ -12,7 +12,10 @@ export async function askPermission(): Promise<NotificationSupport> {
   return await Notification.requestPermission();
 }
 
-export function outcomeText(job: Pick<KnownJob, "id" | "status" | "fileName" | "error" | "result">): { title: string; body: string } {
+export function outcomeText(job: Pick<KnownJob, "id" | "status" | "fileName" | "error" | "result">): {
+  title: string;
+  body: string;
+} {
   if (job.status === "COMPLETED") {
     const fields = job.result ? Object.keys(job.result.fields).length : undefined;
     return {
@@ -20,7 +23,10 @@ export function outcomeText(job: Pick<KnownJob, "id" | "status" | "fileName" | "
       body: `${job.fileName}${job.result ? `: ${job.result.documentType.replace("_", " ")}` : ""}${fields !== undefined ? `, ${fields} field${fields === 1 ? "" : "s"} found` : ""}`,
     };
   }
-  return { title: "Document could not be processed", body: `${job.fileName}: ${job.error?.message ?? "processing failed"}` };
+  return {
+    title: "Document could not be processed",
+    body: `${job.fileName}: ${job.error?.message ?? "processing failed"}`,
+  };
 }
 
 /**
@@ -64,7 +70,10 @@ export async function subscribeWebPush(api: ApiClient): Promise<PushOutcome> {
     const existing = await registration.pushManager.getSubscription();
     const subscription =
       existing ??
-      (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlBase64ToBytes(publicKey) as BufferSource }));
+      (await registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: urlBase64ToBytes(publicKey) as BufferSource,
+      }));
     const json = subscription.toJSON();
     await api.savePushSubscription({
       endpoint: json.endpoint!,

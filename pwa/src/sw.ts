@@ -7,7 +7,9 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { NetworkFirst } from "workbox-strategies";
 
-declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+declare const self: ServiceWorkerGlobalScope & {
+  __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
+};
 
 // A new version takes over at once: the app shell is small and the API is versioned separately.
 void self.skipWaiting();
@@ -16,7 +18,9 @@ clientsClaim();
 // App shell: every built asset, precached; any in-app URL (/, /jobs/<id>) opens index.html offline.
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
-registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: [/^\/api\//, /^\/\.auth\//] }));
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: [/^\/api\//, /^\/\.auth\//] }),
+);
 
 // The job list, job details and the signed-in user: fresh when online, the last answer offline.
 const API_CACHE = "docsift-api";
@@ -28,16 +32,26 @@ registerRoute(
   new NetworkFirst({
     cacheName: API_CACHE,
     networkTimeoutSeconds: 6,
-    plugins: [new CacheableResponsePlugin({ statuses: [200] }), new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 7 * 24 * 3600 })],
+    plugins: [
+      new CacheableResponsePlugin({ statuses: [200] }),
+      new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 7 * 24 * 3600 }),
+    ],
   }),
 );
 
-function payloadOf(event: PushEvent): WebPushPayload | { title: string; body: string; tag?: string; url: string } {
+function payloadOf(
+  event: PushEvent,
+): WebPushPayload | { title: string; body: string; tag?: string; url: string } {
   const text = event.data?.text() ?? "";
   try {
     const parsed = JSON.parse(text) as Partial<WebPushPayload>;
     if (typeof parsed.title === "string" && typeof parsed.body === "string")
-      return { ...parsed, title: parsed.title, body: parsed.body, url: typeof parsed.url === "string" && parsed.url.startsWith("/") ? parsed.url : "/" };
+      return {
+        ...parsed,
+        title: parsed.title,
+        body: parsed.body,
+        url: typeof parsed.url === "string" && parsed.url.startsWith("/") ? parsed.url : "/",
+      };
   } catch {
     // Not ours or not JSON: still tell the user something arrived (userVisibleOnly demands a notification).
   }

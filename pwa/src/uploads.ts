@@ -6,7 +6,8 @@ import { UploadError, uploadBlocks } from "./upload/engine.js";
 import { NetworkError } from "./upload/transport.js";
 import type { Transport } from "./upload/transport.js";
 
-export type UploadState = "creating" | "uploading" | "submitting" | "done" | "failed" | "cancelled" | "waiting";
+export type UploadState =
+  "creating" | "uploading" | "submitting" | "done" | "failed" | "cancelled" | "waiting";
 
 export interface UploadItem {
   id: string;
@@ -35,7 +36,9 @@ const GONE = new Set(["EXPIRED", "DELETED", "FAILED"]);
 
 /** Whether a failure is the network's (wait for it) rather than the request's (tell the user). */
 const isConnectivity = (err: unknown): boolean =>
-  err instanceof NetworkError || (err instanceof ApiError && err.offline) || (err instanceof UploadError && err.retryable && err.status === undefined);
+  err instanceof NetworkError ||
+  (err instanceof ApiError && err.offline) ||
+  (err instanceof UploadError && err.retryable && err.status === undefined);
 
 /**
  * The user's uploads: create the job, upload the blocks, submit; cancel and retry; and, when
@@ -80,7 +83,8 @@ export class Uploads {
 
   retry(id: string): void {
     const item = this.items.get(id);
-    if (item && (item.state === "failed" || item.state === "waiting" || item.state === "cancelled")) void this.run(item);
+    if (item && (item.state === "failed" || item.state === "waiting" || item.state === "cancelled"))
+      void this.run(item);
   }
 
   /** Removes finished entries from view. */
@@ -118,10 +122,15 @@ export class Uploads {
     item.controller = controller;
     delete item.error;
     item.loaded = 0;
-    if (!this.options.isOnline()) return this.wait(item, "You are offline; it will upload when you are back online.");
+    if (!this.options.isOnline())
+      return this.wait(item, "You are offline; it will upload when you are back online.");
     try {
       this.set(item, "creating");
-      const request = { fileName: item.file.name, contentType: item.contentType as never, sizeBytes: item.file.size };
+      const request = {
+        fileName: item.file.name,
+        contentType: item.contentType as never,
+        sizeBytes: item.file.size,
+      };
       let created = await this.options.api.createJob(request, item.idempotencyKey);
       if (!("upload" in created) && GONE.has(String((created as { status: string }).status))) {
         // The key's job ran out (expired upload window, deleted): this is a new attempt.
@@ -156,7 +165,8 @@ export class Uploads {
     } catch (err) {
       delete item.controller;
       if (isAbortError(err)) return this.finishCancelled(item);
-      if (isConnectivity(err) || !this.options.isOnline()) return this.wait(item, "The connection dropped; it will upload when you are back online.");
+      if (isConnectivity(err) || !this.options.isOnline())
+        return this.wait(item, "The connection dropped; it will upload when you are back online.");
       item.error = err instanceof Error ? err.message : String(err);
       this.set(item, "failed");
       await this.options.pending.remove(item.id).catch(() => undefined);

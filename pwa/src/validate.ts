@@ -41,14 +41,19 @@ export function contentTypeOf(file: { name: string; type: string }): AllowedCont
   const lower = file.name.toLowerCase();
   // Only trust the name when the browser had no type: "image/gif" named ".png" is still a GIF.
   if (declared && declared !== "application/octet-stream") return undefined;
-  for (const [type, endings] of Object.entries(EXTENSIONS)) if (endings.some((e) => lower.endsWith(e))) return type as AllowedContentType;
+  for (const [type, endings] of Object.entries(EXTENSIONS))
+    if (endings.some((e) => lower.endsWith(e))) return type as AllowedContentType;
   return undefined;
 }
 
 /** Client-side checks before any request: type, emptiness and size, each with a message that says what to do. */
-export function checkFile(file: { name: string; size: number; type: string }, maxBytes = MAX_UPLOAD_BYTES): FileCheck {
+export function checkFile(
+  file: { name: string; size: number; type: string },
+  maxBytes = MAX_UPLOAD_BYTES,
+): FileCheck {
   const contentType = contentTypeOf(file);
-  if (!contentType) return { ok: false, reason: `${file.name} can't be read by docsift. Choose ${ALLOWED_DESCRIPTION}.` };
+  if (!contentType)
+    return { ok: false, reason: `${file.name} can't be read by docsift. Choose ${ALLOWED_DESCRIPTION}.` };
   if (file.size === 0) return { ok: false, reason: `${file.name} is empty. Choose a file that has content.` };
   if (file.size > maxBytes) {
     const size = formatBytes(file.size);

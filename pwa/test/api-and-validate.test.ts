@@ -27,8 +27,13 @@ describe("API client", () => {
             }),
           );
         }
-        if (req.url === "/api/me") return res.writeHead(502, "Bad Gateway", { "content-type": "text/html" }).end("<h1>bad gateway</h1>");
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ items: [], continuationToken: "next" }));
+        if (req.url === "/api/me")
+          return res
+            .writeHead(502, "Bad Gateway", { "content-type": "text/html" })
+            .end("<h1>bad gateway</h1>");
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ items: [], continuationToken: "next" }));
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -38,18 +43,34 @@ describe("API client", () => {
 
   it("turns problem+json into an ApiError with the field errors", async () => {
     const api = createApiClient({ baseUrl: base });
-    const err = await api.createJob({ fileName: "a.pdf", contentType: "application/pdf", sizeBytes: 1e9 }, "key-1").catch((e: unknown) => e);
+    const err = await api
+      .createJob({ fileName: "a.pdf", contentType: "application/pdf", sizeBytes: 1e9 }, "key-1")
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 400, message: "sizeBytes must be at most 104857600.", offline: false });
-    expect((err as ApiError).fieldErrors).toEqual([{ field: "sizeBytes", message: "must be at most 104857600" }]);
+    expect(err).toMatchObject({
+      status: 400,
+      message: "sizeBytes must be at most 104857600.",
+      offline: false,
+    });
+    expect((err as ApiError).fieldErrors).toEqual([
+      { field: "sizeBytes", message: "must be at most 104857600" },
+    ]);
     const sent = seen.find((s) => s.url === "/api/jobs")!;
     expect(sent.headers["idempotency-key"]).toBe("key-1");
     expect(sent.headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(sent.body)).toEqual({ fileName: "a.pdf", contentType: "application/pdf", sizeBytes: 1e9 });
+    expect(JSON.parse(sent.body)).toEqual({
+      fileName: "a.pdf",
+      contentType: "application/pdf",
+      sizeBytes: 1e9,
+    });
   });
 
   it("reports a non-problem failure by status, and an unreachable server as offline", async () => {
-    await expect(createApiClient({ baseUrl: base }).me()).rejects.toMatchObject({ status: 502, problem: undefined, offline: false });
+    await expect(createApiClient({ baseUrl: base }).me()).rejects.toMatchObject({
+      status: 502,
+      problem: undefined,
+      offline: false,
+    });
     const dead = createApiClient({ baseUrl: "http://127.0.0.1:1" });
     await expect(dead.listJobs()).rejects.toMatchObject({ status: 0, offline: true });
   });
@@ -64,7 +85,10 @@ describe("API client", () => {
 describe("client-side file checks (no request)", () => {
   const MB = 1024 * 1024;
   it("accepts the allowed types, by declared type or, when the browser has none, by extension", () => {
-    expect(checkFile({ name: "a.pdf", size: 10, type: "application/pdf" })).toEqual({ ok: true, contentType: "application/pdf" });
+    expect(checkFile({ name: "a.pdf", size: 10, type: "application/pdf" })).toEqual({
+      ok: true,
+      contentType: "application/pdf",
+    });
     expect(contentTypeOf({ name: "scan.TIFF", type: "" })).toBe("image/tiff");
     expect(contentTypeOf({ name: "letter.docx", type: "application/octet-stream" })).toBe(
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -75,15 +99,21 @@ describe("client-side file checks (no request)", () => {
     expect(checkFile({ name: "photo.png", size: 10, type: "image/gif" })).toMatchObject({ ok: false });
     expect(checkFile({ name: "setup.exe", size: 10, type: "application/x-msdownload" })).toEqual({
       ok: false,
-      reason: "setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.",
+      reason:
+        "setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.",
     });
-    expect(checkFile({ name: "e.pdf", size: 0, type: "application/pdf" })).toMatchObject({ ok: false, reason: expect.stringContaining("is empty") });
+    expect(checkFile({ name: "e.pdf", size: 0, type: "application/pdf" })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("is empty"),
+    });
     expect(checkFile({ name: "max.pdf", size: 100 * MB, type: "application/pdf" }).ok).toBe(true);
     expect(checkFile({ name: "big.pdf", size: 100 * MB + 1, type: "application/pdf" })).toEqual({
       ok: false,
       reason: "big.pdf is larger than the 100 MB limit. Split it or reduce its size.",
     });
-    expect(checkFile({ name: "huge.tif", size: 250 * MB, type: "image/tiff" })).toMatchObject({ reason: "huge.tif (250 MB) is larger than the 100 MB limit. Split it or reduce its size." });
+    expect(checkFile({ name: "huge.tif", size: 250 * MB, type: "image/tiff" })).toMatchObject({
+      reason: "huge.tif (250 MB) is larger than the 100 MB limit. Split it or reduce its size.",
+    });
     expect(formatBytes(120.5 * MB)).toBe("121 MB");
     expect(formatBytes(20 * MB)).toBe("20.0 MB");
   });

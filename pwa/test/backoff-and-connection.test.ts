@@ -108,7 +108,9 @@ describe("connection manager", () => {
     await vi.advanceTimersByTimeAsync(8000);
     await vi.advanceTimersByTimeAsync(8000);
     expect(refreshes).toEqual(["poll", "poll", "poll", "poll", "poll"]);
-    expect(states.filter((s) => s.state === "polling").map((s) => s.nextPollMs)).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(states.filter((s) => s.state === "polling").map((s) => s.nextPollMs)).toEqual([
+      1000, 2000, 4000, 8000, 8000, 8000,
+    ]);
     refreshes.length = 0;
     clients[0]!.emit("connected", {});
     await vi.advanceTimersByTimeAsync(60_000);

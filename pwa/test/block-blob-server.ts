@@ -23,7 +23,14 @@ export interface BlockBlobServer {
 
 export async function startBlockBlobServer(): Promise<BlockBlobServer> {
   const staged = new Map<string, Map<string, Buffer>>();
-  const state: Omit<BlockBlobServer, "url" | "close"> = { committed: new Map(), log: [], maxConcurrent: 0, script: new Map(), delayMs: 0, inFlight: 0 };
+  const state: Omit<BlockBlobServer, "url" | "close"> = {
+    committed: new Map(),
+    log: [],
+    maxConcurrent: 0,
+    script: new Map(),
+    delayMs: 0,
+    inFlight: 0,
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const comp = url.searchParams.get("comp") ?? "";
@@ -41,7 +48,8 @@ export async function startBlockBlobServer(): Promise<BlockBlobServer> {
       const body = Buffer.concat(chunks);
       const blocks = staged.get(url.pathname) ?? new Map<string, Buffer>();
       staged.set(url.pathname, blocks);
-      if (req.method !== "PUT" || !url.searchParams.get("sig")) return answer(403, "<Error><Code>AuthenticationFailed</Code></Error>");
+      if (req.method !== "PUT" || !url.searchParams.get("sig"))
+        return answer(403, "<Error><Code>AuthenticationFailed</Code></Error>");
       if (comp === "block") {
         const next = blockId ? state.script.get(blockId)?.shift() : undefined;
         if (next === "drop") {
@@ -57,7 +65,8 @@ export async function startBlockBlobServer(): Promise<BlockBlobServer> {
           if (typeof next === "number") return answer(next);
           if (!blockId) return answer(400, "<Error><Code>InvalidQueryParameterValue</Code></Error>");
           const first = blocks.keys().next().value;
-          if (first !== undefined && first.length !== blockId.length) return answer(400, "<Error><Code>InvalidBlobOrBlock</Code></Error>");
+          if (first !== undefined && first.length !== blockId.length)
+            return answer(400, "<Error><Code>InvalidBlobOrBlock</Code></Error>");
           blocks.set(blockId, body);
           answer(201);
         }, state.delayMs);
@@ -65,7 +74,8 @@ export async function startBlockBlobServer(): Promise<BlockBlobServer> {
       }
       if (comp === "blocklist") {
         const ids = [...body.toString("utf8").matchAll(/<Latest>([^<]+)<\/Latest>/g)].map((m) => m[1]!);
-        if (!ids.length || ids.some((id) => !blocks.has(id))) return answer(400, "<Error><Code>InvalidBlockList</Code></Error>");
+        if (!ids.length || ids.some((id) => !blocks.has(id)))
+          return answer(400, "<Error><Code>InvalidBlockList</Code></Error>");
         state.committed.set(url.pathname, Buffer.concat(ids.map((id) => blocks.get(id)!)));
         return answer(201);
       }

@@ -16,13 +16,33 @@ function view(status: JobView["status"], at: number, history = 1, extra: Partial
     createdAt: t(0),
     updatedAt: t(at),
     attempt: 1,
-    history: Array.from({ length: history }, (_, i) => ({ from: null, to: "QUEUED" as const, at: t(i), attempt: 1 })),
+    history: Array.from({ length: history }, (_, i) => ({
+      from: null,
+      to: "QUEUED" as const,
+      at: t(i),
+      attempt: 1,
+    })),
     ...extra,
   };
 }
 
-function event(type: JobEvent["type"], status: JobEvent["status"], at: number, summary: Partial<JobEvent["summary"]> = {}, jobId = ID): JobEvent {
-  return { schemaVersion: 1, eventId: `${jobId}:${at}`, jobId, userId: "alice", type, status, at: t(at), summary: { fileName: "invoice.pdf", attempt: 1, ...summary } };
+function event(
+  type: JobEvent["type"],
+  status: JobEvent["status"],
+  at: number,
+  summary: Partial<JobEvent["summary"]> = {},
+  jobId = ID,
+): JobEvent {
+  return {
+    schemaVersion: 1,
+    eventId: `${jobId}:${at}`,
+    jobId,
+    userId: "alice",
+    type,
+    status,
+    at: t(at),
+    summary: { fileName: "invoice.pdf", attempt: 1, ...summary },
+  };
 }
 
 describe("job status store", () => {
@@ -33,7 +53,9 @@ describe("job status store", () => {
     expect(store.applyEvent(event("job.processing", "PROCESSING", 2))).toBe(false); // duplicate
     expect(store.applyEvent(event("job.completed", "COMPLETED", 5))).toBe(true);
     // A late progress event from before completion must not move the job back.
-    expect(store.applyEvent(event("job.progress", "PROCESSING", 3, { stage: "extract", pagesDone: 2 }))).toBe(false);
+    expect(store.applyEvent(event("job.progress", "PROCESSING", 3, { stage: "extract", pagesDone: 2 }))).toBe(
+      false,
+    );
     expect(store.get(ID)).toMatchObject({ status: "COMPLETED", updatedAt: t(5), stale: true });
   });
 

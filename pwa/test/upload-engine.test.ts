@@ -54,7 +54,14 @@ describe("upload engine against a Put Block / Put Block List server", () => {
   it("uploads every block, at most `concurrency` at once, then commits them in order", async () => {
     server.delayMs = 20;
     const blob = file(200 * KIB + 123);
-    const outcome = await uploadBlocks({ url: server.url, file: blob, contentType: "application/pdf", blockSizeBytes: 16 * KIB, transport: fetchTransport, concurrency: 4 });
+    const outcome = await uploadBlocks({
+      url: server.url,
+      file: blob,
+      contentType: "application/pdf",
+      blockSizeBytes: 16 * KIB,
+      transport: fetchTransport,
+      concurrency: 4,
+    });
     expect(outcome).toMatchObject({ blocks: 13, retries: 0 });
     expect(Buffer.compare(committed()!, Buffer.from(await blob.arrayBuffer()))).toBe(0);
     expect(server.maxConcurrent).toBe(4);
@@ -78,19 +85,41 @@ describe("upload engine against a Put Block / Put Block List server", () => {
     expect(outcome.retries).toBe(2);
     expect(server.log.filter((l) => l.blockId === blockId(2)).map((l) => l.status)).toEqual([503, 0, 201]);
     expect(Buffer.compare(committed()!, Buffer.from(await blob.arrayBuffer()))).toBe(0);
-    expect(seen.at(-1)).toMatchObject({ loaded: 64 * KIB, total: 64 * KIB, blocksDone: 4, blocks: 4, retries: 2 });
+    expect(seen.at(-1)).toMatchObject({
+      loaded: 64 * KIB,
+      total: 64 * KIB,
+      blocksDone: 4,
+      blocks: 4,
+      retries: 2,
+    });
   });
 
   it("gives up after maxAttempts with a retryable error, and fails at once on a 403 (expired SAS)", async () => {
     server.script.set(blockId(0), [500, 500, 500]);
-    const err = await uploadBlocks({ url: server.url, file: file(10), contentType: "text/plain", blockSizeBytes: 16, transport: fetchTransport, maxAttempts: 3, backoff: fastRetry }).catch((e: unknown) => e);
+    const err = await uploadBlocks({
+      url: server.url,
+      file: file(10),
+      contentType: "text/plain",
+      blockSizeBytes: 16,
+      transport: fetchTransport,
+      maxAttempts: 3,
+      backoff: fastRetry,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UploadError);
     expect(err).toMatchObject({ status: 500, retryable: true });
     expect(server.log).toHaveLength(3);
 
     server.log.length = 0;
     server.script.set(blockId(1), [403]);
-    const denied = await uploadBlocks({ url: server.url, file: file(64), contentType: "text/plain", blockSizeBytes: 16, transport: fetchTransport, concurrency: 1, backoff: fastRetry }).catch((e: unknown) => e);
+    const denied = await uploadBlocks({
+      url: server.url,
+      file: file(64),
+      contentType: "text/plain",
+      blockSizeBytes: 16,
+      transport: fetchTransport,
+      concurrency: 1,
+      backoff: fastRetry,
+    }).catch((e: unknown) => e);
     expect(denied).toMatchObject({ name: "UploadError", status: 403, retryable: false });
     // Nothing after the refusal: no further blocks, no block list.
     expect(server.log.map((l) => l.status)).toEqual([201, 403]);
@@ -99,7 +128,14 @@ describe("upload engine against a Put Block / Put Block List server", () => {
   it("cancels: aborting stops requests in flight and commits nothing", async () => {
     server.delayMs = 200;
     const controller = new AbortController();
-    const promise = uploadBlocks({ url: server.url, file: file(256 * KIB), contentType: "application/pdf", blockSizeBytes: 16 * KIB, transport: fetchTransport, signal: controller.signal });
+    const promise = uploadBlocks({
+      url: server.url,
+      file: file(256 * KIB),
+      contentType: "application/pdf",
+      blockSizeBytes: 16 * KIB,
+      transport: fetchTransport,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 50);
     const err = await promise.catch((e: unknown) => e);
     expect((err as Error).name).toBe("AbortError");

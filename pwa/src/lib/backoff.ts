@@ -13,7 +13,8 @@ export interface BackoffOptions {
  * clients coming back at once (a reconnecting office) do not retry in lockstep.
  */
 export function backoffDelay(attempt: number, options: BackoffOptions): number {
-  if (!Number.isInteger(attempt) || attempt < 0) throw new RangeError(`attempt must be a non-negative integer, got ${attempt}`);
+  if (!Number.isInteger(attempt) || attempt < 0)
+    throw new RangeError(`attempt must be a non-negative integer, got ${attempt}`);
   const { initialMs, maxMs, factor = 2, jitter = 0.5, random = Math.random } = options;
   const base = Math.min(maxMs, initialMs * factor ** attempt);
   return Math.round(base * (1 - jitter + jitter * random()));
@@ -60,4 +61,5 @@ export function abortError(signal?: AbortSignal): Error {
   return new DOMException("The operation was cancelled.", "AbortError");
 }
 
-export const isAbortError = (err: unknown): boolean => (err as { name?: string } | undefined)?.name === "AbortError";
+export const isAbortError = (err: unknown): boolean =>
+  (err as { name?: string } | undefined)?.name === "AbortError";

@@ -147,7 +147,9 @@ export class ConnectionManager {
   }
 
   private runRefresh(reason: string): Promise<void> {
-    return this.options.refresh(reason).catch((err: unknown) => this.options.onError?.(err, `refresh (${reason})`));
+    return this.options
+      .refresh(reason)
+      .catch((err: unknown) => this.options.onError?.(err, `refresh (${reason})`));
   }
 
   private clearTimers(): void {

@@ -3,10 +3,11 @@ import type { JobEvent, JobListResponse, JobStatus, JobView } from "@docsift/cor
 export type JobSummary = JobListResponse["items"][number];
 
 /** What the page knows of a job: the API's view, possibly ahead of it through pushed events. */
-export type KnownJob = JobSummary & Partial<Pick<JobView, "result" | "history">> & {
-  /** The API has not been read for this job since an event announced it: read it. */
-  stale?: boolean;
-};
+export type KnownJob = JobSummary &
+  Partial<Pick<JobView, "result" | "history">> & {
+    /** The API has not been read for this job since an event announced it: read it. */
+    stale?: boolean;
+  };
 
 export interface StatusChange {
   jobId: string;
@@ -50,14 +51,18 @@ export class JobStore {
 
   /** Newest first, as the API lists them. */
   list(): KnownJob[] {
-    return [...this.jobs.values()].sort((a, b) => time(b.createdAt) - time(a.createdAt) || b.id.localeCompare(a.id));
+    return [...this.jobs.values()].sort(
+      (a, b) => time(b.createdAt) - time(a.createdAt) || b.id.localeCompare(a.id),
+    );
   }
 
   /** Merges one page of `GET /api/jobs`; `first` pages also reset the token for "load more". */
   applyPage(page: JobListResponse, options: { first: boolean }): StatusChange[] {
     if (!options.first || this.pages <= 1) this.continuationToken = page.continuationToken;
     this.pages = options.first ? Math.max(this.pages, 1) : this.pages + 1;
-    return this.emit(page.items.map((item) => this.mergeView(item)).filter((c): c is StatusChange => c !== undefined));
+    return this.emit(
+      page.items.map((item) => this.mergeView(item)).filter((c): c is StatusChange => c !== undefined),
+    );
   }
 
   /** Merges `GET /api/jobs/{id}`. */
@@ -126,8 +131,13 @@ export class JobStore {
     if (known && isOlder(view, known)) return undefined;
     // A list item has no result/history: keep what a detail read brought while it is current.
     const keepDetail = known && known.updatedAt === view.updatedAt && !("history" in view);
-    this.jobs.set(view.id, keepDetail ? { result: known.result, history: known.history, ...view } : { ...view });
-    return known?.status !== view.status ? { jobId: view.id, from: known?.status, to: view.status, source: "api" } : undefined;
+    this.jobs.set(
+      view.id,
+      keepDetail ? { result: known.result, history: known.history, ...view } : { ...view },
+    );
+    return known?.status !== view.status
+      ? { jobId: view.id, from: known?.status, to: view.status, source: "api" }
+      : undefined;
   }
 
   /** Listeners hear every merge that changed something, with the status changes among them. */

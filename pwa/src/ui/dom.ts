@@ -2,15 +2,24 @@ type Child = Node | string | number | false | null | undefined;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined | null>;
 
 /** Creates an element: attributes (on* are listeners, booleans toggle) and children (strings become text). */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith("on") && typeof value === "function") el.addEventListener(name.slice(2).toLowerCase(), value);
+    if (name.startsWith("on") && typeof value === "function")
+      el.addEventListener(name.slice(2).toLowerCase(), value);
     else if (value === true) el.setAttribute(name, "");
     else el.setAttribute(name, String(value));
   }
-  el.append(...children.filter((c): c is Node | string | number => c !== false && c !== null && c !== undefined).map((c) => (typeof c === "number" ? String(c) : c)));
+  el.append(
+    ...children
+      .filter((c): c is Node | string | number => c !== false && c !== null && c !== undefined)
+      .map((c) => (typeof c === "number" ? String(c) : c)),
+  );
   return el;
 }
 
@@ -27,7 +36,8 @@ export function syncList<T>(
   update: (el: HTMLElement, item: T) => void,
 ): void {
   const existing = new Map<string, HTMLElement>();
-  for (const child of Array.from(container.children) as HTMLElement[]) if (child.dataset.key) existing.set(child.dataset.key, child);
+  for (const child of Array.from(container.children) as HTMLElement[])
+    if (child.dataset.key) existing.set(child.dataset.key, child);
   let previous: Element | null = null;
   for (const item of items) {
     const k = key(item);

@@ -35,12 +35,15 @@ export const STATUS_LABELS: Record<JobStatus, string> = {
 /** What the user can do about each failure. */
 export const ERROR_ADVICE: Record<ErrorCode, string> = {
   UNSUPPORTED_DOCUMENT: "Upload the document as a PDF, Word (.docx), text, PNG, JPEG or TIFF file.",
-  DOCUMENT_TOO_LARGE: "Split the document into smaller files (at most 100 MB each) and upload them separately.",
+  DOCUMENT_TOO_LARGE:
+    "Split the document into smaller files (at most 100 MB each) and upload them separately.",
   TOO_MANY_PAGES: "Split the document into parts with fewer pages and upload each part.",
-  CORRUPT_DOCUMENT: "Open the file on your device to check it, save or export it again, then upload the new copy.",
+  CORRUPT_DOCUMENT:
+    "Open the file on your device to check it, save or export it again, then upload the new copy.",
   EMPTY_DOCUMENT: "The file has no readable content. Check that you picked the right file.",
   DOCUMENT_MISSING: "The upload did not arrive completely. Upload the document again.",
-  EXTRACTION_TIMEOUT: "Try a smaller or simpler version of the document, e.g. fewer pages or a lower image resolution.",
+  EXTRACTION_TIMEOUT:
+    "Try a smaller or simpler version of the document, e.g. fewer pages or a lower image resolution.",
   INVALID_MESSAGE: "Upload the document again. If it keeps failing, contact support with the job id.",
   MAX_DELIVERY_EXCEEDED: "Our team has been alerted. Try again later or contact support with the job id.",
   DEPENDENCY_UNAVAILABLE: "A temporary problem on our side. Upload the document again in a few minutes.",

@@ -6,7 +6,11 @@ import { h, formatTime } from "./dom.js";
 import { DOCUMENT_TYPE_LABELS, ERROR_ADVICE, FIELD_LABELS, STATUS_LABELS } from "./labels.js";
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`;
-const STAGES = { download: "fetching the document", extract: "reading the text", infer: "finding the fields" } as const;
+const STAGES = {
+  download: "fetching the document",
+  extract: "reading the text",
+  infer: "finding the fields",
+} as const;
 
 export function statusBadge(status: KnownJob["status"]): HTMLElement {
   return h("span", { class: `badge status-${status.toLowerCase()}` }, STATUS_LABELS[status]);
@@ -14,7 +18,10 @@ export function statusBadge(status: KnownJob["status"]): HTMLElement {
 
 export function progressText(job: Pick<KnownJob, "status" | "progress">): string {
   if (job.status !== "PROCESSING" || !job.progress) return "";
-  const pages = job.progress.pagesDone !== undefined ? ` (${job.progress.pagesDone} page${job.progress.pagesDone === 1 ? "" : "s"} done)` : "";
+  const pages =
+    job.progress.pagesDone !== undefined
+      ? ` (${job.progress.pagesDone} page${job.progress.pagesDone === 1 ? "" : "s"} done)`
+      : "";
   return `Now ${STAGES[job.progress.stage]}${pages}`;
 }
 
@@ -41,18 +48,47 @@ export function createUploadRow(item: UploadItem, actions: UploadActions): HTMLE
   return h(
     "li",
     { class: "upload" },
-    h("div", { class: "upload-head" }, h("span", { class: "file-name" }, item.file.name), h("span", { class: "muted" }, formatBytes(item.file.size))),
-    h("progress", { id: progressId, max: item.file.size, value: 0, "aria-label": `Upload of ${item.file.name}` }),
+    h(
+      "div",
+      { class: "upload-head" },
+      h("span", { class: "file-name" }, item.file.name),
+      h("span", { class: "muted" }, formatBytes(item.file.size)),
+    ),
+    h("progress", {
+      id: progressId,
+      max: item.file.size,
+      value: 0,
+      "aria-label": `Upload of ${item.file.name}`,
+    }),
     h(
       "div",
       { class: "upload-foot" },
       h("span", { class: "upload-state", role: "status" }),
       h("span", { class: "upload-percent muted", "aria-hidden": "true" }),
-      h("span", { class: "upload-actions" },
-        h("button", { type: "button", class: "secondary cancel", onclick: () => actions.cancel(item.id) }, "Cancel"),
-        h("button", { type: "button", class: "secondary retry", onclick: () => actions.retry(item.id) }, "Retry"),
+      h(
+        "span",
+        { class: "upload-actions" },
+        h(
+          "button",
+          { type: "button", class: "secondary cancel", onclick: () => actions.cancel(item.id) },
+          "Cancel",
+        ),
+        h(
+          "button",
+          { type: "button", class: "secondary retry", onclick: () => actions.retry(item.id) },
+          "Retry",
+        ),
         h("a", { class: "view-job", href: "#", "data-link": true }, "View job"),
-        h("button", { type: "button", class: "link dismiss", onclick: () => actions.dismiss(item.id), "aria-label": `Remove ${item.file.name} from this list` }, "Dismiss"),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "link dismiss",
+            onclick: () => actions.dismiss(item.id),
+            "aria-label": `Remove ${item.file.name} from this list`,
+          },
+          "Dismiss",
+        ),
       ),
     ),
     h("p", { class: "upload-error" }),
@@ -64,14 +100,20 @@ export function updateUploadRow(el: HTMLElement, item: UploadItem): void {
   // As an attribute, not only the property: assistive tech and tests observe the attribute.
   progress.setAttribute("value", String(item.state === "done" ? item.file.size : item.loaded));
   const state = el.querySelector<HTMLElement>(".upload-state")!;
-  const text = UPLOAD_STATE_TEXT[item.state] + (item.retries && item.state === "uploading" ? ` (retried ${item.retries}×)` : "");
+  const text =
+    UPLOAD_STATE_TEXT[item.state] +
+    (item.retries && item.state === "uploading" ? ` (retried ${item.retries}×)` : "");
   if (state.textContent !== text) state.textContent = text;
   el.querySelector<HTMLElement>(".upload-percent")!.textContent =
     item.state === "uploading" ? percent(item.loaded / item.file.size) : "";
   el.dataset.state = item.state;
   const running = item.state === "creating" || item.state === "uploading" || item.state === "submitting";
   el.querySelector<HTMLButtonElement>(".cancel")!.hidden = !(running || item.state === "waiting");
-  el.querySelector<HTMLButtonElement>(".retry")!.hidden = !(item.state === "failed" || item.state === "cancelled" || item.state === "waiting");
+  el.querySelector<HTMLButtonElement>(".retry")!.hidden = !(
+    item.state === "failed" ||
+    item.state === "cancelled" ||
+    item.state === "waiting"
+  );
   el.querySelector<HTMLButtonElement>(".dismiss")!.hidden = running;
   const link = el.querySelector<HTMLAnchorElement>(".view-job")!;
   link.hidden = !(item.state === "done" && item.jobId);
@@ -87,7 +129,12 @@ export function createJobRow(job: KnownJob): HTMLElement {
   return h(
     "li",
     { class: "job" },
-    h("a", { class: "job-link", href: `/jobs/${job.id}`, "data-link": true }, h("span", { class: "file-name" }), h("span", { class: "badge" })),
+    h(
+      "a",
+      { class: "job-link", href: `/jobs/${job.id}`, "data-link": true },
+      h("span", { class: "file-name" }),
+      h("span", { class: "badge" }),
+    ),
     h("span", { class: "job-meta muted" }),
   );
 }
@@ -99,7 +146,13 @@ export function updateJobRow(el: HTMLElement, job: KnownJob): void {
   badge.className = `badge status-${job.status.toLowerCase()}`;
   if (badge.textContent !== STATUS_LABELS[job.status]) badge.textContent = STATUS_LABELS[job.status];
   el.dataset.status = job.status;
-  const meta = [formatTime(job.createdAt), job.sizeBytes > 1 ? formatBytes(job.sizeBytes) : "", progressText(job)].filter(Boolean).join(" · ");
+  const meta = [
+    formatTime(job.createdAt),
+    job.sizeBytes > 1 ? formatBytes(job.sizeBytes) : "",
+    progressText(job),
+  ]
+    .filter(Boolean)
+    .join(" · ");
   el.querySelector<HTMLElement>(".job-meta")!.textContent = meta;
 }
 
@@ -111,8 +164,20 @@ function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>): HTMLEl
   return h(
     "table",
     { class: "fields" },
-    h("caption", { class: "visually-hidden" }, "Extracted fields with confidence, page and the text they were read from"),
-    h("thead", {}, h("tr", {}, ...["Field", "Value", "Confidence", "Page", "Source text"].map((t) => h("th", { scope: "col" }, t)))),
+    h(
+      "caption",
+      { class: "visually-hidden" },
+      "Extracted fields with confidence, page and the text they were read from",
+    ),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ...["Field", "Value", "Confidence", "Page", "Source text"].map((t) => h("th", { scope: "col" }, t)),
+      ),
+    ),
     h(
       "tbody",
       {},
@@ -126,7 +191,15 @@ function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>): HTMLEl
           h(
             "td",
             { "data-label": "Confidence" },
-            h("meter", { min: 0, max: 1, low: 0.5, high: 0.8, optimum: 1, value: f.confidence, "aria-label": `Confidence ${percent(f.confidence)}` }),
+            h("meter", {
+              min: 0,
+              max: 1,
+              low: 0.5,
+              high: 0.8,
+              optimum: 1,
+              value: f.confidence,
+              "aria-label": `Confidence ${percent(f.confidence)}`,
+            }),
             " ",
             percent(f.confidence),
           ),
@@ -147,7 +220,13 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
   view.append(
     h("p", {}, h("a", { href: "/", "data-link": true, class: "back" }, "← All jobs")),
     h("h1", { tabindex: -1, class: "file-name" }, job.fileName),
-    h("p", { class: "detail-status" }, statusBadge(job.status), " ", h("span", { class: "muted" }, progressText(job))),
+    h(
+      "p",
+      { class: "detail-status" },
+      statusBadge(job.status),
+      " ",
+      h("span", { class: "muted" }, progressText(job)),
+    ),
   );
   const result = job.result;
   if (job.status === "COMPLETED" && result) {
@@ -165,7 +244,11 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
           ` · ${result.characters.toLocaleString()} characters`,
         ),
         fieldsTable(result.fields),
-        h("p", { class: "muted small" }, `Model ${result.model.name} ${result.model.version} · processed in ${(result.timings.totalMs / 1000).toFixed(1)} s`),
+        h(
+          "p",
+          { class: "muted small" },
+          `Model ${result.model.name} ${result.model.version} · processed in ${(result.timings.totalMs / 1000).toFixed(1)} s`,
+        ),
       ),
     );
   } else if (job.status === "COMPLETED") {
@@ -186,21 +269,44 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
     );
   }
   if (job.status === "EXPIRED")
-    view.append(h("section", { class: "failure" }, h("h2", {}, "The upload did not finish in time"), h("p", {}, "Upload the document again.")));
+    view.append(
+      h(
+        "section",
+        { class: "failure" },
+        h("h2", {}, "The upload did not finish in time"),
+        h("p", {}, "Upload the document again."),
+      ),
+    );
   if (job.history?.length)
     view.append(
       h(
         "section",
         { "aria-labelledby": "history-h" },
         h("h2", { id: "history-h" }, "History"),
-        h("ol", { class: "history" }, ...job.history.map((e) => h("li", {}, h("time", { datetime: e.at }, formatTime(e.at)), ` ${STATUS_LABELS[e.to]}`, e.reason ? ` — ${e.reason}` : ""))),
+        h(
+          "ol",
+          { class: "history" },
+          ...job.history.map((e) =>
+            h(
+              "li",
+              {},
+              h("time", { datetime: e.at }, formatTime(e.at)),
+              ` ${STATUS_LABELS[e.to]}`,
+              e.reason ? ` — ${e.reason}` : "",
+            ),
+          ),
+        ),
       ),
     );
   view.append(
     h(
       "p",
       { class: "detail-actions" },
-      h("button", { type: "button", class: "danger", onclick: () => actions.delete(job.id) }, "Delete job and document"),
+      h(
+        "button",
+        { type: "button", class: "danger", onclick: () => actions.delete(job.id) },
+        "Delete job and document",
+      ),
     ),
   );
   return view;

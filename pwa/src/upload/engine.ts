@@ -85,7 +85,11 @@ export async function uploadBlocks(options: UploadOptions): Promise<UploadOutcom
   };
 
   /** Runs one request with retries; `before` runs at the start of every try. */
-  const withRetries = async (what: string, attempt: () => Promise<PutResponse>, before?: () => void): Promise<void> => {
+  const withRetries = async (
+    what: string,
+    attempt: () => Promise<PutResponse>,
+    before?: () => void,
+  ): Promise<void> => {
     const backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
     for (let tryNo = 1; ; tryNo++) {
       before?.();
@@ -102,7 +106,8 @@ export async function uploadBlocks(options: UploadOptions): Promise<UploadOutcom
         if (!(err instanceof NetworkError)) throw err;
         reason = err.message;
       }
-      if (tryNo >= maxAttempts) throw new UploadError(`${reason} (gave up after ${tryNo} tries)`, status, true);
+      if (tryNo >= maxAttempts)
+        throw new UploadError(`${reason} (gave up after ${tryNo} tries)`, status, true);
       retries++;
       await sleep(backoff.next(), signal);
     }

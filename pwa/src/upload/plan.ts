@@ -14,11 +14,13 @@ export function blockId(index: number): string {
 }
 
 export function planBlocks(sizeBytes: number, blockSizeBytes: number): PlannedBlock[] {
-  if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0) throw new RangeError(`sizeBytes must be a positive integer, got ${sizeBytes}`);
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0)
+    throw new RangeError(`sizeBytes must be a positive integer, got ${sizeBytes}`);
   if (!Number.isSafeInteger(blockSizeBytes) || blockSizeBytes <= 0)
     throw new RangeError(`blockSizeBytes must be a positive integer, got ${blockSizeBytes}`);
   const count = Math.ceil(sizeBytes / blockSizeBytes);
-  if (count > MAX_BLOCKS) throw new RangeError(`${count} blocks exceed the ${MAX_BLOCKS}-block limit of a blob`);
+  if (count > MAX_BLOCKS)
+    throw new RangeError(`${count} blocks exceed the ${MAX_BLOCKS}-block limit of a blob`);
   return Array.from({ length: count }, (_, index) => ({
     index,
     id: blockId(index),
@@ -34,7 +36,8 @@ function withQuery(sasUrl: string, params: Record<string, string>): string {
 }
 
 /** Put Block: `<sas>&comp=block&blockid=<id>`. */
-export const putBlockUrl = (sasUrl: string, id: string): string => withQuery(sasUrl, { comp: "block", blockid: id });
+export const putBlockUrl = (sasUrl: string, id: string): string =>
+  withQuery(sasUrl, { comp: "block", blockid: id });
 
 /** Put Block List: `<sas>&comp=blocklist`. */
 export const putBlockListUrl = (sasUrl: string): string => withQuery(sasUrl, { comp: "blocklist" });

@@ -48,12 +48,20 @@ export const xhrTransport: Transport = (request) =>
 export const fetchTransport: Transport = async (request) => {
   let response: Response;
   try {
-    response = await fetch(request.url, { method: "PUT", body: request.body, headers: request.headers, signal: request.signal });
+    response = await fetch(request.url, {
+      method: "PUT",
+      body: request.body,
+      headers: request.headers,
+      signal: request.signal,
+    });
   } catch (err) {
     if (request.signal.aborted) throw abortError(request.signal);
     throw new NetworkError(`PUT failed: ${(err as Error).message}`);
   }
   const text = await response.text();
-  if (response.ok) request.onProgress?.(typeof request.body === "string" ? new Blob([request.body]).size : request.body.size);
+  if (response.ok)
+    request.onProgress?.(
+      typeof request.body === "string" ? new Blob([request.body]).size : request.body.size,
+    );
   return { status: response.status, text };
 };

@@ -32,7 +32,10 @@ export async function padPdf(source: string, dest: string, targetBytes: number):
     );
   const overhead = header.length + 200 + tailFor(0, 0).length;
   const payload = Math.max(1, targetBytes - original.length - overhead);
-  const head = Buffer.from(header.toString("latin1").replace("LENGTH_PLACEHOLDER", String(payload)), "latin1");
+  const head = Buffer.from(
+    header.toString("latin1").replace("LENGTH_PLACEHOLDER", String(payload)),
+    "latin1",
+  );
   const objectOffset = original.length + 1;
   const xrefOffset = original.length + head.length + payload + "\nendstream\nendobj\n".length;
 
@@ -43,12 +46,14 @@ export async function padPdf(source: string, dest: string, targetBytes: number):
   await write(original);
   await write(head);
   const block = randomBytes(1024 * 1024);
-  for (let left = payload; left > 0; left -= block.length) await write(left >= block.length ? block : block.subarray(0, left));
+  for (let left = payload; left > 0; left -= block.length)
+    await write(left >= block.length ? block : block.subarray(0, left));
   await write(tailFor(objectOffset, xrefOffset));
   out.end();
   await once(out, "finish");
   const written = (await stat(dest)).size;
-  if (Math.abs(written - targetBytes) > 1024) throw new Error(`padded PDF is ${written} bytes, wanted ${targetBytes}`);
+  if (Math.abs(written - targetBytes) > 1024)
+    throw new Error(`padded PDF is ${written} bytes, wanted ${targetBytes}`);
 }
 
 /** A file of `bytes` bytes, quickly: for size checks that must fail before any upload. */

@@ -27,7 +27,15 @@ const artifacts = path.join(pwaRoot, "test-results");
 const env = inject("stackEnv");
 const MIB = 1024 * 1024;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -41,7 +49,12 @@ const userId = `pwa-e2e-${randomUUID().slice(0, 8)}`;
 const docs: Record<string, string> = {};
 
 beforeAll(async () => {
-  await build({ configFile: path.join(pwaRoot, "vite.config.ts"), root: pwaRoot, mode: "production", logLevel: "warn" });
+  await build({
+    configFile: path.join(pwaRoot, "vite.config.ts"),
+    root: pwaRoot,
+    mode: "production",
+    logLevel: "warn",
+  });
   dir = await mkdtemp(path.join(os.tmpdir(), "docsift-pwa-e2e-"));
   userDataDir = path.join(dir, "chromium-profile");
   await mkdir(artifacts, { recursive: true });
@@ -86,14 +99,27 @@ beforeAll(async () => {
     await startApp(
       "worker",
       WORKER_MAIN,
-      { ...process.env, ...env, MODEL_SOURCE: "bundled", OCR_ENABLED: "false", HEALTH_PORT: "0", TEMP_DIR: path.join(dir, "worker-tmp"), LOG_LEVEL: "info" },
+      {
+        ...process.env,
+        ...env,
+        MODEL_SOURCE: "bundled",
+        OCR_ENABLED: "false",
+        HEALTH_PORT: "0",
+        TEMP_DIR: path.join(dir, "worker-tmp"),
+        LOG_LEVEL: "info",
+      },
       "worker ready",
       logger,
     )
   ).child;
 
   // Persistent: installability is only reported for a persistent profile.
-  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: DESKTOP });
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+    viewport: DESKTOP,
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -103,7 +129,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
 async function openApp(page: Page, urlPath = "/"): Promise<void> {
   await page.goto(`${origin}${urlPath}`);
@@ -116,12 +143,15 @@ async function waitLive(page: Page): Promise<void> {
 
 /** The job row of a file name, once the list shows it with `status`. */
 async function jobRow(page: Page, fileName: string, status: string, timeout = 120_000) {
-  const row = page.locator(`#jobs li[data-status="${status}"]`, { has: page.locator(".file-name", { hasText: fileName }) });
+  const row = page.locator(`#jobs li[data-status="${status}"]`, {
+    has: page.locator(".file-name", { hasText: fileName }),
+  });
   await row.first().waitFor({ timeout });
   return row.first();
 }
 
-const jobIdOf = async (row: ReturnType<Page["locator"]>) => (await row.locator("a").getAttribute("href"))!.split("/").pop()!;
+const jobIdOf = async (row: ReturnType<Page["locator"]>) =>
+  (await row.locator("a").getAttribute("href"))!.split("/").pop()!;
 
 describe("the docsift PWA in Chromium against the local stack", () => {
   it("refuses wrong types and oversize files with a clear message and no request", async () => {
@@ -134,8 +164,12 @@ describe("the docsift PWA in Chromium against the local stack", () => {
     await page.setInputFiles("#file-input", [docs.exe!, docs.oversize!]);
     const errors = page.locator("#file-errors li");
     await expect.poll(() => errors.count()).toBe(2);
-    expect(await errors.nth(0).textContent()).toBe("setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.");
-    expect(await errors.nth(1).textContent()).toBe("scan-too-big.pdf is larger than the 100 MB limit. Split it or reduce its size.");
+    expect(await errors.nth(0).textContent()).toBe(
+      "setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.",
+    );
+    expect(await errors.nth(1).textContent()).toBe(
+      "scan-too-big.pdf is larger than the 100 MB limit. Split it or reduce its size.",
+    );
     await page.waitForTimeout(500);
     expect(requests).toEqual([]);
     expect(await page.locator(".uploads li").count()).toBe(0);
@@ -146,11 +180,14 @@ describe("the docsift PWA in Chromium against the local stack", () => {
   it("uploads a 20 MB and a 100 MB document with progress, completes them through pushed events and shows the fields", async () => {
     const page = await context.newPage();
     const pushed: string[] = [];
-    page.on("websocket", (ws) => ws.on("framereceived", (f) => void (typeof f.payload === "string" && pushed.push(f.payload))));
+    page.on("websocket", (ws) =>
+      ws.on("framereceived", (f) => void (typeof f.payload === "string" && pushed.push(f.payload))),
+    );
     const blockPuts: string[] = [];
     page.on("request", (r) => {
       const url = new URL(r.url());
-      if (r.method() === "PUT" && url.searchParams.get("comp")) blockPuts.push(`${url.searchParams.get("comp")}`);
+      if (r.method() === "PUT" && url.searchParams.get("comp"))
+        blockPuts.push(`${url.searchParams.get("comp")}`);
     });
     await openApp(page);
     await waitLive(page);
@@ -174,8 +211,13 @@ describe("the docsift PWA in Chromium against the local stack", () => {
     await page.locator('.uploads li[data-state="done"]').nth(1).waitFor({ timeout: 180_000 });
     const uploadMs = Date.now() - started;
 
-    const progress = await page.evaluate(() => (window as unknown as { progress: Record<string, number[]> }).progress);
-    for (const [name, file] of [["invoice-20mb.pdf", docs.mb20!], ["invoice-100mb.pdf", docs.mb100!]] as const) {
+    const progress = await page.evaluate(
+      () => (window as unknown as { progress: Record<string, number[]> }).progress,
+    );
+    for (const [name, file] of [
+      ["invoice-20mb.pdf", docs.mb20!],
+      ["invoice-100mb.pdf", docs.mb100!],
+    ] as const) {
       const size = (await stat(file)).size;
       const values = progress[`Upload of ${name}`] ?? [];
       // Real progress: many intermediate values, reaching the full size.
@@ -192,7 +234,11 @@ describe("the docsift PWA in Chromium against the local stack", () => {
     const id20 = await jobIdOf(row20);
     const id100 = await jobIdOf(row100);
     // The outcome came over the socket (the page was live throughout, so it never polled).
-    for (const id of [id20, id100]) expect(pushed.some((p) => p.includes(id) && p.includes("job.completed")), id).toBe(true);
+    for (const id of [id20, id100])
+      expect(
+        pushed.some((p) => p.includes(id) && p.includes("job.completed")),
+        id,
+      ).toBe(true);
     console.log(`e2e: 120 MiB uploaded in ${uploadMs} ms; both jobs COMPLETED after ${completedMs} ms`);
     await shot(page, "job-list-desktop");
 
@@ -241,7 +287,8 @@ describe("the docsift PWA in Chromium against the local stack", () => {
     await page.addInitScript(() => {
       const Native = window.WebSocket;
       const open: WebSocket[] = [];
-      (window as unknown as { dropSockets: () => void }).dropSockets = () => open.splice(0).forEach((s) => s.close(4000, "test: dropped"));
+      (window as unknown as { dropSockets: () => void }).dropSockets = () =>
+        open.splice(0).forEach((s) => s.close(4000, "test: dropped"));
       window.WebSocket = class extends Native {
         constructor(url: string | URL, protocols?: string | string[]) {
           super(url, protocols);
@@ -249,13 +296,19 @@ describe("the docsift PWA in Chromium against the local stack", () => {
         }
       };
     });
-    await page.routeWebSocket(/\/client\/hubs\//, (ws) => (blocked ? ws.close({ code: 1011, reason: "test: socket down" }) : ws.connectToServer()));
+    await page.routeWebSocket(/\/client\/hubs\//, (ws) =>
+      blocked ? ws.close({ code: 1011, reason: "test: socket down" }) : ws.connectToServer(),
+    );
     // And no new connection: negotiate fails while the socket is down.
     await page.route("**/api/negotiate", (route) =>
-      blocked ? route.fulfill({ status: 503, contentType: "application/problem+json", body: "{}" }) : route.continue(),
+      blocked
+        ? route.fulfill({ status: 503, contentType: "application/problem+json", body: "{}" })
+        : route.continue(),
     );
     const frames: string[] = [];
-    page.on("websocket", (ws) => ws.on("framereceived", (f) => void (typeof f.payload === "string" && frames.push(f.payload))));
+    page.on("websocket", (ws) =>
+      ws.on("framereceived", (f) => void (typeof f.payload === "string" && frames.push(f.payload))),
+    );
     await openApp(page);
     await waitLive(page);
     blocked = true;
@@ -278,7 +331,9 @@ describe("the docsift PWA in Chromium against the local stack", () => {
   it("is controlled by the service worker and loads the shell and the cached job list offline", async () => {
     const page = await context.newPage();
     await openApp(page);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 20_000,
+    });
     await jobRow(page, "invoice-20mb.pdf", "COMPLETED");
     await context.setOffline(true);
     try {
@@ -302,13 +357,24 @@ describe("the docsift PWA in Chromium against the local stack", () => {
     await openApp(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const cdp: CDPSession = await context.newCDPSession(page);
-    const manifest = (await cdp.send("Page.getAppManifest")) as { url: string; errors: unknown[]; data?: string };
+    const manifest = (await cdp.send("Page.getAppManifest")) as {
+      url: string;
+      errors: unknown[];
+      data?: string;
+    };
     expect(manifest.url).toBe(`${origin}/manifest.webmanifest`);
     expect(manifest.errors).toEqual([]);
-    const data = JSON.parse(manifest.data!) as { start_url: string; display: string; icons: Array<{ sizes: string; purpose?: string }>; theme_color: string };
+    const data = JSON.parse(manifest.data!) as {
+      start_url: string;
+      display: string;
+      icons: Array<{ sizes: string; purpose?: string }>;
+      theme_color: string;
+    };
     expect(data).toMatchObject({ start_url: "/", display: "standalone", theme_color: "#0b4f8a" });
     expect(data.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(["192x192", "512x512"]));
-    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: unknown[] };
+    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as {
+      installabilityErrors: unknown[];
+    };
     expect(installabilityErrors).toEqual([]);
     await page.close();
   });
@@ -338,7 +404,11 @@ describe("the docsift PWA in Chromium against the local stack", () => {
         () =>
           page.evaluate(async (tag) => {
             const registration = await navigator.serviceWorker.ready;
-            return (await registration.getNotifications({ tag })).map((n) => ({ title: n.title, body: n.body, data: n.data as unknown }));
+            return (await registration.getNotifications({ tag })).map((n) => ({
+              title: n.title,
+              body: n.body,
+              data: n.data as unknown,
+            }));
           }, `job-${id}`),
         { timeout: 20_000 },
       )
@@ -346,7 +416,11 @@ describe("the docsift PWA in Chromium against the local stack", () => {
     void shown;
     const [notification] = await page.evaluate(async (tag) => {
       const registration = await navigator.serviceWorker.ready;
-      return (await registration.getNotifications({ tag })).map((n) => ({ title: n.title, body: n.body, data: n.data as { url: string } }));
+      return (await registration.getNotifications({ tag })).map((n) => ({
+        title: n.title,
+        body: n.body,
+        data: n.data as { url: string },
+      }));
     }, `job-${id}`);
     expect(notification).toMatchObject({ title: "Document processed", data: { url: `/jobs/${id}` } });
     expect(notification!.body).toMatch(/^while-hidden\.pdf: invoice, \d+ fields? found$/);
@@ -359,21 +433,39 @@ describe("the docsift PWA in Chromium against the local stack", () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const cdp = await context.newCDPSession(page);
     const registrationId = await new Promise<string>((resolve) => {
-      cdp.on("ServiceWorker.workerRegistrationUpdated", (e: { registrations: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }> }) => {
-        const r = e.registrations.find((x) => x.scopeURL === `${origin}/` && !x.isDeleted);
-        if (r) resolve(r.registrationId);
-      });
+      cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        (e: { registrations: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }> }) => {
+          const r = e.registrations.find((x) => x.scopeURL === `${origin}/` && !x.isDeleted);
+          if (r) resolve(r.registrationId);
+        },
+      );
       void cdp.send("ServiceWorker.enable");
     });
     const jobId = randomUUID();
-    const payload = { title: "Document processed", body: "pushed.pdf: invoice, 5 fields found", tag: `job-${jobId}`, url: `/jobs/${jobId}`, jobId, status: "COMPLETED" };
-    await cdp.send("ServiceWorker.deliverPushMessage", { origin: `${origin}/`, registrationId, data: JSON.stringify(payload) });
+    const payload = {
+      title: "Document processed",
+      body: "pushed.pdf: invoice, 5 fields found",
+      tag: `job-${jobId}`,
+      url: `/jobs/${jobId}`,
+      jobId,
+      status: "COMPLETED",
+    };
+    await cdp.send("ServiceWorker.deliverPushMessage", {
+      origin: `${origin}/`,
+      registrationId,
+      data: JSON.stringify(payload),
+    });
     await expect
       .poll(
         () =>
           page.evaluate(async (tag) => {
             const registration = await navigator.serviceWorker.ready;
-            return (await registration.getNotifications({ tag })).map((n) => ({ title: n.title, body: n.body, data: n.data as unknown }));
+            return (await registration.getNotifications({ tag })).map((n) => ({
+              title: n.title,
+              body: n.body,
+              data: n.data as unknown,
+            }));
           }, payload.tag),
         { timeout: 10_000 },
       )
