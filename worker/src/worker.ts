@@ -213,12 +213,11 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   const drain = (reason: string): Promise<DrainResult> =>
     (drained ??= (async () => {
       draining = true;
-      const inHand = [...active.entries()];
-      log.info(
-        { reason, inFlight: inHand.length, graceMs: config.drainGraceMs },
-        "draining: no new messages",
-      );
+      log.info({ reason, inFlight: active.size, graceMs: config.drainGraceMs }, "draining: no new messages");
       await receiver!.stop();
+      // After the stop nothing more arrives; a message granted just before is in this set too
+      // (its handler hands it straight back).
+      const inHand = [...active.entries()];
       const all = Promise.allSettled(inHand.map(([, done]) => done));
       if (await within(all, config.drainGraceMs)) {
         log.info({ finished: inHand.length }, "drain complete: every job finished");
