@@ -74,6 +74,15 @@ describe("a worker process", () => {
     const jobLines = child.lines.filter((l) => l.jobId === job.id);
     expect(jobLines.length).toBeGreaterThanOrEqual(3);
     expect(jobLines.every((l) => l.attempt === 1)).toBe(true);
+    // Progress while it ran (25 pages apart at least, at most once a second), all before the outcome.
+    const events = await harness.eventsOf(job.id);
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe("job.processing");
+    expect(types.at(-1)).toBe("job.completed");
+    const progress = events.filter((e) => e.type === "job.progress").map((e) => e.summary.pagesDone!);
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.every((p, i) => p - (i === 0 ? 0 : progress[i - 1]!) >= 25 && p < 900)).toBe(true);
 
     // Leave the queue empty for the next test: the in-process worker takes the waiting task.
     const cleaner = await startWorker(harness.config());
