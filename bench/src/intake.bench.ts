@@ -63,7 +63,7 @@ export async function run(): Promise<BenchReport> {
       metrics,
       notes: [
         `${DURATION_S} s per run with autocannon; the host, emulators and load generator share this machine's cores`,
-        "create200rps/status200rps: fixed 200 req/s from 50 connections; C50/C200: as fast as the clients go",
+        "create200rps/status200rps: fixed 200 req/s from 10 connections; C50/C200: as fast as 50 / 200 clients go",
       ],
     };
   } finally {
