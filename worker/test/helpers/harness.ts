@@ -32,6 +32,7 @@ export const CONTENT_TYPES = {
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   text: "text/plain",
+  png: "image/png",
 } as const;
 
 export interface HarnessOptions {
