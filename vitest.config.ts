@@ -3,9 +3,10 @@ import { defineConfig } from "vitest/config";
 // Two projects: `unit` needs nothing running (emulator conformance suites start their own
 // emulator on a free port); `stack` shares one local stack started in a global setup.
 // "source" resolves @docsift/* packages to their TypeScript. Only that one is added to Vite's
-// defaults: forcing "import" here would leak into Node's own require() of CommonJS dependencies
-// (Node then loads the ESM build of `long` under @azure/service-bus and breaks it).
-const conditions = ["source", "module", "node", "development|production"];
+// defaults: forcing "import" or "module" here would leak into Node's own require() of CommonJS dependencies
+// (Node then loads the ESM builds of `long` under @azure/service-bus and of @opentelemetry/api
+// under prom-client, and both break).
+const conditions = ["source", "node", "development|production"];
 
 export default defineConfig({
   resolve: { conditions },

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { z } from "zod";
-import { ConfigError, WorkerConfigSchema, envInt, parseConfig } from "@docsift/core";
+import { ConfigError, WorkerConfigSchema, parseConfig } from "@docsift/core";
 import { createLogger } from "./logger.js";
 import { startWorker } from "./worker.js";
 
@@ -9,15 +8,9 @@ import { startWorker } from "./worker.js";
  * SIGTERM or SIGINT drains it (no new messages, jobs in hand finish within DRAIN_GRACE_SECONDS,
  * the rest go back to the queue) and the process exits 0.
  */
-// WORKER_MAX_JOBS is read here until the shared worker contract carries it: the ScaledJob
-// deployment (infra-cdktf) sets it to 1 so each Job's worker exits after its message.
-const ProcessOptionsSchema = z.looseObject({ WORKER_MAX_JOBS: envInt(0, 0, 1_000_000) });
-
 let config;
-let maxJobs: number;
 try {
   config = parseConfig("worker", WorkerConfigSchema);
-  maxJobs = parseConfig("worker", ProcessOptionsSchema).WORKER_MAX_JOBS;
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);
@@ -33,7 +26,8 @@ process.on("uncaughtException", (err) => {
   process.exit(1);
 });
 
-const worker = await startWorker(config, { logger: log, maxJobs }).catch((err: unknown) => {
+// WORKER_MAX_JOBS=1 in KEDA ScaledJob mode (infra-cdktf): each Job's worker exits after its message.
+const worker = await startWorker(config, { logger: log, maxJobs: config.maxJobs }).catch((err: unknown) => {
   log.fatal({ err }, "worker failed to start");
   process.exit(1);
 });

@@ -1,4 +1,3 @@
-import "./helpers/commonjs-fix.js";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";

@@ -1,4 +1,3 @@
-import "./helpers/commonjs-fix.js";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import os from "node:os";

@@ -1,4 +1,3 @@
-import "./helpers/commonjs-fix.js";
 import { readFile, mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

@@ -1,4 +1,3 @@
-import "./helpers/commonjs-fix.js";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

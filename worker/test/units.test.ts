@@ -1,4 +1,3 @@
-import "./helpers/commonjs-fix.js";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

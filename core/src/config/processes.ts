@@ -195,6 +195,7 @@ const workerShape = {
   HEALTH_PORT: envInt(8080, 0, 65535),
   TEMP_DIR: z.string().optional(),
   PROGRESS_EVERY_PAGES: envInt(25, 1, 100_000),
+  WORKER_MAX_JOBS: envInt(0, 0, 1_000_000),
 };
 
 export interface WorkerConfig extends CommonConfig {
@@ -215,6 +216,8 @@ export interface WorkerConfig extends CommonConfig {
   healthPort: number;
   tempDir?: string;
   progressEveryPages: number;
+  /** Exit after this many messages (0 = never): one message per Job in KEDA's ScaledJob mode. */
+  maxJobs: number;
 }
 
 export const WorkerConfigSchema = z
@@ -266,6 +269,7 @@ export const WorkerConfigSchema = z
       healthPort: raw.HEALTH_PORT,
       ...(raw.TEMP_DIR ? { tempDir: raw.TEMP_DIR } : {}),
       progressEveryPages: raw.PROGRESS_EVERY_PAGES,
+      maxJobs: raw.WORKER_MAX_JOBS,
     };
   });
 
