@@ -12,7 +12,12 @@ if (!host || !port || !keyFile || !certFile) {
 }
 // keepAlive: by default the server answers "connection: close", so every request paid a fresh
 // TLS handshake; Cosmos DB in Azure keeps connections open.
-const server = createHttpsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), keepAlive: true, minVersion: "TLSv1.2" });
+const server = createHttpsServer({
+  key: readFileSync(keyFile),
+  cert: readFileSync(certFile),
+  keepAlive: true,
+  minVersion: "TLSv1.2",
+});
 server.listen(Number(port), host, () => console.log("ready"));
 const shutdown = () => server.close(() => process.exit(0));
 process.once("SIGTERM", shutdown).once("SIGINT", shutdown);
