@@ -5,6 +5,7 @@ import { dlqDismissCommand, dlqListCommand, dlqResubmitCommand, dlqShowCommand }
 import { PDF_ENGINES, extractCommand } from "./commands/extract.js";
 import { deleteCommand, listCommand, statusCommand } from "./commands/jobs.js";
 import { submitCommand } from "./commands/submit.js";
+import { MODEL_PUBLISH_DEFAULTS, modelPublishCommand } from "./commands/model-publish.js";
 import { DEFAULT_API_URL, parseGlobalConfig } from "./config.js";
 import type { RawGlobalOptions } from "./config.js";
 import { CommandContext } from "./context.js";
@@ -152,6 +153,32 @@ export async function runCli(
     .action(
       run((c, file: string, o: { ocr: boolean; pdfEngine: (typeof PDF_ENGINES)[number] }) =>
         extractCommand(c, file, { ocr: o.ocr, pdfEngine: o.pdfEngine }),
+      ),
+    );
+
+  program
+    .command("model")
+    .description("the key-information model registry in Blob Storage")
+    .command("publish")
+    .description(
+      "upload a committed model (model/artifacts) to models/{name}/{version}/ and move the current pointer",
+    )
+    .option(
+      "--account-url <url>",
+      "https://<account>.blob.core.windows.net (signed in with az login / managed identity)",
+    )
+    .option("--container <name>", "registry container", MODEL_PUBLISH_DEFAULTS.container)
+    .option("--name <name>", "model name", MODEL_PUBLISH_DEFAULTS.name)
+    .option(
+      "--version <version>",
+      "committed version to publish (default: the committed current one)",
+      MODEL_PUBLISH_DEFAULTS.version,
+    )
+    .option("--no-current", "publish without moving the current pointer")
+    .action(
+      run(
+        (c, o: { accountUrl?: string; container: string; name: string; version: string; current: boolean }) =>
+          modelPublishCommand(c, o),
       ),
     );
 
