@@ -131,9 +131,11 @@ export class BlobDocumentStore implements DocumentStore {
     return Buffer.concat(chunks).subarray(0, length);
   }
 
-  async download(container: string, blobName: string): Promise<Readable> {
+  async download(container: string, blobName: string, options: { ifMatch?: string } = {}): Promise<Readable> {
     try {
-      const res = await this.blob(container, blobName).download(0);
+      const res = await this.blob(container, blobName).download(0, undefined, {
+        ...(options.ifMatch ? { conditions: { ifMatch: options.ifMatch } } : {}),
+      });
       if (!res.readableStreamBody) throw new Error("blob download returned no body stream");
       return res.readableStreamBody as Readable;
     } catch (err) {
@@ -141,6 +143,12 @@ export class BlobDocumentStore implements DocumentStore {
         throw new DocsiftError("DOCUMENT_MISSING", `blob ${container}/${blobName} does not exist`, {
           cause: err,
         });
+      if ((err as { statusCode?: number }).statusCode === 412)
+        throw new DocsiftError(
+          "DOCUMENT_CHANGED",
+          `blob ${container}/${blobName} changed after it was submitted`,
+          { cause: err },
+        );
       throw err;
     }
   }

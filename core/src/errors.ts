@@ -12,6 +12,10 @@ export const ERROR_CODES = {
     userMessage: "The document could not be read; it may be damaged or truncated.",
   },
   EMPTY_DOCUMENT: { permanent: true, userMessage: "The document is empty." },
+  DOCUMENT_CHANGED: {
+    permanent: true,
+    userMessage: "The document was changed after it was submitted. Upload it again as a new job.",
+  },
   DOCUMENT_MISSING: { permanent: true, userMessage: "The uploaded document could not be found." },
   EXTRACTION_TIMEOUT: { permanent: true, userMessage: "Reading the document took too long." },
   INVALID_MESSAGE: {

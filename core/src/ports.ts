@@ -54,7 +54,11 @@ export interface DocumentStore {
   properties(container: string, blobName: string): Promise<DocumentProperties | undefined>;
   /** The first `length` bytes (magic-byte checks). */
   readHead(container: string, blobName: string, length: number): Promise<Buffer>;
-  download(container: string, blobName: string): Promise<Readable>;
+  /**
+   * Streams the blob. With `ifMatch`, only that version: a blob changed since (overwritten through
+   * a still-valid SAS) fails with DocsiftError DOCUMENT_CHANGED.
+   */
+  download(container: string, blobName: string, options?: { ifMatch?: string }): Promise<Readable>;
   /** Idempotent: deleting what is gone succeeds. */
   remove(container: string, blobName: string): Promise<void>;
 }

@@ -5,6 +5,7 @@ import {
   problem,
   sniffKind,
   transitionJob,
+  currentEvent,
   JobIdSchema,
   MESSAGE_SCHEMA_VERSION,
 } from "@docsift/core";
@@ -63,6 +64,7 @@ export function taskFor(deps: FunctionDeps, job: Job, submittedAt: Date): Infere
       name: job.blob.name,
       sizeBytes: job.sizeBytes,
       contentType: job.contentType,
+      ...(job.blob.etag ? { etag: job.blob.etag } : {}),
     },
     documentKind,
     model: {
@@ -112,6 +114,7 @@ const HEAD_BYTES = 4096;
 export async function submitJob(deps: FunctionDeps, userId: string, jobId: string): Promise<Versioned<Job>> {
   const current = await loadOwnJob(deps, userId, jobId);
   const job = current.value;
+  let blobEtag: string | undefined;
   if (job.status === "AWAITING_UPLOAD") {
     const props = await deps.documents.properties(job.blob.container, job.blob.name);
     if (!props)
@@ -143,15 +146,22 @@ export async function submitJob(deps: FunctionDeps, userId: string, jobId: strin
             : "The file content is not a supported document type.",
         }),
       );
+    blobEtag = props.etag;
   } else {
     decide(job, { type: "submit", at: deps.clock.now() }); // throws 409 for EXPIRED / DELETED
   }
-  const outcome = await transitionJob(
-    { jobs: deps.jobs, events: deps.events },
-    userId,
-    jobId,
-    { type: "submit", at: deps.clock.now() },
-    { republishDuplicates: false },
-  );
-  return dispatchTask(deps, outcome.job);
+  // The verified blob version goes into the job and the task: the worker reads exactly that one,
+  // so a blob overwritten later through the still-valid SAS is refused, not processed.
+  const outcome = await transitionJob({ jobs: deps.jobs }, userId, jobId, {
+    type: "submit",
+    at: deps.clock.now(),
+    ...(blobEtag ? { blobEtag } : {}),
+  });
+  // Task first, event second: a failure in between leaves a submit the client can repeat (which
+  // sends the task if it is still missing), never a job.queued for a task that was not sent.
+  const dispatched = await dispatchTask(deps, outcome.job);
+  const event =
+    outcome.decision.outcome === "applied" ? outcome.decision.event : currentEvent(dispatched.value);
+  if (event && dispatched.value.status === "QUEUED") await deps.events.publish(event);
+  return dispatched;
 }

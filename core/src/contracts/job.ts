@@ -49,7 +49,8 @@ export const JobSchema = z
     fileName: z.string(),
     contentType: z.string(),
     sizeBytes: z.number().int().positive(),
-    blob: z.object({ container: z.string(), name: z.string() }).strict(),
+    /** `etag`: the uploaded blob's version verified at submit; the worker reads exactly that one. */
+    blob: z.object({ container: z.string(), name: z.string(), etag: z.string().optional() }).strict(),
     documentKind: z.enum(DOCUMENT_KINDS).optional(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

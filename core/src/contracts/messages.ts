@@ -21,6 +21,8 @@ export const InferenceTaskSchema = z
         name: z.string().min(1),
         sizeBytes: z.number().int().positive(),
         contentType: z.string().min(1),
+        /** The blob version verified at submit: the worker downloads it with If-Match. */
+        etag: z.string().min(1).optional(),
       })
       .strict(),
     documentKind: z.enum(DOCUMENT_KINDS),

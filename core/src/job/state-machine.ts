@@ -12,7 +12,7 @@ import type { JobStatus } from "./states.js";
  * with the etag the job was read with is the caller's part.
  */
 export type JobCommand =
-  | { type: "submit"; at: Date }
+  | { type: "submit"; at: Date; blobEtag?: string }
   | { type: "expire"; at: Date }
   | { type: "start"; at: Date; attempt: number }
   | { type: "progress"; at: Date; stage: "download" | "extract" | "infer"; pagesDone?: number }
@@ -129,7 +129,10 @@ export function decide(job: Job, command: JobCommand): Decision {
   switch (command.type) {
     case "submit":
       if (status === "AWAITING_UPLOAD")
-        return moveTo(job, "QUEUED", command.at, { submissions: job.submissions + 1 });
+        return moveTo(job, "QUEUED", command.at, {
+          submissions: job.submissions + 1,
+          ...(command.blobEtag ? { blob: { ...job.blob, etag: command.blobEtag } } : {}),
+        });
       // A repeated submit answers as the first one did and changes nothing.
       if (status === "QUEUED" || status === "PROCESSING" || status === "COMPLETED" || status === "FAILED")
         return duplicate(job);
