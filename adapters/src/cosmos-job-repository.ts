@@ -86,6 +86,23 @@ export class CosmosJobRepository implements JobRepository {
     return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
   }
 
+  async listUndispatched(olderThan: Date, limit: number): Promise<Job[]> {
+    const { resources } = await this.container.items
+      .query(
+        {
+          query:
+            "SELECT TOP @limit * FROM c WHERE c.status = 'QUEUED' AND (NOT IS_DEFINED(c.dispatched) OR c.dispatched < c.submissions) AND c.updatedAt < @before",
+          parameters: [
+            { name: "@limit", value: limit },
+            { name: "@before", value: olderThan.toISOString() },
+          ],
+        },
+        { maxItemCount: limit },
+      )
+      .fetchAll();
+    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  }
+
   async purge(userId: string, jobId: string): Promise<void> {
     try {
       await this.container.item(jobId, userId).delete();

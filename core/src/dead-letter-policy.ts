@@ -24,14 +24,17 @@ export interface DeadLetterClassification {
  */
 export function classifyDeadLetter(reason: string, lastErrorCode?: ErrorCode): DeadLetterClassification {
   if (reason === INVALID_MESSAGE_REASON) return { code: "INVALID_MESSAGE", transient: false };
-  if (reason in ERROR_CODES) {
+  if (Object.hasOwn(ERROR_CODES, reason)) {
     const code = reason as ErrorCode;
     return { code, transient: !ERROR_CODES[code].permanent };
   }
-  if (reason in BROKER_DEAD_LETTER_REASONS) {
+  if (Object.hasOwn(BROKER_DEAD_LETTER_REASONS, reason)) {
     const code = BROKER_DEAD_LETTER_REASONS[reason as keyof typeof BROKER_DEAD_LETTER_REASONS];
     if (lastErrorCode && ERROR_CODES[lastErrorCode].permanent)
       return { code: lastErrorCode, transient: false };
+    // A document that ran out of time on every delivery will do so again: retrying it
+    // automatically would only spend another round of worker-hours.
+    if (lastErrorCode === "JOB_TIMEOUT") return { code: "JOB_TIMEOUT", transient: false };
     return { code, transient: true };
   }
   // Unknown reasons (a manual dead-letter from a tool, say) are for a human, not a retry loop.

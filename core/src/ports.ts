@@ -26,6 +26,11 @@ export interface JobRepository {
   listByUser(userId: string, options: { limit: number; continuationToken?: string }): Promise<Page<Job>>;
   /** Jobs still AWAITING_UPLOAD whose upload window ended before `now` (across users). */
   listUploadExpired(now: Date, limit: number): Promise<Job[]>;
+  /**
+   * QUEUED jobs whose task for the current submission was never recorded as sent, last changed
+   * before `olderThan` (across users): what a crash between the QUEUED write and the send leaves.
+   */
+  listUndispatched(olderThan: Date, limit: number): Promise<Job[]>;
   /** Removes the document for good (used after the DELETED transition was recorded). */
   purge(userId: string, jobId: string): Promise<void>;
 }

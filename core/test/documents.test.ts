@@ -79,3 +79,14 @@ describe("document rules", () => {
     expect(classifyDeadLetter("SomethingElse")).toEqual({ code: "INTERNAL", transient: false });
   });
 });
+
+describe("dead-letter classification edge cases", () => {
+  it("does not mistake inherited property names for reasons, and does not retry repeated timeouts", () => {
+    expect(classifyDeadLetter("constructor")).toEqual({ code: "INTERNAL", transient: false });
+    expect(classifyDeadLetter("toString")).toEqual({ code: "INTERNAL", transient: false });
+    expect(classifyDeadLetter("MaxDeliveryCountExceeded", "JOB_TIMEOUT")).toEqual({
+      code: "JOB_TIMEOUT",
+      transient: false,
+    });
+  });
+});

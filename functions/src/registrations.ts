@@ -25,6 +25,7 @@ import {
 } from "./http/push-subscriptions.js";
 import { deadLetterTriageHandler } from "./events/dead-letter-triage.js";
 import { expireUploadsHandler } from "./events/expire-uploads.js";
+import { redispatchTasksHandler } from "./events/redispatch-tasks.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD";
 export type MessageHandler = (message: unknown, context: InvocationContextType) => Promise<void>;
@@ -110,5 +111,12 @@ export const registrations: Registration[] = [
     schedule: "0 */5 * * * *",
     intervalMs: 5 * 60_000,
     handler: expireUploadsHandler,
+  },
+  {
+    kind: "timer",
+    name: "redispatchTasks",
+    schedule: "30 * * * * *",
+    intervalMs: 60_000,
+    handler: redispatchTasksHandler,
   },
 ];

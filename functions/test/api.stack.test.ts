@@ -503,3 +503,81 @@ describe("upload expiry", () => {
     ).toHaveLength(1);
   });
 });
+
+describe("tasks that were never sent", () => {
+  it("are re-sent by the timer for QUEUED jobs whose send did not happen", async () => {
+    const { redispatchTasksHandler } = await import("../src/events/redispatch-tasks.js");
+    const { InvocationContext } = await import("../src/index.js");
+    const { transitionJob } = await import("@docsift/core");
+    await drain(QUEUES.tasks);
+    const jobId = await createUploaded(alice);
+    // The QUEUED write happened, the process died before the send: no task, dispatched unset.
+    await transitionJob({ jobs: host.deps.jobs }, alice.userId, jobId, { type: "submit", at: new Date() });
+    expect(await activeTasks()).toBe(0);
+    const later = { now: () => new Date(Date.now() + 2 * 60_000) };
+    const context = new InvocationContext({ invocationId: "timer-2", functionName: "redispatchTasks" });
+    expect(await redispatchTasksHandler({ ...host.deps, clock: later })({}, context)).toBeGreaterThanOrEqual(
+      1,
+    );
+    const [task] = await sb.createReceiver(QUEUES.tasks).peekMessages(10);
+    expect(task?.messageId).toBe(`${jobId}:1`);
+    expect((await host.deps.jobs.get(alice.userId, jobId))?.value.dispatched).toBe(1);
+    // A second tick finds nothing left to send for it.
+    await redispatchTasksHandler({ ...host.deps, clock: later })({}, context);
+    expect(await activeTasks()).toBe(1);
+    await drain(QUEUES.tasks);
+  });
+});
+
+describe("a dead letter of an earlier submission", () => {
+  it("is recorded but does not fail the job's current run", async () => {
+    await drain(QUEUES.tasks);
+    const jobId = await createUploaded(alice);
+    await alice("POST", `/api/jobs/${jobId}/submit`);
+    const receiver = sb.createReceiver(QUEUES.tasks);
+    const [first] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5000 });
+    await receiver.deadLetterMessage(first!, {
+      deadLetterReason: "CORRUPT_DOCUMENT",
+      deadLetterErrorDescription: "v1",
+    });
+    const record = await eventually(
+      async () => {
+        const l = await ops("GET", "/api/ops/dead-letters?reason=CORRUPT_DOCUMENT&status=open");
+        return (l.json.items as Array<{ id: string; jobId: string }>).find((r) => r.jobId === jobId);
+      },
+      15_000,
+      "dead letter",
+    );
+    await ops("POST", `/api/ops/dead-letters/${encodeURIComponent(record.id)}/resubmit`, {});
+    // A stale copy of submission 1 dead-letters late (a duplicate that was still in flight).
+    const sender = sb.createSender(QUEUES.tasks);
+    await sender.sendMessages({ body: first!.body, messageId: `${jobId}:1-late` });
+    await sender.close();
+    const stale = await eventually(
+      async () => {
+        const ms = await receiver.receiveMessages(5, { maxWaitTimeInMs: 2000 });
+        const found = ms.find((m) => m.messageId === `${jobId}:1-late`);
+        for (const m of ms) if (m !== found) await receiver.abandonMessage(m);
+        return found;
+      },
+      15_000,
+      "the stale copy",
+    );
+    await receiver.deadLetterMessage(stale, {
+      deadLetterReason: "CORRUPT_DOCUMENT",
+      deadLetterErrorDescription: "stale",
+    });
+    await eventually(
+      async () => {
+        const l = await ops("GET", "/api/ops/dead-letters?reason=CORRUPT_DOCUMENT");
+        return (l.json.items as Array<{ messageId: string }>).find((r) => r.messageId === `${jobId}:1-late`);
+      },
+      15_000,
+      "the stale dead letter recorded",
+    );
+    const job = await alice("GET", `/api/jobs/${jobId}`);
+    expect(job.json.status).toBe("QUEUED");
+    await receiver.close();
+    await drain(QUEUES.tasks);
+  });
+});

@@ -7,6 +7,7 @@ import {
   transitionJob,
 } from "@docsift/core";
 import type { DeadLetterRecord, ErrorCode, Job } from "@docsift/core";
+import { ZodError } from "zod";
 import type { FunctionDeps } from "../deps.js";
 import { dispatchTask } from "../jobs-service.js";
 import type { InvocationContextType } from "../lib/azure-functions.js";
@@ -53,7 +54,16 @@ export const deadLetterTriageHandler =
     const userId = task.success ? task.data.userId : "unknown";
     const now = deps.clock.now();
 
-    const job = task.success ? (await deps.jobs.get(userId, jobId))?.value : undefined;
+    let job: Job | undefined;
+    try {
+      job = task.success ? (await deps.jobs.get(userId, jobId))?.value : undefined;
+    } catch (err) {
+      // A stored job that no longer parses would fail this message on every delivery, and the
+      // dead-letter queue has no dead-letter queue of its own: record it for on-call instead.
+      // Other errors (Cosmos unavailable) throw, and the trigger retries.
+      if (!(err instanceof ZodError)) throw err;
+      deps.logger.error({ err, jobId }, "the job of a dead letter does not match the contract");
+    }
     const classification = classifyDeadLetter(reason, lastErrorCode(job));
     const messageId = String(meta.messageId ?? "unknown");
     const record: DeadLetterRecord = {
@@ -93,6 +103,9 @@ export const deadLetterTriageHandler =
     );
 
     if (!task.success || !job) return;
+    // A dead letter of an earlier submission (the job was resubmitted since, automatically or by
+    // on-call) says nothing about the current run: it is recorded, nothing else.
+    if (task.data.submission < job.submissions) return;
     try {
       await transitionJob({ jobs: deps.jobs, events: deps.events }, userId, jobId, {
         type: "fail",
