@@ -48,11 +48,44 @@ const epochDays = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_4
 export function lineCandidates(line: TextLine, order: DateOrder): Candidate[] {
   const text = line.text;
   const out: Candidate[] = [];
+  if (text.length < 2) return out;
   const taken: Range[] = [];
   const push = (kind: CandidateKind, value: string, start: number, end: number, numeric = 0): void => {
     out.push({ kind, value, text: text.slice(start, end), line, start, end, numeric });
   };
 
+  // Dates, amounts, IBANs and identifiers all hold a digit: most lines of a long document skip them.
+  const hasDigit = DIGIT.test(text);
+  if (hasDigit) numericCandidates(text, order, push, taken);
+  if (CURRENCY_HINT.test(text)) {
+    for (const m of text.matchAll(CURRENCY_PATTERN)) {
+      const code = normaliseCurrency(m[0]);
+      if (code) push("currency", code, m.index, m.index + m[0].length);
+    }
+  }
+  // Text spans (names): each column segment of the line, and what follows a label's colon.
+  let offset = 0;
+  for (const segment of text.split(SEGMENT_SPLIT)) {
+    const start = text.indexOf(segment, offset);
+    offset = start + segment.length;
+    addTextCandidate(segment, start, push);
+    const colon = segment.lastIndexOf(":");
+    if (colon > 0 && colon < segment.length - 2) {
+      const after = segment.slice(colon + 1);
+      addTextCandidate(after, start + colon + 1, push);
+    }
+  }
+  return out;
+}
+
+const DIGIT = /\d/;
+const CURRENCY_HINT = /[€$£¥]|[A-Z]{3}/;
+const ID_TOKEN = /[^\s:]+/gu;
+const ID_SHAPE = /^[\p{L}\d][\p{L}\d\-/_.#]*$/u;
+
+type Push = (kind: CandidateKind, value: string, start: number, end: number, numeric?: number) => void;
+
+function numericCandidates(text: string, order: DateOrder, push: Push, taken: Range[]): void {
   for (const m of text.matchAll(IBAN_PATTERN)) {
     const iban = normaliseIban(m[0]);
     if (!iban) continue;
@@ -85,34 +118,18 @@ export function lineCandidates(line: TextLine, order: DateOrder): Candidate[] {
       if (tail) push("amount", tail, r.start + lastSpace + 1, r.end, Number(tail));
     }
   }
-  for (const m of text.matchAll(CURRENCY_PATTERN)) {
-    const code = normaliseCurrency(m[0]);
-    if (code) push("currency", code, m.index, m.index + m[0].length);
-  }
-  // Identifiers: whitespace-separated tokens with a digit that are not already a date, amount or IBAN.
-  for (const m of text.matchAll(/[^\s]+/gu)) {
+  // Identifiers: tokens with a digit that are not already a date, amount or IBAN. OCR glues a label's
+  // colon to the value ("Nr.:RE-0012"), so a colon ends a token as whitespace does.
+  for (const m of text.matchAll(ID_TOKEN)) {
     const raw = m[0];
-    const trimmed = raw.replace(/^[#:([]+/, "").replace(/[:;,.)\]]+$/, "");
-    if (trimmed.length < 3 || !/\d/.test(trimmed) || /%|[€$£]/.test(trimmed)) continue;
-    if (!/^[\p{L}\d][\p{L}\d\-/_.#]*$/u.test(trimmed)) continue;
+    const trimmed = raw.replace(/^[#([]+/, "").replace(/[;,.)\]]+$/, "");
+    if (trimmed.length < 3 || !DIGIT.test(trimmed) || /%|[€$£]/.test(trimmed)) continue;
+    if (!ID_SHAPE.test(trimmed)) continue;
     const start = m.index + raw.indexOf(trimmed);
     const r = { start, end: start + trimmed.length };
     if (taken.some((t) => overlaps(t, r))) continue;
     push("id", trimmed, r.start, r.end);
   }
-  // Text spans (names): each column segment of the line, and what follows a label's colon.
-  let offset = 0;
-  for (const segment of text.split(SEGMENT_SPLIT)) {
-    const start = text.indexOf(segment, offset);
-    offset = start + segment.length;
-    addTextCandidate(segment, start, push);
-    const colon = segment.lastIndexOf(":");
-    if (colon > 0 && colon < segment.length - 2) {
-      const after = segment.slice(colon + 1);
-      addTextCandidate(after, start + colon + 1, push);
-    }
-  }
-  return out;
 }
 
 function addTextCandidate(

@@ -16,6 +16,8 @@ export interface DecoderOptions {
   consistencyFloor: number;
   /** Utility added when subtotal + tax = total holds (and subtracted when all three disagree). */
   consistencyBonus: number;
+  /** Per-field thresholds calibrated on a validation split; `threshold` applies to fields without one. */
+  fieldThresholds?: Partial<Record<FieldName, number>>;
 }
 
 export const DEFAULT_DECODER: DecoderOptions = {
@@ -62,7 +64,7 @@ type Choice = ScoredCandidate | undefined;
 /** Best joint choice over a few fields: each takes one of its top options or stays absent. */
 function jointChoice(
   options: ScoredCandidate[][],
-  threshold: number,
+  thresholds: number[],
   extra: (picked: Choice[]) => number,
 ): Choice[] {
   let best: Choice[] = options.map(() => undefined);
@@ -71,7 +73,7 @@ function jointChoice(
   const walk = (i: number): void => {
     if (i === options.length) {
       let u = 0;
-      for (const c of current) u += c ? c.score : threshold;
+      current.forEach((c, k) => (u += c ? c.score : (thresholds[k] as number)));
       u += extra(current);
       if (u > bestUtility + 1e-12) {
         bestUtility = u;
@@ -100,7 +102,8 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
   });
   const documentType = DOCUMENT_TYPES[typeIndex] ?? "other";
   const allowed = new Set(FIELDS_BY_TYPE[documentType]);
-  const opt = (f: FieldName, floor = opts.threshold): ScoredCandidate[] =>
+  const th = (f: FieldName): number => opts.fieldThresholds?.[f] ?? opts.threshold;
+  const opt = (f: FieldName, floor = th(f)): ScoredCandidate[] =>
     allowed.has(f) ? distinct(input.candidates[f], floor) : [];
   const chosen: Partial<Record<FieldName, ScoredCandidate>> = {};
 
@@ -111,9 +114,13 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
       opt("taxAmount", opts.consistencyFloor),
       opt("totalAmount", opts.consistencyFloor),
     ],
-    opts.threshold,
+    [th("subtotal"), th("taxAmount"), th("totalAmount")],
     ([s, t, g]) => {
-      const below = [s, t, g].filter((c) => c && c.score < opts.threshold).length;
+      const below = [
+        s && s.score < th("subtotal"),
+        t && t.score < th("taxAmount"),
+        g && g.score < th("totalAmount"),
+      ].filter(Boolean).length;
       if (s && t && g) {
         return cents(s.value) + cents(t.value) === cents(g.value)
           ? opts.consistencyBonus
@@ -128,8 +135,10 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
   if (total) chosen.totalAmount = total;
 
   // Dates: the due date is never before the invoice date.
-  const [inv, due] = jointChoice([opt("invoiceDate"), opt("dueDate")], opts.threshold, ([i, d]) =>
-    i && d && d.value < i.value ? -10 : 0,
+  const [inv, due] = jointChoice(
+    [opt("invoiceDate"), opt("dueDate")],
+    [th("invoiceDate"), th("dueDate")],
+    ([i, d]) => (i && d && d.value < i.value ? -10 : 0),
   );
   if (inv) chosen.invoiceDate = inv;
   if (due) chosen.dueDate = due;
@@ -139,7 +148,7 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
     ["vendorName", "customerName"],
     ["invoiceNumber", "purchaseOrderNumber"],
   ] as Array<[FieldName, FieldName]>) {
-    const [x, y] = jointChoice([opt(a), opt(b)], opts.threshold, ([p, q]) =>
+    const [x, y] = jointChoice([opt(a), opt(b)], [th(a), th(b)], ([p, q]) =>
       p && q && p.value.toLowerCase() === q.value.toLowerCase() ? -10 : 0,
     );
     if (x) chosen[a] = x;

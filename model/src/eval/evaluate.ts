@@ -17,6 +17,8 @@ export interface SplitSpec {
   seed: number;
   /** How a document reaches the model: generated layout (optionally through simulated OCR) or a real reader. */
   pages: Variant | ((doc: SyntheticDocument) => Promise<ExtractedPage[]> | AsyncIterable<ExtractedPage>);
+  /** A fixed document list instead of `documents` generated from `seed` (e.g. the one-page OCR split). */
+  docs?: SyntheticDocument[];
 }
 
 export interface SplitResult {
@@ -30,9 +32,10 @@ export async function evaluateSplit(model: KeyInfoModel, spec: SplitSpec): Promi
   const acc = new MetricsAccumulator();
   let pages = 0;
   let ms = 0;
-  for (let i = 0; i < spec.documents; i++) {
-    const seed = deriveSeed(spec.seed, i);
-    const doc = generateDocument(seed, { split: spec.split });
+  const count = spec.docs ? spec.docs.length : spec.documents;
+  for (let i = 0; i < count; i++) {
+    const doc = spec.docs?.[i] ?? generateDocument(deriveSeed(spec.seed, i), { split: spec.split });
+    const seed = doc.seed;
     const started = performance.now();
     const source =
       typeof spec.pages === "function" ? await spec.pages(doc) : stripLabels(pagesFor(doc, spec.pages));

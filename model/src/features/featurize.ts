@@ -1,8 +1,14 @@
 import type { ExtractedPage, TextLine } from "@docsift/core";
-import { lineCandidates, type Candidate } from "../candidates/extract.js";
+import {
+  CANDIDATE_KINDS,
+  lineCandidates,
+  type Candidate,
+  type CandidateKind,
+} from "../candidates/extract.js";
 import type { DateOrder } from "../candidates/normalise.js";
-import { hashToken, shape, words } from "./hash.js";
+import { bucketOf, fnv, FNV_OFFSET, shape, wordSpans, words } from "./hash.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "./spec.js";
+import { NUMBER_MARKERS } from "./lexicon.js";
 
 export interface PageFeatures {
   candidates: Candidate[];
@@ -12,115 +18,272 @@ export interface PageFeatures {
   dense: Float32Array;
 }
 
-interface Neighbours {
-  rowLeft: TextLine | undefined;
-  above: TextLine | undefined;
-  above2: TextLine | undefined;
+/** What every candidate of a line shares, computed once per line rather than once per candidate. */
+interface LineInfo {
+  line: TextLine;
+  words: string[];
+  starts: number[];
+  ends: number[];
+  letterFraction: number;
+  hasColon: boolean;
+  rowLeft: LineInfo | undefined;
+  above: LineInfo | undefined;
+  above2: LineInfo | undefined;
 }
 
-function neighbours(lines: readonly TextLine[]): Map<TextLine, Neighbours> {
-  const aboveOf = (l: TextLine): TextLine | undefined => {
-    let best: TextLine | undefined;
-    for (const o of lines) {
-      if (o === l || o.y >= l.y - 0.003 || o.y < l.y - 0.08) continue;
+const LETTER = /\p{L}/gu;
+
+function lineInfo(line: TextLine): LineInfo {
+  const { words: ws, starts, ends } = wordSpans(line.text);
+  const letters = line.text.match(LETTER)?.length ?? 0;
+  return {
+    line,
+    words: ws,
+    starts,
+    ends,
+    letterFraction: letters / Math.max(1, line.text.length),
+    hasColon: line.text.includes(":"),
+    rowLeft: undefined,
+    above: undefined,
+    above2: undefined,
+  };
+}
+
+/** Links each line to the line left of it on its row and the line above it, scanning lines sorted by y. */
+function linkNeighbours(infos: LineInfo[]): void {
+  const byY = [...infos].sort((a, b) => a.line.y - b.line.y);
+  const aboveOf = new Map<LineInfo, LineInfo | undefined>();
+  for (let i = 0; i < byY.length; i++) {
+    const me = byY[i] as LineInfo;
+    const l = me.line;
+    const tol = Math.max(l.height, 0.006) * 0.6;
+    let rowLeft: LineInfo | undefined;
+    let above: LineInfo | undefined;
+    for (let j = i - 1; j >= 0; j--) {
+      const o = (byY[j] as LineInfo).line;
+      if (o.y < l.y - 0.08) break;
+      if (l.y - o.y <= tol && o.x < l.x && (!rowLeft || o.x > rowLeft.line.x)) rowLeft = byY[j];
+      if (o.y >= l.y - 0.003) continue;
       const overlap = Math.min(o.x + o.width, l.x + l.width) - Math.max(o.x, l.x);
       if (overlap < -0.01) continue;
-      if (!best || o.y > best.y || (o.y === best.y && Math.abs(o.x - l.x) < Math.abs(best.x - l.x))) best = o;
+      if (
+        !above ||
+        o.y > above.line.y ||
+        (o.y === above.line.y && Math.abs(o.x - l.x) < Math.abs(above.line.x - l.x))
+      )
+        above = byY[j];
     }
-    return best;
-  };
-  const out = new Map<TextLine, Neighbours>();
-  for (const l of lines) {
-    let rowLeft: TextLine | undefined;
-    const tol = Math.max(l.height, 0.006) * 0.6;
-    for (const o of lines) {
-      if (o === l || Math.abs(o.y - l.y) > tol || o.x >= l.x) continue;
-      if (!rowLeft || o.x > rowLeft.x) rowLeft = o;
+    for (let j = i + 1; j < byY.length; j++) {
+      const o = (byY[j] as LineInfo).line;
+      if (o.y - l.y > tol) break;
+      if (o.x < l.x && (!rowLeft || o.x > rowLeft.line.x)) rowLeft = byY[j];
     }
-    const above = aboveOf(l);
-    out.set(l, { rowLeft, above, above2: above ? aboveOf(above) : undefined });
+    me.rowLeft = rowLeft;
+    aboveOf.set(me, above);
   }
-  return out;
+  for (const me of infos) {
+    me.above = aboveOf.get(me);
+    me.above2 = me.above ? aboveOf.get(me.above) : undefined;
+  }
 }
 
-const lastN = <T>(xs: T[], n: number): T[] => xs.slice(Math.max(0, xs.length - n));
+// Token prefixes as FNV states, so a token is hashed as prefix state + word without building a string.
+const P = (s: string): number => fnv(FNV_OFFSET, s);
+const perKind = (f: (k: CandidateKind) => string): Record<CandidateKind, number> =>
+  Object.fromEntries(CANDIDATE_KINDS.map((k) => [k, P(f(k))])) as Record<CandidateKind, number>;
+const T = {
+  hd: P("hd:"),
+  l: [P("l1:"), P("l2:"), P("l3:")],
+  l12: P("l12:"),
+  lb: P("lb:"),
+  r: [P("r1:"), P("r2:")],
+  rl: P("rl:"),
+  a: P("a:"),
+  a2: P("a2:"),
+  w: P("w:"),
+  wl: P("wl:"),
+  kind: perKind((k) => `k:${k}`),
+  sh: perKind((k) => `sh:${k}:`),
+  kl1: perKind((k) => `kl1:${k}:`),
+  lstart: perKind((k) => `lstart:${k}`),
+  krl: perKind((k) => `krl:${k}:`),
+  ka: perKind((k) => `ka:${k}:`),
+  aligned: perKind((k) => `aligned:${k}`),
+  noabove: perKind((k) => `noabove:${k}`),
+  pg: perKind((k) => `pg:${k}:`),
+  yb: perKind((k) => `yb:${k}:`),
+  xb: perKind((k) => `xb:${k}:`),
+  xy: perKind((k) => `xy:${k}:`),
+  colon: perKind((k) => `colon:${k}`),
+  lab: perKind((k) => `lab:${k}:`),
+  g: perKind((k) => `g:${k}:`),
+  lp: perKind((k) => `lp:${k}:`),
+  ls: perKind((k) => `ls:${k}:`),
+  ip: P("ip:"),
+  il: P("il:"),
+  idm: perKind((k) => `idm:${k}`),
+};
+const DIGIT_STRINGS = Array.from({ length: 20 }, (_, i) => String(i));
 
-function tokensFor(c: Candidate, nb: Neighbours, pageNumber: number, header: readonly string[]): string[] {
+/** Writes hashed token ids into one row of the index matrix, dropping what exceeds the slots. */
+class Row {
+  n = 0;
+  constructor(
+    private readonly idx: Int32Array,
+    private readonly base: number,
+  ) {}
+  put(h: number): void {
+    if (this.n < FEATURE_SPEC.slots) this.idx[this.base + this.n++] = bucketOf(h, FEATURE_SPEC.hashBuckets);
+  }
+}
+
+const LETTER_PREFIX = /^\p{L}+/u;
+
+/** The words left of the candidate on its line (up to `n`, nearest first). */
+function leftWords(info: LineInfo, start: number): number {
+  // Index one past the last word that ends at or before `start`.
+  let i = 0;
+  while (i < info.ends.length && (info.ends[i] as number) <= start) i++;
+  return i;
+}
+
+function writeTokens(
+  row: Row,
+  c: Candidate,
+  info: LineInfo,
+  pageNumber: number,
+  header: readonly string[],
+): boolean {
   const k = c.kind;
-  const t: string[] = [`k:${k}`, `sh:${k}:${shape(c.text)}`];
+  row.put(T.kind[k]);
+  row.put(fnv(T.sh[k], shape(c.text)));
   // Words of the first page's heading say what kind of document this is (on a purchase order the
   // issuer is the customer), which decides what a name or a number is.
-  for (const w of header) t.push(`hd:${w}`);
-  const left = words(c.line.text.slice(0, c.start));
-  const l3 = lastN(left, 3).reverse();
-  l3.forEach((w, i) => t.push(`l${i + 1}:${w}`));
-  if (l3[0]) t.push(`kl1:${k}:${l3[0]}`);
-  if (l3[1] && l3[0]) t.push(`l12:${l3[1]}_${l3[0]}`);
-  for (const w of lastN(left, 6)) t.push(`lb:${w}`);
-  if (left.length === 0) t.push(`lstart:${k}`);
-  const right = words(c.line.text.slice(c.end)).slice(0, 2);
-  right.forEach((w, i) => t.push(`r${i + 1}:${w}`));
-  if (nb.rowLeft) {
-    const rl = words(nb.rowLeft.text);
-    for (const w of lastN(rl, 4)) t.push(`rl:${w}`);
-    const last = rl[rl.length - 1];
-    if (last) t.push(`krl:${k}:${last}`);
+  for (const w of header) row.put(fnv(T.hd, w));
+  const lw = info.words;
+  const nLeft = leftWords(info, c.start);
+  for (let i = 0; i < 3 && nLeft - 1 - i >= 0; i++)
+    row.put(fnv(T.l[i] as number, lw[nLeft - 1 - i] as string));
+  if (nLeft >= 1) row.put(fnv(T.kl1[k], lw[nLeft - 1] as string));
+  if (nLeft >= 2) row.put(fnv(fnv(fnv(T.l12, lw[nLeft - 2] as string), "_"), lw[nLeft - 1] as string));
+  for (let i = Math.max(0, nLeft - 6); i < nLeft; i++) row.put(fnv(T.lb, lw[i] as string));
+  if (nLeft === 0) row.put(T.lstart[k]);
+  let right = 0;
+  for (let i = nLeft; i < lw.length && right < 2; i++) {
+    if ((info.starts[i] as number) < c.end) continue;
+    row.put(fnv(T.r[right] as number, lw[i] as string));
+    right++;
   }
-  if (nb.above) {
-    const a = words(nb.above.text).slice(0, 6);
-    for (const w of a) t.push(`a:${w}`);
-    for (const w of a.slice(0, 4)) t.push(`ka:${k}:${w}`);
-    if (Math.abs(nb.above.x - c.line.x) < 0.02) t.push(`aligned:${k}`);
-  } else t.push(`noabove:${k}`);
-  if (nb.above2) for (const w of words(nb.above2.text).slice(0, 4)) t.push(`a2:${w}`);
+  const rl = info.rowLeft;
+  if (rl) {
+    for (let i = Math.max(0, rl.words.length - 4); i < rl.words.length; i++)
+      row.put(fnv(T.rl, rl.words[i] as string));
+    const last = rl.words[rl.words.length - 1];
+    if (last) row.put(fnv(T.krl[k], last));
+  }
+  const ab = info.above;
+  if (ab) {
+    for (let i = 0; i < Math.min(6, ab.words.length); i++) row.put(fnv(T.a, ab.words[i] as string));
+    for (let i = 0; i < Math.min(4, ab.words.length); i++) row.put(fnv(T.ka[k], ab.words[i] as string));
+    if (Math.abs(ab.line.x - c.line.x) < 0.02) row.put(T.aligned[k]);
+  } else row.put(T.noabove[k]);
+  const ab2 = info.above2;
+  if (ab2) for (let i = 0; i < Math.min(4, ab2.words.length); i++) row.put(fnv(T.a2, ab2.words[i] as string));
   if (k === "text") {
     const own = words(c.text);
-    for (const w of own.slice(0, 6)) t.push(`w:${w}`);
+    for (let i = 0; i < Math.min(6, own.length); i++) row.put(fnv(T.w, own[i] as string));
     const last = own[own.length - 1];
-    if (last) t.push(`wl:${last}`);
-    t.push(`wc:${Math.min(own.length, 6)}`);
+    if (last) row.put(fnv(T.wl, last));
+    row.put(P(`wc:${Math.min(own.length, 6)}`));
   }
   if (k === "id") {
-    const prefix = /^\p{L}+/u.exec(c.text)?.[0];
-    t.push(`ip:${prefix ? prefix.toLowerCase() : "-"}`, `il:${Math.min(c.text.length, 14)}`);
+    const prefix = LETTER_PREFIX.exec(c.text)?.[0];
+    row.put(fnv(T.ip, prefix ? prefix.toLowerCase() : "-"));
+    row.put(fnv(T.il, DIGIT_STRINGS[Math.min(c.text.length, 14)] as string));
   }
-  t.push(`pg:${Math.min(pageNumber, 3)}:${k}`);
-  t.push(`yb:${k}:${Math.floor(c.line.y * 10)}`, `xb:${k}:${Math.floor(c.line.x * 4)}`);
-  t.push(`xy:${k}:${Math.floor(c.line.x * 3)}:${Math.floor(c.line.y * 5)}`);
-  if (c.line.text.includes(":")) t.push(`colon:${k}`);
+  row.put(fnv(T.pg[k], DIGIT_STRINGS[Math.min(pageNumber, 3)] as string));
+  row.put(fnv(T.yb[k], DIGIT_STRINGS[Math.floor(c.line.y * 10)] ?? "10"));
+  row.put(fnv(T.xb[k], DIGIT_STRINGS[Math.floor(c.line.x * 4)] ?? "4"));
+  row.put(
+    fnv(
+      fnv(fnv(T.xy[k], DIGIT_STRINGS[Math.floor(c.line.x * 3)] ?? "3"), ":"),
+      DIGIT_STRINGS[Math.floor(c.line.y * 5)] ?? "5",
+    ),
+  );
+  if (info.hasColon) row.put(T.colon[k]);
   // The label, wherever it sits: left on the same line, in a cell to the left, or on the line above.
   // Direction-free tokens let a layout never seen in training (labels above totals) reuse what was
-  // learnt from labels on the left; character trigrams let unseen phrasings ("Fälligkeitsdatum")
-  // share evidence with seen ones ("Fällig am").
-  const label =
-    left.length > 0
-      ? lastN(left, 3)
-      : nb.rowLeft
-        ? lastN(words(nb.rowLeft.text), 3)
-        : nb.above
-          ? words(nb.above.text).slice(0, 3)
-          : [];
-  for (const w of label) t.push(`lab:${k}:${w}`);
-  let grams = 0;
-  for (const w of lastN(label, 2)) {
-    const padded = `<${w}>`;
-    for (let i = 0; i + 3 <= padded.length && grams < 20; i++, grams++)
-      t.push(`g:${k}:${padded.slice(i, i + 3)}`);
+  // learnt from labels on the left; character trigrams and word prefixes/suffixes let unseen
+  // phrasings ("Fälligkeitsdatum") share evidence with seen ones ("Fällig am").
+  let label: string[];
+  if (nLeft > 0) label = lw.slice(Math.max(0, nLeft - 3), nLeft);
+  else if (rl) label = rl.words.slice(Math.max(0, rl.words.length - 3));
+  else if (ab) label = ab.words.slice(0, 3);
+  else label = [];
+  let marker = false;
+  for (const w of label) {
+    row.put(fnv(T.lab[k], w));
+    if (NUMBER_MARKERS.has(w)) marker = true;
   }
-  return t;
+  let grams = 0;
+  for (let j = Math.max(0, label.length - 2); j < label.length; j++) {
+    const padded = `<${label[j] as string}>`;
+    for (let i = 0; i + 3 <= padded.length && grams < 20; i++, grams++) {
+      let h = T.g[k];
+      h = Math.imul(h ^ padded.charCodeAt(i), 0x01000193);
+      h = Math.imul(h ^ padded.charCodeAt(i + 1), 0x01000193);
+      h = Math.imul(h ^ padded.charCodeAt(i + 2), 0x01000193);
+      row.put(h);
+    }
+  }
+  for (const w of label) {
+    if (w.length < 5) continue;
+    row.put(fnv(T.lp[k], w.slice(0, 4)));
+    row.put(fnv(T.ls[k], w.slice(-4)));
+  }
+  if (marker) row.put(T.idm[k]);
+  return marker;
 }
 
-/** Candidates of one page with their hashed context tokens and layout features. */
 /** Short title-like lines near the top of the first page, as words: the document's heading. */
 export function headerWords(firstPage: ExtractedPage): string[] {
   const out = new Set<string>();
   for (const l of firstPage.lines.slice(0, 12)) {
     const ws = words(l.text);
-    const letters = l.text.match(/\p{L}/gu)?.length ?? 0;
+    const letters = l.text.match(LETTER)?.length ?? 0;
     if (ws.length === 0 || ws.length > 3 || letters / Math.max(1, l.text.length) < 0.7) continue;
     for (const w of ws) if (out.size < 8) out.add(w);
   }
   return [...out];
+}
+
+const CURRENCY_NEAR = /[€$£¥]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN)\b/u;
+
+/**
+ * Facts about an amount that hold whatever the wording: whether it is the sum of two other amounts
+ * on the page, or an addend of such a sum (the tax is the small one).
+ */
+function amountRelations(cents: readonly number[]): Map<number, number> {
+  const SUM = 1;
+  const LARGE = 2;
+  const SMALL = 4;
+  const flags = new Map<number, number>();
+  const set = new Set(cents);
+  const sorted = [...set].sort((a, b) => a - b);
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i] as number;
+    for (let j = 0; j < i; j++) {
+      const b = sorted[j] as number;
+      const rest = a - b;
+      if (rest <= b || !set.has(rest)) continue;
+      // a = rest + b with rest > b > 0: rest is the larger addend (net), b the smaller (tax).
+      if (b <= 0) continue;
+      flags.set(a, (flags.get(a) ?? 0) | SUM);
+      flags.set(rest, (flags.get(rest) ?? 0) | LARGE);
+      if (b / rest <= 0.3) flags.set(b, (flags.get(b) ?? 0) | SMALL);
+    }
+  }
+  return flags;
 }
 
 export function featurizePage(
@@ -129,57 +292,91 @@ export function featurizePage(
   header: readonly string[] = [],
 ): PageFeatures {
   const lines = page.lines;
-  const nb = neighbours(lines);
-  const candidates = lines.flatMap((l) => lineCandidates(l, order));
+  const infos = lines.map(lineInfo);
+  linkNeighbours(infos);
+  const candidates: Candidate[] = [];
+  const owner: LineInfo[] = [];
+  for (const info of infos) {
+    for (const c of lineCandidates(info.line, order)) {
+      candidates.push(c);
+      owner.push(info);
+    }
+  }
   const n = candidates.length;
-  const { slots, hashBuckets } = FEATURE_SPEC;
+  const { slots } = FEATURE_SPEC;
   const idx = new Int32Array(n * slots);
   const dense = new Float32Array(n * DENSE_SIZE);
 
   const heights = lines.map((l) => l.height).sort((a, b) => a - b);
   const medianHeight = heights[Math.floor(heights.length / 2)] ?? 0.01;
   const maxHeight = heights[heights.length - 1] ?? 0.01;
-  const amounts = [
-    ...new Set(candidates.filter((c) => c.kind === "amount").map((c) => Math.abs(c.numeric))),
-  ].sort((a, b) => b - a);
-  const dates = [...new Set(candidates.filter((c) => c.kind === "date").map((c) => c.numeric))].sort(
-    (a, b) => a - b,
-  );
+  const amountCents: number[] = [];
+  const dateDays: number[] = [];
   const valueCounts = new Map<string, number>();
-  for (const c of candidates)
-    valueCounts.set(`${c.kind}:${c.value}`, (valueCounts.get(`${c.kind}:${c.value}`) ?? 0) + 1);
+  for (const c of candidates) {
+    if (c.kind === "amount") amountCents.push(Math.round(Math.abs(c.numeric) * 100));
+    else if (c.kind === "date") dateDays.push(c.numeric);
+    const key = `${c.kind}:${c.value}`;
+    valueCounts.set(key, (valueCounts.get(key) ?? 0) + 1);
+  }
+  const amounts = [...new Set(amountCents)].sort((a, b) => b - a);
+  const amountRank = new Map(amounts.map((a, i) => [a, i]));
+  const relations = amountRelations(amounts);
+  const dates = [...new Set(dateDays)].sort((a, b) => a - b);
+  const dateRank = new Map(dates.map((d, i) => [d, i]));
   const maxIndex = Math.max(1, lines.length - 1);
 
-  candidates.forEach((c, i) => {
-    const toks = tokensFor(c, nb.get(c.line) as Neighbours, page.number, header);
-    const base = i * slots;
-    for (let s = 0; s < Math.min(slots, toks.length); s++)
-      idx[base + s] = hashToken(toks[s] as string, hashBuckets);
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i] as Candidate;
+    const info = owner[i] as LineInfo;
+    const marker = writeTokens(new Row(idx, i * slots), c, info, page.number, header);
     const d = i * DENSE_SIZE;
-    const len = Math.max(1, c.line.text.length);
-    const letters = c.line.text.match(/\p{L}/gu)?.length ?? 0;
-    dense[d] = c.line.x + (c.line.width * c.start) / len;
-    dense[d + 1] = c.line.y;
-    dense[d + 2] = c.line.width;
+    const line = c.line;
+    const len = Math.max(1, line.text.length);
+    dense[d] = line.x + (line.width * c.start) / len;
+    dense[d + 1] = line.y;
+    dense[d + 2] = line.width;
     dense[d + 3] = page.number === 1 ? 1 : 0;
     dense[d + 4] = Math.min(page.number, 5) / 5;
-    dense[d + 5] = c.line.index / maxIndex;
-    dense[d + 6] = Math.min(c.line.height / medianHeight, 3) / 3;
+    dense[d + 5] = line.index / maxIndex;
+    dense[d + 6] = Math.min(line.height / medianHeight, 3) / 3;
     if (c.kind === "amount") {
-      const rank = amounts.indexOf(Math.abs(c.numeric));
+      const cents = Math.round(Math.abs(c.numeric) * 100);
+      const rank = amountRank.get(cents) ?? 0;
       dense[d + 7] = Math.log10(1 + Math.abs(c.numeric)) / 7;
       dense[d + 8] = amounts.length > 1 ? rank / (amounts.length - 1) : 0;
       dense[d + 9] = rank === 0 ? 1 : 0;
+      const rel = relations.get(cents) ?? 0;
+      dense[d + 20] = rel & 1 ? 1 : 0;
+      dense[d + 21] = rel & 2 ? 1 : 0;
+      dense[d + 22] = rel & 4 ? 1 : 0;
+      const around = line.text.slice(Math.max(0, c.start - 4), c.end + 4);
+      dense[d + 23] = CURRENCY_NEAR.test(around) ? 1 : 0;
     }
     if (c.kind === "date") {
-      dense[d + 10] = dates.length > 1 ? dates.indexOf(c.numeric) / (dates.length - 1) : 0.5;
+      const rank = dateRank.get(c.numeric) ?? 0;
+      dense[d + 10] = dates.length > 1 ? rank / (dates.length - 1) : 0.5;
       dense[d + 11] = Math.min(dates.length, 10) / 10;
+      dense[d + 16] = rank === dates.length - 1 && dates.length > 1 ? 1 : 0;
+      dense[d + 17] = rank === 0 && dates.length > 1 ? 1 : 0;
+      // Payment terms put the due date 3–95 days after the issue date; delivery and order dates
+      // fall before it. Whether such a partner date exists says which role a date can play.
+      let later = 0;
+      let earlier = 0;
+      for (const o of dates) {
+        const gap = o - c.numeric;
+        if (gap >= 3 && gap <= 95) later = 1;
+        if (-gap >= 3 && -gap <= 95) earlier = 1;
+      }
+      dense[d + 18] = later;
+      dense[d + 19] = earlier;
     }
-    dense[d + 12] = c.end - c.start >= c.line.text.trim().length - 1 ? 1 : 0;
-    dense[d + 13] = letters / len;
+    dense[d + 12] = c.end - c.start >= line.text.trim().length - 1 ? 1 : 0;
+    dense[d + 13] = info.letterFraction;
     dense[d + 14] = Math.min(valueCounts.get(`${c.kind}:${c.value}`) ?? 1, 5) / 5;
-    dense[d + 15] = c.line.height >= maxHeight - 1e-6 ? 1 : 0;
-  });
+    dense[d + 15] = line.height >= maxHeight - 1e-6 ? 1 : 0;
+    dense[d + 24] = c.kind === "id" && marker ? 1 : 0;
+  }
   return { candidates, idx, dense };
 }
 
@@ -189,12 +386,17 @@ export function documentBag(page: ExtractedPage): Int32Array {
   const heights = page.lines.map((l) => l.height).sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0.01;
   const seen = new Set<number>();
-  const add = (tok: string): void => {
-    if (seen.size < docSlots) seen.add(hashToken(tok, docHashBuckets));
+  const big = P("big:");
+  const w = P("w:");
+  const add = (h: number): void => {
+    if (seen.size < docSlots) seen.add(bucketOf(h, docHashBuckets));
   };
   // Large text first (titles), then the rest in reading order, so the cap drops body words.
-  for (const l of page.lines) if (l.height >= median * 1.3) for (const w of words(l.text)) add(`big:${w}`);
-  for (const l of page.lines) for (const w of words(l.text)) add(`w:${w}`);
+  for (const l of page.lines) if (l.height >= median * 1.3) for (const x of words(l.text)) add(fnv(big, x));
+  for (const l of page.lines) {
+    if (seen.size >= docSlots) break;
+    for (const x of words(l.text)) add(fnv(w, x));
+  }
   const out = new Int32Array(docSlots);
   let i = 0;
   for (const h of seen) out[i++] = h;

@@ -1,23 +1,60 @@
-/** FNV-1a (32 bit) into buckets 1..n-1; bucket 0 is the padding row whose embedding stays zero. */
-export function hashToken(token: string, buckets: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < token.length; i++) {
-    h ^= token.charCodeAt(i);
+/** FNV-1a (32 bit) state after `text`, continuing from `h`: lets a token be hashed in parts without joining strings. */
+export function fnv(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return ((h >>> 0) % (buckets - 1)) + 1;
+  return h;
+}
+
+export const FNV_OFFSET = 0x811c9dc5;
+
+/** Bucket 1..n-1 of an FNV state; bucket 0 is the padding row whose embedding stays zero. */
+export const bucketOf = (h: number, buckets: number): number => ((h >>> 0) % (buckets - 1)) + 1;
+
+/** FNV-1a (32 bit) into buckets 1..n-1; equal to hashing the token's parts in sequence with `fnv`. */
+export const hashToken = (token: string, buckets: number): number =>
+  bucketOf(fnv(FNV_OFFSET, token), buckets);
+
+// Letters (with combining marks, so decomposed input stays one word), digits and the signs that
+// make a label ("#", "%", "°").
+const WORD = /[\p{L}\p{M}\d#%°]+/gu;
+const NON_ASCII = /[^\u0020-\u007e]/;
+const DIGITS = /\d+/g;
+const MARKS = /[\u0300-\u036f]/g;
+
+/** One word lower-cased, without diacritics, digit runs folded to "0". */
+export function foldWord(w: string): string {
+  let out = NON_ASCII.test(w) ? w.normalize("NFD").replace(MARKS, "") : w;
+  out = out.toLowerCase();
+  for (let i = 0; i < out.length; i++) {
+    const c = out.charCodeAt(i);
+    if (c >= 48 && c <= 57) return out.replace(DIGITS, "0");
+  }
+  return out;
+}
+
+/** Folded words of a text with their [start, end) offsets in the original text. */
+export function wordSpans(text: string): { words: string[]; starts: number[]; ends: number[] } {
+  const words: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+    const w = foldWord(m[0]);
+    if (w.length === 0) continue;
+    words.push(w);
+    starts.push(m.index);
+    ends.push(m.index + m[0].length);
+  }
+  return { words, starts, ends };
 }
 
 /** Lower-case words without diacritics, digit runs folded to "0", so "Nr." and "nr" hash alike. */
-export function words(text: string): string[] {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .split(/[^\p{L}\d#%°]+/u)
-    .filter((w) => w.length > 0)
-    .map((w) => w.replace(/\d+/g, "0"));
-}
+export const words = (text: string): string[] => wordSpans(text).words;
+
+const UPPER = /\p{Lu}/u;
+const LETTER = /\p{L}/u;
 
 /** Character-class shape, runs capped at two: "INV-2024-0012" → "AA-99-99". */
 export function shape(text: string): string {
@@ -25,15 +62,14 @@ export function shape(text: string): string {
   let last = "";
   let run = 0;
   for (const ch of text) {
-    const c = /\d/.test(ch)
-      ? "9"
-      : /\p{Lu}/u.test(ch)
-        ? "A"
-        : /\p{L}/u.test(ch)
-          ? "a"
-          : ch === " "
-            ? "_"
-            : ch;
+    const code = ch.charCodeAt(0);
+    let c: string;
+    if (code >= 48 && code <= 57) c = "9";
+    else if (code >= 65 && code <= 90) c = "A";
+    else if (code >= 97 && code <= 122) c = "a";
+    else if (code === 32) c = "_";
+    else if (code < 128) c = ch;
+    else c = UPPER.test(ch) ? "A" : LETTER.test(ch) ? "a" : ch;
     run = c === last ? run + 1 : 1;
     last = c;
     if (run <= 2) out += c;

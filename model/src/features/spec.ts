@@ -2,7 +2,7 @@ import { FIELD_NAMES, DOCUMENT_TYPES } from "@docsift/core";
 
 /** Fixed feature layout; recorded in the manifest so a runtime refuses a model built for another. */
 export const FEATURE_SPEC = {
-  version: 2,
+  version: 3,
   hashBuckets: 1 << 14,
   slots: 96,
   dense: [
@@ -22,6 +22,15 @@ export const FEATURE_SPEC = {
     "lineLetterFraction",
     "sameValueCountScaled",
     "isTallestLine",
+    "isLatestDate",
+    "isEarliestDate",
+    "hasDate 3-95 days later",
+    "hasDate 3-95 days earlier",
+    "isSumOfTwoAmounts",
+    "isLargerAddendOfSum",
+    "isSmallAddendOfSum",
+    "currencyNextToAmount",
+    "idAfterNumberMarker",
   ],
   docHashBuckets: 1 << 12,
   docSlots: 160,

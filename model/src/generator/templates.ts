@@ -81,6 +81,28 @@ export const TEMPLATES: readonly Template[] = [
     totals: "cells",
     bank: "notes",
   },
+  {
+    id: "t7-left-stacked",
+    split: "train",
+    vendor: "center",
+    title: "right",
+    meta: "above",
+    metaSide: "left",
+    customer: "labelled",
+    totals: "inline",
+    bank: "footer-line",
+  },
+  {
+    id: "t8-right-cells",
+    split: "train",
+    vendor: "right",
+    title: "left",
+    meta: "cells",
+    metaSide: "right",
+    customer: "right",
+    totals: "cells",
+    bank: "notes",
+  },
   // Held out: label row above a value row (a header table), totals with labels above values.
   {
     id: "h1-header-table",

@@ -140,12 +140,16 @@ class OnnxKeyInfoModel implements KeyInfoModel {
         header = headerWords(page);
       }
       const f = featurizePage(page, order, header);
-      total += f.candidates.length;
-      for (let i = 0; i < f.candidates.length; i++) {
+      const n = f.candidates.length;
+      total += n;
+      // Copy the page's rows into the batch in as few block copies as the batch boundaries allow.
+      for (let i = 0; i < n;) {
         const row = pending.length;
-        idx.set(f.idx.subarray(i * slots, (i + 1) * slots), row * slots);
-        dense.set(f.dense.subarray(i * DENSE_SIZE, (i + 1) * DENSE_SIZE), row * DENSE_SIZE);
-        pending.push(f.candidates[i] as Candidate);
+        const take = Math.min(n - i, this.batchSize - row);
+        idx.set(f.idx.subarray(i * slots, (i + take) * slots), row * slots);
+        dense.set(f.dense.subarray(i * DENSE_SIZE, (i + take) * DENSE_SIZE), row * DENSE_SIZE);
+        for (let k = i; k < i + take; k++) pending.push(f.candidates[k] as Candidate);
+        i += take;
         if (pending.length === this.batchSize) await flush(false);
       }
       opts.onPage?.(page.number);

@@ -50,6 +50,7 @@ export const ModelManifestSchema = z
       threshold: z.number().min(0).max(1),
       consistencyFloor: z.number().min(0).max(1),
       consistencyBonus: z.number().nonnegative(),
+      fieldThresholds: z.partialRecord(z.enum(FIELD_NAMES), z.number().min(0).max(1)).optional(),
     }),
     training: z.object({
       command: z.string(),
@@ -67,6 +68,15 @@ export const ModelManifestSchema = z
       decay: z.number(),
       noneWeight: z.number(),
       tokenDropout: z.number(),
+      heavyDropoutShare: z.number().optional(),
+      heavyDropout: z.number().optional(),
+      calibration: z
+        .object({
+          documents: z.number().int(),
+          split: z.literal("train"),
+          validationF1: z.partialRecord(z.enum(FIELD_NAMES), z.number()),
+        })
+        .optional(),
       finalLoss: z.number(),
       trainMs: z.number(),
       node: z.string(),

@@ -13,6 +13,13 @@ export interface TrainOptions {
   noneWeight: number;
   /** Probability of hiding a context token from a training row, so layout features carry weight too. */
   tokenDropout: number;
+  /**
+   * Share of rows that lose most of their context tokens (`heavyDropout`): it imitates a label
+   * wording never seen, so the model also learns to place a value by layout and by its relations
+   * to other values on the page (dates, sums) rather than by its label alone.
+   */
+  heavyDropoutShare?: number;
+  heavyDropout?: number;
   seed: number;
   onEpoch?: (e: { epoch: number; loss: number; docLoss: number; ms: number }) => void;
 }
@@ -108,10 +115,14 @@ export function train(w: Weights, data: Dataset, opts: TrainOptions): { finalLos
         const y = data.labels[r] as number;
         const weight = y === 0 ? opts.noneWeight : 1;
         z.fill(0);
+        const dropout =
+          opts.heavyDropoutShare && rng.next() < opts.heavyDropoutShare
+            ? (opts.heavyDropout ?? 0.7)
+            : opts.tokenDropout;
         for (let s = 0; s < S; s++) {
           const row = data.idx[r * S + s] as number;
           // Slots 0-1 (kind and shape) are always kept.
-          if (row === 0 || (s > 1 && rng.next() < opts.tokenDropout)) {
+          if (row === 0 || (s > 1 && rng.next() < dropout)) {
             active[s] = 0;
             continue;
           }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { generateDocument } from "../src/synthetic.js";
+import { LABEL_KEYS, LOCALES, labelChoices } from "../src/generator/locales.js";
+import { NUMBER_MARKERS } from "../src/features/lexicon.js";
+import { words } from "../src/features/hash.js";
+
+const norm = (s: string): string =>
+  s
+    .replace(/\s*:\s*$/, "")
+    .trim()
+    .toLowerCase();
+
+describe("held-out wordings stay unseen", () => {
+  it("no held-out label wording is a training wording of any key in its locale", () => {
+    for (const loc of Object.values(LOCALES)) {
+      const train = new Set(LABEL_KEYS.flatMap((k) => labelChoices(loc, k, "train").map(norm)));
+      for (const key of LABEL_KEYS)
+        for (const h of labelChoices(loc, key, "heldout"))
+          expect(train.has(norm(h)), `${loc.id}/${key}: "${h}"`).toBe(false);
+    }
+  });
+
+  it("training documents never show a held-out wording as a label", () => {
+    const heldout = Object.values(LOCALES).flatMap((loc) =>
+      LABEL_KEYS.flatMap((k) => labelChoices(loc, k, "heldout").map(norm)),
+    );
+    for (let seed = 0; seed < 300; seed++) {
+      const doc = generateDocument(seed, { split: "train" });
+      for (const page of doc.pages)
+        for (const item of page.items) {
+          const text = item.text.toLowerCase();
+          // A label starts its item or follows a " · " separator; titles are not labels.
+          for (const part of text.split(" · ")) {
+            for (const h of heldout) {
+              const at = part.startsWith(h) ? part.charAt(h.length) : undefined;
+              // A label stands alone in its cell or is followed by its colon.
+              const isLabel = at === "" || at === ":";
+              const isTitle = item.bold && item.size >= 14 && part === h;
+              expect(isLabel && !isTitle, `seed ${seed}: "${item.text}" uses held-out "${h}"`).toBe(false);
+            }
+          }
+        }
+    }
+  });
+
+  it("the hand-written keyword list knows nothing only the held-out wordings have", () => {
+    const trainWords = new Set<string>();
+    const heldoutWords = new Set<string>();
+    for (const loc of Object.values(LOCALES))
+      for (const key of LABEL_KEYS) {
+        for (const w of labelChoices(loc, key, "train")) for (const x of words(w)) trainWords.add(x);
+        for (const w of labelChoices(loc, key, "heldout")) for (const x of words(w)) heldoutWords.add(x);
+      }
+    for (const entry of NUMBER_MARKERS) {
+      // An entry may be a word held-out wordings use only if training wordings use it as well.
+      if (heldoutWords.has(entry)) expect(trainWords.has(entry), `lexicon entry "${entry}"`).toBe(true);
+      expect(
+        [...heldoutWords].some((w) => w === entry) && !trainWords.has(entry),
+        `lexicon entry "${entry}" occurs only in held-out wordings`,
+      ).toBe(false);
+    }
+  });
+});
