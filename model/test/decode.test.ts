@@ -18,6 +18,20 @@ describe("decoder", () => {
     expect(out.documentTypeConfidence).toBe(0.9);
   });
 
+  it("applies a calibrated per-field threshold and keeps the default for other fields", () => {
+    const candidates = { invoiceDate: [c("2024-03-01", 0.3)], invoiceNumber: [c("INV-1", 0.3)] };
+    const opts = { ...DEFAULT_DECODER, fieldThresholds: { invoiceDate: 0.2 } };
+    const out = decode({ docTypeProbs: invoice, candidates }, opts);
+    expect(out.fields.invoiceDate?.value).toBe("2024-03-01");
+    expect(out.fields.invoiceNumber).toBeUndefined();
+    // A due date before the chosen invoice date is still refused at the lower threshold.
+    const due = decode(
+      { docTypeProbs: invoice, candidates: { ...candidates, dueDate: [c("2024-02-01", 0.9)] } },
+      { ...opts, fieldThresholds: { invoiceDate: 0.2, dueDate: 0.2 } },
+    );
+    expect(due.fields.dueDate === undefined || due.fields.invoiceDate === undefined).toBe(true);
+  });
+
   it("keeps value, confidence, page and source text of the chosen candidate", () => {
     const out = decode({
       docTypeProbs: invoice,
