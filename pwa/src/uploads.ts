@@ -1,7 +1,10 @@
+import type { CreateJobRequest } from "@docsift/core";
 import { ApiError } from "./api.js";
 import type { ApiClient } from "./api.js";
 import { isAbortError } from "./lib/backoff.js";
-import type { PendingUploads } from "./offline/pending.js";
+import type { PendingStore } from "./offline/pending.js";
+import { afterCreate } from "./upload/after-create.js";
+import type { AfterCreate } from "./upload/after-create.js";
 import { UploadError, uploadBlocks } from "./upload/engine.js";
 import { NetworkError } from "./upload/transport.js";
 import type { Transport } from "./upload/transport.js";
@@ -25,14 +28,14 @@ export interface UploadItem {
 export interface UploadsOptions {
   api: ApiClient;
   transport: Transport;
-  pending: PendingUploads;
+  pending: PendingStore;
   isOnline: () => boolean;
+  /** The signed-in user (or the last one, offline): queued documents are kept per user. */
+  userId?: () => string | undefined;
   /** A job was submitted (or created by another tab with the same key): read it into the list. */
   onSubmitted: (jobId: string) => void;
   concurrency?: number;
 }
-
-const GONE = new Set(["EXPIRED", "DELETED", "FAILED"]);
 
 /** Whether a failure is the network's (wait for it) rather than the request's (tell the user). */
 const isConnectivity = (err: unknown): boolean =>
@@ -98,7 +101,10 @@ export class Uploads {
 
   /** Loads what waited in IndexedDB and sends everything waiting, if online. */
   async resumePending(): Promise<void> {
+    const userId = this.options.userId?.();
     for (const p of await this.options.pending.list()) {
+      // Queued by someone else on this device: never send it under this user's name.
+      if (userId && p.userId && p.userId !== userId) continue;
       if (!this.items.has(p.id))
         this.items.set(p.id, {
           id: p.id,
@@ -126,25 +132,28 @@ export class Uploads {
       return this.wait(item, "You are offline; it will upload when you are back online.");
     try {
       this.set(item, "creating");
-      const request = {
+      const request: CreateJobRequest = {
         fileName: item.file.name,
-        contentType: item.contentType as never,
+        contentType: item.contentType as CreateJobRequest["contentType"],
         sizeBytes: item.file.size,
       };
-      let created = await this.options.api.createJob(request, item.idempotencyKey);
-      if (!("upload" in created) && GONE.has(String((created as { status: string }).status))) {
-        // The key's job ran out (expired upload window, deleted): this is a new attempt.
+      let step = await this.create(request, item);
+      if (step.action === "start-over") {
+        // The key's job was deleted or its upload window ran out: a new key makes a new job.
         item.idempotencyKey = crypto.randomUUID();
-        created = await this.options.api.createJob(request, item.idempotencyKey);
+        step = await this.create(request, item);
+        if (step.action === "start-over")
+          throw new Error("The server did not create a new job for a new Idempotency-Key.");
       }
-      item.jobId = created.jobId;
-      if ("upload" in created) {
+      const jobId = step.jobId;
+      item.jobId = jobId;
+      if (step.action === "upload") {
         this.set(item, "uploading");
         const outcome = await uploadBlocks({
-          url: created.upload.url,
+          url: step.upload.url,
           file: item.file,
           contentType: item.contentType,
-          blockSizeBytes: created.upload.blockSizeBytes,
+          blockSizeBytes: step.upload.blockSizeBytes,
           transport: this.options.transport,
           signal: controller.signal,
           ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
@@ -155,13 +164,17 @@ export class Uploads {
           },
         });
         item.retries = outcome.retries;
+      }
+      if (step.action === "upload" || step.action === "submit") {
+        // After a lost submit answer the job may be QUEUED with its task never sent: submit
+        // again, the server sends the task only if it is still missing.
         this.set(item, "submitting");
-        await this.options.api.submitJob(created.jobId);
+        await this.options.api.submitJob(jobId);
       }
       delete item.controller;
       this.set(item, "done");
       await this.options.pending.remove(item.id).catch(() => undefined);
-      this.options.onSubmitted(created.jobId);
+      this.options.onSubmitted(jobId);
     } catch (err) {
       delete item.controller;
       if (isAbortError(err)) return this.finishCancelled(item);
@@ -173,10 +186,19 @@ export class Uploads {
     }
   }
 
+  private async create(request: CreateJobRequest, item: UploadItem): Promise<AfterCreate> {
+    const answer = await this.options.api.createJob(request, item.idempotencyKey).then(
+      (response) => ({ response }),
+      (error: unknown) => ({ error }),
+    );
+    return afterCreate(answer);
+  }
+
   private async wait(item: UploadItem, message: string): Promise<void> {
     delete item.controller;
     item.error = message;
     this.set(item, "waiting");
+    const userId = this.options.userId?.();
     await this.options.pending.put({
       id: item.id,
       file: item.file,
@@ -184,6 +206,7 @@ export class Uploads {
       idempotencyKey: item.idempotencyKey,
       addedAt: new Date().toISOString(),
       lastError: message,
+      ...(userId ? { userId } : {}),
     });
   }
 

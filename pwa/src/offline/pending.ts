@@ -10,6 +10,15 @@ export interface PendingUpload {
   idempotencyKey: string;
   addedAt: string;
   lastError?: string;
+  /** Who queued it: another user signing in on this device must not send it as theirs. */
+  userId?: string;
+}
+
+/** What the upload queue needs of the store (an interface, so tests can keep it in memory). */
+export interface PendingStore {
+  put(item: PendingUpload): Promise<void>;
+  list(): Promise<PendingUpload[]>;
+  remove(id: string): Promise<void>;
 }
 
 interface PendingDb extends DBSchema {
@@ -20,7 +29,7 @@ interface PendingDb extends DBSchema {
  * Pending uploads in IndexedDB (files are stored as Blobs), so they survive a reload or a
  * closed tab and are sent when the browser is back online.
  */
-export class PendingUploads {
+export class PendingUploads implements PendingStore {
   private db: Promise<IDBPDatabase<PendingDb>> | undefined;
 
   constructor(private readonly name = "docsift") {}
