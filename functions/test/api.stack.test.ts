@@ -235,6 +235,24 @@ describe("bad input is a 4xx problem, never a 500", () => {
       "validation-failed",
     ],
     [
+      "multipart without a boundary",
+      () => alice("POST", "/api/jobs", "x", { "content-type": "multipart/form-data" }),
+      400,
+      "validation-failed",
+    ],
+    [
+      "malformed percent-encoding in an id",
+      () => alice("GET", "/api/jobs/%E0%A4%A"),
+      400,
+      "validation-failed",
+    ],
+    [
+      "forged dead-letter continuation token",
+      () => ops("GET", "/api/ops/dead-letters?continuationToken=garbage"),
+      400,
+      "validation-failed",
+    ],
+    [
       "multipart without document",
       () => {
         const f = new FormData();

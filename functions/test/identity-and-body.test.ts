@@ -120,3 +120,21 @@ describe("JSON bodies", () => {
     expect(logs).toHaveLength(1);
   });
 });
+
+describe("Static Web Apps principal", () => {
+  it("reads the shape a linked Static Web App forwards", () => {
+    const header = Buffer.from(
+      JSON.stringify({
+        identityProvider: "aad",
+        userId: "d4f1c2a9e8b74c0f",
+        userDetails: "ann@contoso.com",
+        userRoles: ["anonymous", "authenticated", "docsift.admin"],
+      }),
+    ).toString("base64");
+    const caller = callerOf(request({ headers: { "x-ms-client-principal": header } }), {
+      mode: "easyauth",
+      devUserId: "d",
+    });
+    expect(caller).toEqual({ userId: "d4f1c2a9e8b74c0f", name: "ann@contoso.com", roles: ["docsift.admin"] });
+  });
+});

@@ -48,6 +48,8 @@ beforeAll(async () => {
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: vapid.subject,
+      // The test's own push service; production allows only the browsers' push services.
+      WEB_PUSH_ALLOWED_HOSTS: "localhost",
     }),
     host: "127.0.0.1",
     port: 0,
@@ -130,6 +132,9 @@ describe("push subscription routes", () => {
       subscriptionBody("not a url"),
       { ...subscriptionBody(`${pushOrigin}/x`), extra: 1 },
       { endpoint: `${pushOrigin}/x`, keys: { p256dh: "short", auth: "short" } },
+      // Not a push service: the Function App must not be made to POST to internal addresses.
+      subscriptionBody("https://169.254.169.254/metadata/instance"),
+      subscriptionBody("https://internal.example/hook"),
     ];
     for (const body of bad) {
       const res = await alice("POST", "/api/push/subscriptions", body);

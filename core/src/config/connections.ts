@@ -65,7 +65,8 @@ const httpsUrl = (v: string): string | undefined => {
     const u = new URL(v);
     return u.protocol === "https:" ? undefined : "must be an https:// URL";
   } catch {
-    return `must be a URL, got "${v}"`;
+    // The value is not echoed: a connection string pasted here would put its key in the log.
+    return "must be a URL";
   }
 };
 
@@ -88,7 +89,7 @@ export const SERVICEBUS_VARS: ConnectionVars = {
   identityFormat: (v) =>
     /^[a-z0-9.-]+(:\d+)?$/i.test(v)
       ? undefined
-      : `must be a fully qualified namespace like my-ns.servicebus.windows.net, got "${v}"`,
+      : `must be a fully qualified namespace like my-ns.servicebus.windows.net`,
 };
 export const WEBPUBSUB_VARS: ConnectionVars = {
   service: "Web PubSub",

@@ -102,6 +102,9 @@ const functionsShape = {
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().optional(),
+  WEB_PUSH_ALLOWED_HOSTS: envString(
+    "fcm.googleapis.com,updates.push.services.mozilla.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+  ),
 };
 
 export interface FunctionsConfig extends CommonConfig {
@@ -111,7 +114,7 @@ export interface FunctionsConfig extends CommonConfig {
   webPubSub: ServiceConnection & { hub: string; allowInsecureConnection: boolean; tokenTtlMinutes: number };
   model: { name: string; version?: string };
   autoRetryDelayMs: number;
-  webPush?: { publicKey: string; privateKey: string; subject: string };
+  webPush?: { publicKey: string; privateKey: string; subject: string; allowedHosts: string[] };
 }
 
 export const FunctionsConfigSchema = z
@@ -169,6 +172,9 @@ export const FunctionsConfigSchema = z
               publicKey: raw.VAPID_PUBLIC_KEY,
               privateKey: raw.VAPID_PRIVATE_KEY,
               subject: raw.VAPID_SUBJECT,
+              allowedHosts: raw.WEB_PUSH_ALLOWED_HOSTS.split(",")
+                .map((h) => h.trim().toLowerCase())
+                .filter(Boolean),
             },
           }
         : {}),

@@ -9,6 +9,7 @@ import {
 import type { DeadLetterRecord, Versioned } from "@docsift/core";
 import type { FunctionDeps } from "../deps.js";
 import { dispatchTask } from "../jobs-service.js";
+import { unwrapToken, wrapToken } from "../lib/continuation-token.js";
 import { callerOf, requireRole } from "../lib/identity.js";
 import type { Caller } from "../lib/identity.js";
 import { readJson, readQuery } from "../lib/json-body.js";
@@ -33,9 +34,19 @@ export const listDeadLettersHandler =
   (deps: FunctionDeps): HttpHandler =>
   async (request) => {
     admin(deps, request);
-    const query = readQuery(request, DeadLetterListQuerySchema);
-    const page = await deps.deadLetters.list(query);
-    return { status: 200, jsonBody: page, headers: { "cache-control": "no-store" } };
+    const { continuationToken, ...query } = readQuery(request, DeadLetterListQuerySchema);
+    const page = await deps.deadLetters.list({
+      ...query,
+      ...(continuationToken ? { continuationToken: unwrapToken(continuationToken) } : {}),
+    });
+    return {
+      status: 200,
+      jsonBody: {
+        items: page.items,
+        ...(page.continuationToken ? { continuationToken: wrapToken(page.continuationToken) } : {}),
+      },
+      headers: { "cache-control": "no-store" },
+    };
   };
 
 export const showDeadLetterHandler =
@@ -75,7 +86,8 @@ export const resubmitDeadLetterHandler =
       {
         type: "resubmit",
         at: now,
-        reason: `resubmitted by ${caller.userId}`,
+        // The job's history is the user's to read: who acted is kept in the dead-letter record only.
+        reason: "resubmitted by on-call",
       },
     );
     const job = await dispatchTask(deps, outcome.job);

@@ -18,6 +18,7 @@ import { callerOf } from "../lib/identity.js";
 import { readJson, readQuery } from "../lib/json-body.js";
 import type { HttpHandler } from "../lib/problem-response.js";
 import { uploadMultipart } from "./multipart-upload.js";
+import { unwrapToken, wrapToken } from "../lib/continuation-token.js";
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
   status,
@@ -126,28 +127,6 @@ export const getJobHandler =
     return json(200, toJobView(job.value), { etag: job.etag, "cache-control": "no-store" });
   };
 
-// Continuation tokens are opaque to clients: wrapped so that a forged one is recognised here
-// (and answered 400) instead of reaching the database.
-const wrapToken = (token: string): string =>
-  Buffer.from(JSON.stringify({ v: 1, c: token })).toString("base64url");
-function unwrapToken(token: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
-      v?: unknown;
-      c?: unknown;
-    };
-    if (parsed.v === 1 && typeof parsed.c === "string") return parsed.c;
-  } catch {
-    // fall through
-  }
-  throw new ProblemError(
-    problem("validation-failed", {
-      detail: "The continuation token is not valid.",
-      errors: [{ field: "continuationToken", message: "not valid" }],
-    }),
-  );
-}
-
 export const listJobsHandler =
   (deps: FunctionDeps): HttpHandler =>
   async (request) => {
@@ -187,11 +166,13 @@ export const deleteJobHandler =
     const jobId = parseJobId(request.params.id);
     const existing = await deps.jobs.get(caller.userId, jobId);
     if (!existing) throw new ProblemError(problem("not-found", { detail: "No such job." }));
-    const outcome = await transitionJob({ jobs: deps.jobs, events: deps.events }, caller.userId, jobId, {
+    const outcome = await transitionJob({ jobs: deps.jobs }, caller.userId, jobId, {
       type: "delete",
       at: deps.clock.now(),
     });
-    // The tombstone keeps the state machine's last word; the document itself goes now.
+    // The tombstone keeps the state machine's last word; the document goes before the event, so
+    // a failed publish never leaves it behind (a repeated DELETE re-publishes the same event).
     await deps.documents.remove(outcome.job.value.blob.container, outcome.job.value.blob.name);
+    if (outcome.event) await deps.events.publish(outcome.event);
     return { status: 204 };
   };

@@ -31,10 +31,26 @@ export async function uploadMultipart(
   const id = randomUUID();
   const blob = { container: deps.config.containers.uploads, name: uploadBlobName(userId, id) };
   const headers = Object.fromEntries(request.headers.entries());
-  const parser = busboy({
-    headers,
-    limits: { files: 1, fields: 10, fileSize: deps.config.uploads.maxBytes + 1 },
-  });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers,
+      limits: {
+        files: 1,
+        fields: 10,
+        parts: 20,
+        fieldSize: 64 * 1024,
+        fileSize: deps.config.uploads.maxBytes + 1,
+      },
+    });
+  } catch (err) {
+    // busboy refuses a multipart content type without a boundary synchronously.
+    throw new ProblemError(
+      problem("validation-failed", {
+        detail: `The multipart body cannot be read: ${(err as Error).message}`,
+      }),
+    );
+  }
   const source = Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>);
 
   const uploaded = new Promise<{ fileName: string; contentType: string; sizeBytes: number }>(

@@ -44,6 +44,17 @@ export const savePushSubscriptionHandler =
     const caller = callerOf(request, deps.config.auth);
     requireWebPush(deps);
     const body = await readJson(request, PushSubscriptionRequestSchema, deps.config.maxJsonBodyBytes);
+    // The Function App will POST to this URL: only to the browsers' push services (or a host
+    // the operator allows), never wherever a client points it.
+    const host = new URL(body.endpoint).hostname.toLowerCase();
+    const allowed = deps.config.webPush?.allowedHosts ?? [];
+    if (!allowed.some((h) => host === h || host.endsWith(`.${h}`)))
+      throw new ProblemError(
+        problem("validation-failed", {
+          detail: `Push endpoints must belong to a browser push service (${allowed.join(", ")}).`,
+          errors: [{ field: "endpoint", message: "not a known push service" }],
+        }),
+      );
     const userAgent = request.headers.get("user-agent")?.slice(0, 512);
     const saved = await deps.pushSubscriptions.save({
       id: pushSubscriptionId(body.endpoint),

@@ -16,6 +16,15 @@ const PrincipalSchema = z.looseObject({
   claims: z.array(z.looseObject({ typ: z.string(), val: z.string() })).default([]),
 });
 
+// Static Web Apps forwards its own shape to a linked backend: { identityProvider, userId,
+// userDetails, userRoles }.
+const StaticWebAppsPrincipalSchema = z.looseObject({
+  identityProvider: z.string(),
+  userId: z.string(),
+  userDetails: z.string().optional(),
+  userRoles: z.array(z.string()).default([]),
+});
+
 const OBJECT_ID_CLAIMS = ["http://schemas.microsoft.com/identity/claims/objectidentifier", "oid"];
 const NAME_CLAIMS = [
   "name",
@@ -31,6 +40,19 @@ function parsePrincipal(header: string, fallbackId: string | null): Caller {
     throw new ProblemError(
       problem("unauthenticated", { detail: "The client principal header is not valid." }),
     );
+  }
+  const swa = StaticWebAppsPrincipalSchema.safeParse(decoded);
+  if (swa.success) {
+    const id = UserIdSchema.safeParse(swa.data.userId);
+    if (!id.success)
+      throw new ProblemError(
+        problem("unauthenticated", { detail: "The signed-in identity has no usable user id." }),
+      );
+    return {
+      userId: id.data,
+      ...(swa.data.userDetails ? { name: swa.data.userDetails } : {}),
+      roles: swa.data.userRoles.filter((r) => r !== "anonymous" && r !== "authenticated"),
+    };
   }
   const parsed = PrincipalSchema.safeParse(decoded);
   if (!parsed.success)
@@ -60,8 +82,8 @@ export interface IdentityOptions {
 }
 
 /**
- * The caller, from App Service Easy Auth (which strips any client-sent copy of the header in
- * Azure). The dev mode, refused by configuration outside the local stack, takes the same header
+ * The caller, from App Service Easy Auth or, behind the PWA's Static Web App with this app as
+ * its linked backend, from Static Web Apps (both strip any client-sent copy of the header). The dev mode, refused by configuration outside the local stack, takes the same header
  * when a test or the CLI sends one and otherwise the configured developer.
  */
 export function callerOf(request: HttpRequestType, options: IdentityOptions): Caller {

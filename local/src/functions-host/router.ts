@@ -53,7 +53,15 @@ export class Router {
       pathMatched = true;
       if (!route.registration.methods.includes(method.toUpperCase() as HttpMethod)) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      for (const [i, name] of route.names.entries()) {
+        const raw = m[i + 1]!;
+        // Malformed percent-encoding stays as sent: the handler's own validation answers 400.
+        try {
+          params[name] = decodeURIComponent(raw);
+        } catch {
+          params[name] = raw;
+        }
+      }
       return { registration: route.registration, params };
     }
     return pathMatched ? "method" : undefined;
