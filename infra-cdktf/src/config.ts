@@ -26,6 +26,23 @@ export function isoDurationSeconds(value: string): number {
   return Number(d) * 86_400 + Number(h) * 3_600 + Number(m) * 60 + Number(s);
 }
 
+/** An IPv4 address or CIDR range, the form Azure firewalls and AKS authorized ranges accept. */
+const ipv4Range = z
+  .string()
+  .regex(
+    /^(\d{1,3}\.){3}\d{1,3}(\/([0-9]|[12]\d|3[0-2]))?$/,
+    "an IPv4 address or CIDR range such as 203.0.113.0/24",
+  );
+/** RFC 5737 documentation ranges: the committed environments use them as placeholders. */
+const isDocumentationRange = (v: string): boolean => /^(192\.0\.2|198\.51\.100|203\.0\.113)\./.test(v);
+const firewallRange = ipv4Range.refine(
+  (v) => !isDocumentationRange(v),
+  "still the placeholder: set the operators' or the pipeline runner's egress range",
+);
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12]\d|3[0-2])$/, "an IPv4 CIDR range such as 10.40.0.0/16");
+
 const quantity = z
   .string()
   .regex(/^\d+(\.\d+)?(m|Mi|Gi)?$/, "a Kubernetes quantity such as 500m, 1, 512Mi or 2Gi");
@@ -51,6 +68,22 @@ export const environmentConfigSchema = z
       /** Extra accepted audiences; `api://<apiClientId>` is always accepted. */
       allowedAudiences: z.array(z.string().min(1)).default([]),
       adminRole: z.string().min(1).default("docsift.admin"),
+    }),
+    /**
+     * Who reaches the data services. The browser-facing services (Static Web App, Blob uploads via
+     * SAS, Web PubSub client endpoint) are always public; `restrictDataServices` closes Cosmos DB
+     * and Key Vault to everything but the app's subnets (service endpoints) and `allowedIpRanges`.
+     */
+    network: z.object({
+      /** Address space of the VNet holding the Functions integration subnet and the AKS nodes. */
+      vnetAddressSpace: cidr.default("10.40.0.0/16"),
+      restrictDataServices: z.boolean(),
+      /** Service Bus network rules need the Premium tier (VNet rules are Premium-only). */
+      restrictServiceBus: z.boolean().default(false),
+      /** Operator or CI egress ranges admitted through the data-service firewalls. */
+      allowedIpRanges: z.array(firewallRange).default([]),
+      /** AKS API server authorized ranges; empty = reachable from anywhere (Entra ID still required). */
+      aksAuthorizedIpRanges: z.array(firewallRange).default([]),
     }),
     pwa: z.object({
       /** Custom https origin of the PWA; empty = the Static Web App's generated hostname. */
@@ -137,6 +170,13 @@ export const environmentConfigSchema = z
         code: "custom",
         path: ["worker", "drainGraceSeconds"],
         message: "drainGraceSeconds must not exceed jobTimeoutSeconds",
+      });
+    }
+    if (c.network.restrictServiceBus && c.serviceBus.sku !== "Premium") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "restrictServiceBus"],
+        message: "Service Bus network rules need serviceBus.sku Premium",
       });
     }
     const names = [c.prefix + c.environment, `${c.prefix}fn${c.environment}`];

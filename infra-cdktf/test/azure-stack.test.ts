@@ -1,6 +1,14 @@
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BLOB_CONTAINERS, COSMOS, QUEUES, WEB_PUBSUB_HUB } from "@docsift/core";
+import {
+  BLOB_CONTAINERS,
+  COSMOS,
+  ConfigError,
+  FunctionsConfigSchema,
+  QUEUES,
+  WEB_PUBSUB_HUB,
+  parseConfig,
+} from "@docsift/core";
 import { ROLES } from "../src/azure/naming.js";
 import { resource, resourcesOf, synthAzure, testConfig, type TerraformJson } from "./helpers.js";
 
@@ -12,6 +20,27 @@ beforeAll(() => {
 
 const has = (type: string, props: Record<string, unknown>) =>
   Testing.toHaveResourceWithProperties(text, type, props);
+
+/**
+ * What the Functions host would see at run time: Terraform references resolved to plausible values
+ * (endpoints become https URLs) and Key Vault references to the secret they name.
+ */
+function resolvedSettings(settings: Record<string, string>): Record<string, string> {
+  const fake = (ref: string): string =>
+    ref.endsWith(".endpoint")
+      ? "https://resolved.example/"
+      : ref.endsWith("hostname")
+        ? "resolved.example"
+        : "x";
+  return Object.fromEntries(
+    Object.entries(settings).map(([k, v]) => [
+      k,
+      v
+        .replace(/@Microsoft\.KeyVault\(VaultName=[\w-]+;SecretName=([\w-]+)\)/, "fake-$1")
+        .replace(/\$\{([^}]+)\}/g, (_m, ref: string) => fake(ref)),
+    ]),
+  );
+}
 
 describe("Azure stack: resources and their security properties", () => {
   it("keeps remote state in the bootstrap storage account with Entra ID and OIDC", () => {
@@ -95,10 +124,13 @@ describe("Azure stack: resources and their security properties", () => {
       max_delivery_count: 5,
       dead_lettering_on_message_expiration: true,
       requires_duplicate_detection: true,
+      duplicate_detection_history_time_window: "PT10M",
     });
     expect(resource(json, "azurerm_servicebus_queue", "queue-events")).toMatchObject({
       name: QUEUES.events,
       dead_lettering_on_message_expiration: true,
+      requires_duplicate_detection: true,
+      duplicate_detection_history_time_window: "PT10M",
     });
   });
 
@@ -150,7 +182,12 @@ describe("Azure stack: resources and their security properties", () => {
         unauthenticated_action: "Return401",
         require_https: true,
       }),
+      // The Static Web App link adds its provider to Easy Auth; Terraform must not remove it.
+      lifecycle: { ignore_changes: ["auth_settings_v2"] },
+      virtual_network_subnet_id: "${azurerm_subnet.functions-subnet.id}",
     });
+    // Same-origin through the Static Web App: no CORS on the Function App.
+    expect((fn.site_config as Record<string, unknown>).cors).toBeUndefined();
     const settings = fn.app_settings as Record<string, string>;
     expect(settings).toMatchObject({
       DOCSIFT_ENVIRONMENT: "azure",
@@ -166,16 +203,29 @@ describe("Azure stack: resources and their security properties", () => {
       ADMIN_ROLE: "docsift.admin",
       VAPID_PRIVATE_KEY: "@Microsoft.KeyVault(VaultName=kv-docsift-test;SecretName=vapid-private-key)",
     });
-    for (const key of [
-      "COSMOS_ENDPOINT",
-      "WEBPUBSUB_ENDPOINT",
-      "PWA_ORIGIN",
-      "SAS_TTL_MINUTES",
-      "VAPID_PUBLIC_KEY",
-      "VAPID_SUBJECT",
-    ]) {
-      expect(settings[key], key).toBeTruthy();
-    }
+    // The Functions' own config contract accepts the settings as deployed; a renamed variable
+    // (or one the app no longer reads) fails here, not at the first cold start in Azure.
+    const config = parseConfig("functions", FunctionsConfigSchema, resolvedSettings(settings));
+    expect(config).toMatchObject({
+      environment: "azure",
+      auth: { mode: "easyauth", adminRole: "docsift.admin" },
+      storage: { kind: "identity", endpoint: "https://stdocsifttest.blob.core.windows.net" },
+      cosmos: { kind: "identity", endpoint: "https://resolved.example/", database: COSMOS.database },
+      serviceBus: { kind: "identity", endpoint: "sb-docsift-test.servicebus.windows.net" },
+      webPubSub: { kind: "identity", endpoint: "https://resolved.example", hub: WEB_PUBSUB_HUB },
+      queues: { tasks: QUEUES.tasks, events: QUEUES.events },
+      uploads: { maxBytes: 104_857_600, sasTtlMs: 15 * 60_000 },
+      webPush: {
+        publicKey: "fake-vapid-public-key",
+        privateKey: "fake-vapid-private-key",
+        subject: "mailto:oncall@docsift.example",
+      },
+    });
+    expect(settings).not.toHaveProperty("PWA_ORIGIN");
+    const { COSMOS_ENDPOINT: _renamed, ...rest } = resolvedSettings(settings);
+    expect(() =>
+      parseConfig("functions", FunctionsConfigSchema, { ...rest, COSMOS_URL: "https://x.example/" }),
+    ).toThrow(ConfigError);
     // No connection string or key anywhere in the app's settings.
     expect(JSON.stringify(settings)).not.toMatch(
       /AccountKey|SharedAccessKey|AccessKey=|primary_key|connection_string\}/i,
@@ -290,14 +340,132 @@ describe("Azure stack: least-privilege role assignments", () => {
     });
   });
 
-  it("grants Cosmos data access through SQL role assignments on the database", () => {
+  it("grants Cosmos data access through SQL role assignments: Functions on the database, worker on jobs", () => {
     const sql = resourcesOf(json, "azurerm_cosmosdb_sql_role_assignment");
-    expect(sql.map((s) => s.principal_id).sort()).toEqual([FUNC, WORKER].sort());
+    const scopes = Object.fromEntries(sql.map((s) => [String(s.principal_id), s.scope]));
+    expect(scopes).toEqual({
+      [FUNC]: "${azurerm_cosmosdb_account.cosmos.id}/dbs/docsift",
+      [WORKER]: "${azurerm_cosmosdb_account.cosmos.id}/dbs/docsift/colls/jobs",
+    });
     for (const s of sql) {
       expect(s.role_definition_id).toBe(
         "${azurerm_cosmosdb_account.cosmos.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002",
       );
-      expect(s.scope).toBe("${azurerm_cosmosdb_account.cosmos.id}/dbs/docsift");
+    }
+  });
+
+  it("keeps Blob Data Contributor on the deployment container: Flex writes the package there", () => {
+    expect(grants()).toContainEqual({
+      principal: FUNC,
+      role: ROLES.blobDataContributor,
+      scope: `${DATA}/blobServices/default/containers/function-releases`,
+    });
+  });
+
+  it("lets the AKS control plane manage IPs in its own subnet only", () => {
+    expect(grants()).toContainEqual({
+      principal: "${azurerm_kubernetes_cluster.aks.identity[0].principal_id}",
+      role: ROLES.networkContributor,
+      scope: "${azurerm_subnet.aks-subnet.id}",
+    });
+  });
+});
+
+describe("Azure stack: PWA and API on one origin", () => {
+  it("serves the PWA from a Standard Static Web App with the Function App linked as its /api backend", () => {
+    expect(resource(json, "azurerm_static_web_app", "pwa")).toMatchObject({
+      sku_tier: "Standard",
+      sku_size: "Standard",
+    });
+    expect(resource(json, "azurerm_static_web_app_function_app_registration", "pwa-backend")).toEqual({
+      static_web_app_id: "${azurerm_static_web_app.pwa.id}",
+      function_app_id: "${azurerm_function_app_flex_consumption.function-app.id}",
+    });
+  });
+});
+
+describe("Azure stack: network", () => {
+  const restricted = () =>
+    synthAzure(
+      testConfig({
+        serviceBus: { sku: "Premium" },
+        network: {
+          restrictDataServices: true,
+          restrictServiceBus: true,
+          allowedIpRanges: ["198.18.0.0/24"],
+          aksAuthorizedIpRanges: ["198.18.0.0/24", "198.18.1.7"],
+        },
+      }),
+    ).json;
+  const SUBNETS = ["${azurerm_subnet.functions-subnet.id}", "${azurerm_subnet.aks-subnet.id}"];
+
+  it("puts the Functions integration subnet and the AKS nodes in one VNet with service endpoints", () => {
+    expect(resource(json, "azurerm_virtual_network", "vnet")).toMatchObject({
+      name: "vnet-docsift-test",
+      address_space: ["10.40.0.0/16"],
+    });
+    const fnSubnet = resource(json, "azurerm_subnet", "functions-subnet");
+    expect(fnSubnet).toMatchObject({
+      address_prefixes: ["10.40.0.0/24"],
+      delegation: [{ service_delegation: { name: "Microsoft.App/environments" } }],
+    });
+    const aksSubnet = resource(json, "azurerm_subnet", "aks-subnet");
+    expect(aksSubnet.address_prefixes).toEqual(["10.40.4.0/22"]);
+    for (const subnet of [fnSubnet, aksSubnet]) {
+      expect(subnet.service_endpoints).toEqual(
+        expect.arrayContaining(["Microsoft.AzureCosmosDB", "Microsoft.KeyVault", "Microsoft.ServiceBus"]),
+      );
+    }
+    expect(resource(json, "azurerm_kubernetes_cluster", "aks")).toMatchObject({
+      default_node_pool: { vnet_subnet_id: SUBNETS[1] },
+      network_profile: { network_plugin: "azure", network_plugin_mode: "overlay" },
+    });
+  });
+
+  it("leaves the data services open (Entra ID only) when the environment does not restrict them", () => {
+    expect(resource(json, "azurerm_cosmosdb_account", "cosmos").is_virtual_network_filter_enabled).toBe(
+      false,
+    );
+    expect(resource(json, "azurerm_key_vault", "key-vault").network_acls).toMatchObject({
+      default_action: "Allow",
+    });
+    expect(resource(json, "azurerm_kubernetes_cluster", "aks").api_server_access_profile).toEqual({
+      authorized_ip_ranges: [],
+    });
+    // Standard Service Bus has no network rules at all.
+    expect(resource(json, "azurerm_servicebus_namespace", "service-bus").network_rule_set).toBeUndefined();
+  });
+
+  it("admits only the app subnets and the configured ranges to Cosmos DB, Key Vault and Service Bus", () => {
+    const r = restricted();
+    expect(resource(r, "azurerm_cosmosdb_account", "cosmos")).toMatchObject({
+      public_network_access_enabled: true,
+      is_virtual_network_filter_enabled: true,
+      virtual_network_rule: SUBNETS.map((id) => ({ id })),
+      ip_range_filter: ["198.18.0.0/24"],
+      network_acl_bypass_for_azure_services: false,
+    });
+    expect(resource(r, "azurerm_key_vault", "key-vault").network_acls).toEqual({
+      default_action: "Deny",
+      bypass: "AzureServices",
+      virtual_network_subnet_ids: [SUBNETS[0]],
+      ip_rules: ["198.18.0.0/24"],
+    });
+    expect(resource(r, "azurerm_servicebus_namespace", "service-bus").network_rule_set).toMatchObject({
+      default_action: "Deny",
+      ip_rules: ["198.18.0.0/24"],
+      network_rules: SUBNETS.map((subnet_id) => ({ subnet_id })),
+    });
+    expect(resource(r, "azurerm_kubernetes_cluster", "aks").api_server_access_profile).toEqual({
+      authorized_ip_ranges: ["198.18.0.0/24", "198.18.1.7"],
+    });
+    // What the browser talks to stays public: Blob (SAS uploads), Web PubSub, the Static Web App.
+    for (const [type, id] of [
+      ["azurerm_storage_account", "data-storage"],
+      ["azurerm_web_pubsub", "web-pubsub"],
+      ["azurerm_static_web_app", "pwa"],
+    ] as const) {
+      expect(resource(r, type, id).public_network_access_enabled, type).not.toBe(false);
     }
   });
 });

@@ -52,6 +52,22 @@ describe("environment configuration", () => {
     expect(() => loadEnvironmentConfig("../etc", dir)).toThrow(/invalid environment name/);
   });
 
+  it("refuses Service Bus network rules below Premium and placeholder firewall ranges", () => {
+    expect(() => testConfig({ network: { restrictServiceBus: true } })).toThrow(
+      /need serviceBus\.sku Premium[\s\S]*→ at network\.restrictServiceBus/,
+    );
+    expect(() => testConfig({ network: { aksAuthorizedIpRanges: ["203.0.113.0/24"] } })).toThrow(
+      /still the placeholder[\s\S]*→ at network\.aksAuthorizedIpRanges/,
+    );
+    expect(() => testConfig({ network: { allowedIpRanges: ["10.0.0.0/33"] } })).toThrow(
+      /network\.allowedIpRanges/,
+    );
+    expect(testConfig({ network: { aksAuthorizedIpRanges: ["198.18.0.0/15"] } }).network).toMatchObject({
+      aksAuthorizedIpRanges: ["198.18.0.0/15"],
+      restrictServiceBus: false,
+    });
+  });
+
   it("converts Service Bus durations", () => {
     expect(isoDurationSeconds("PT5M")).toBe(300);
     expect(isoDurationSeconds("P1DT1H")).toBe(90_000);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
-import { QUEUES } from "@docsift/core";
+import { ConfigError, QUEUES, WorkerConfigSchema, parseConfig } from "@docsift/core";
 import { scaledJob, scaledObject, triggerAuthentication } from "../src/kubernetes/keda-manifests.js";
 import {
   WORKER_NAME,
@@ -119,6 +119,34 @@ describe("Kubernetes stack: worker Deployment", () => {
       OCR_ENABLED: "true",
       LOG_LEVEL: "debug",
     });
+    // The worker's own config contract accepts exactly this environment; a renamed or mistyped
+    // variable fails here rather than in a crash-looping pod.
+    const parsed = parseConfig("worker", WorkerConfigSchema, env);
+    expect(parsed).toMatchObject({
+      environment: "azure",
+      serviceBus: { kind: "identity", endpoint: "sb-docsift-test.servicebus.windows.net" },
+      cosmos: { kind: "identity", database: "docsift" },
+      queues: { tasks: QUEUES.tasks, events: QUEUES.events },
+      concurrency: 1,
+      jobTimeoutMs: 600_000,
+      drainGraceMs: 600_000,
+      healthPort: 8080,
+      model: { name: "docsift-kie", version: "current" },
+    });
+    const { COSMOS_ENDPOINT: _renamed, ...withoutCosmos } = env;
+    expect(() => parseConfig("worker", WorkerConfigSchema, { ...withoutCosmos, COSMOS_URL: "x" })).toThrow(
+      ConfigError,
+    );
+  });
+
+  it("does not mount a Kubernetes API token: workload identity projects its own", () => {
+    const pod = (
+      resource(json, "kubernetes_deployment_v1", "worker-deployment").spec as {
+        template: { spec: Record<string, unknown> };
+      }
+    ).template.spec;
+    expect(pod.automount_service_account_token).toBe(false);
+    expect(scaledJob(config, "img").spec.jobTargetRef.template.spec.automountServiceAccountToken).toBe(false);
   });
 
   it("is a valid apps/v1 Deployment (kubernetes-models schema) built from the same pod spec", () => {
@@ -247,5 +275,7 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
     const sj = scaledJob(config, "img");
     const env = sj.spec.jobTargetRef.template.spec.containers[0]!.env;
     expect(env).toContainEqual({ name: "WORKER_MAX_JOBS", value: "1" });
+    const jobEnv = Object.fromEntries(env.map((e) => [e.name, e.value]));
+    expect(parseConfig("worker", WorkerConfigSchema, jobEnv).maxJobs).toBe(1);
   });
 });

@@ -20,6 +20,9 @@ import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault/index.js";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan/index.js";
 import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function-app-flex-consumption/index.js";
 import { StaticWebApp } from "@cdktf/provider-azurerm/lib/static-web-app/index.js";
+import { StaticWebAppFunctionAppRegistration } from "@cdktf/provider-azurerm/lib/static-web-app-function-app-registration/index.js";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network/index.js";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet/index.js";
 import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry/index.js";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity/index.js";
@@ -37,6 +40,7 @@ import {
   serviceBusFqdn,
 } from "./naming.js";
 import { blobContainerScope, grantRole } from "./role-grants.js";
+import { subnetPrefix } from "./network.js";
 
 /** Terraform state key of a stack; one blob per environment and stack in the bootstrap container. */
 export const stateKey = (c: EnvironmentConfig, stack: string): string =>
@@ -91,14 +95,56 @@ export class AzureStack extends TerraformStack {
       localAuthenticationDisabled: true,
     });
 
-    // ---- Static Web App serving the PWA; its origin is what CORS allows.
+    // ---- Static Web App serving the PWA. Standard: a linked Function App backend (below) needs it;
+    // SWA then serves /api on the PWA's own origin and signs users in itself.
     const pwa = new StaticWebApp(this, "pwa", {
       ...base,
       name: n.staticWebApp,
-      skuTier: "Free",
-      skuSize: "Free",
+      skuTier: "Standard",
+      skuSize: "Standard",
     });
+    // The browser PUTs uploads straight to Blob Storage: the one cross-origin call left.
     const pwaOrigin = c.pwa.customOrigin ?? `https://${pwa.defaultHostName}`;
+
+    // ---- Network: one VNet for the Functions integration subnet and the AKS nodes, with service
+    // endpoints so Cosmos DB, Key Vault (and Service Bus on Premium) can admit these subnets only.
+    const serviceEndpoints = [
+      "Microsoft.AzureCosmosDB",
+      "Microsoft.KeyVault",
+      "Microsoft.ServiceBus",
+      "Microsoft.Storage",
+    ];
+    const vnet = new VirtualNetwork(this, "vnet", {
+      ...base,
+      name: n.virtualNetwork,
+      addressSpace: [c.network.vnetAddressSpace],
+    });
+    const functionsSubnet = new Subnet(this, "functions-subnet", {
+      name: "functions",
+      resourceGroupName: rg.name,
+      virtualNetworkName: vnet.name,
+      addressPrefixes: [subnetPrefix(c.network.vnetAddressSpace, 0, 24)],
+      serviceEndpoints,
+      // Flex Consumption integrates through a subnet delegated to Microsoft.App/environments.
+      delegation: [
+        {
+          name: "flex-consumption",
+          serviceDelegation: {
+            name: "Microsoft.App/environments",
+            actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+          },
+        },
+      ],
+    });
+    const aksSubnet = new Subnet(this, "aks-subnet", {
+      name: "aks-nodes",
+      resourceGroupName: rg.name,
+      virtualNetworkName: vnet.name,
+      addressPrefixes: [subnetPrefix(c.network.vnetAddressSpace, 1, 22)],
+      serviceEndpoints,
+    });
+    const appSubnets = [functionsSubnet.id, aksSubnet.id];
+    const restrict = c.network.restrictDataServices;
 
     // ---- Storage: documents and models (data) + the Functions host account.
     const secureStorage = {
@@ -170,6 +216,18 @@ export class AzureStack extends TerraformStack {
       sku: c.serviceBus.sku,
       localAuthEnabled: false,
       minimumTlsVersion: "1.2",
+      // Network rules exist on Premium only; on Standard the namespace stays publicly reachable
+      // (Entra ID only, local auth off).
+      networkRuleSet:
+        c.serviceBus.sku === "Premium"
+          ? {
+              defaultAction: c.network.restrictServiceBus ? "Deny" : "Allow",
+              publicNetworkAccessEnabled: true,
+              trustedServicesAllowed: true,
+              ipRules: c.network.restrictServiceBus ? c.network.allowedIpRanges : [],
+              networkRules: c.network.restrictServiceBus ? appSubnets.map((subnetId) => ({ subnetId })) : [],
+            }
+          : undefined,
     });
     const tasks = new ServicebusQueue(this, "queue-tasks", {
       name: QUEUES.tasks,
@@ -178,9 +236,10 @@ export class AzureStack extends TerraformStack {
       maxDeliveryCount: c.serviceBus.maxDeliveryCount,
       deadLetteringOnMessageExpiration: true,
       defaultMessageTtl: c.serviceBus.taskTimeToLive,
-      // messageId derives from jobId + submission count: a double submit becomes one message.
+      // messageId = jobId:submission: a re-sent task (retried send, double submit) is dropped by
+      // the broker within the window.
       requiresDuplicateDetection: true,
-      duplicateDetectionHistoryTimeWindow: "PT30M",
+      duplicateDetectionHistoryTimeWindow: "PT10M",
     });
     const events = new ServicebusQueue(this, "queue-events", {
       name: QUEUES.events,
@@ -189,6 +248,9 @@ export class AzureStack extends TerraformStack {
       maxDeliveryCount: 10,
       deadLetteringOnMessageExpiration: true,
       defaultMessageTtl: c.serviceBus.eventTimeToLive,
+      // A worker that re-publishes an event after a lost acknowledgement sends the same messageId.
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: "PT10M",
     });
 
     // ---- Cosmos DB (serverless, SQL API, Entra ID only)
@@ -203,6 +265,12 @@ export class AzureStack extends TerraformStack {
       localAuthenticationDisabled: true,
       accessKeyMetadataWritesEnabled: false,
       minimalTlsVersion: "Tls12",
+      // Service endpoints and IP rules both need public network access on; the filter does the rest.
+      publicNetworkAccessEnabled: true,
+      isVirtualNetworkFilterEnabled: restrict,
+      virtualNetworkRule: restrict ? appSubnets.map((id) => ({ id })) : undefined,
+      ipRangeFilter: restrict ? c.network.allowedIpRanges : undefined,
+      networkAclBypassForAzureServices: false,
     });
     const db = new CosmosdbSqlDatabase(this, "cosmos-db", {
       name: COSMOS.database,
@@ -244,6 +312,13 @@ export class AzureStack extends TerraformStack {
       rbacAuthorizationEnabled: true,
       purgeProtectionEnabled: true,
       softDeleteRetentionDays: 30,
+      networkAcls: {
+        defaultAction: restrict ? "Deny" : "Allow",
+        bypass: "AzureServices",
+        // Only the Function App resolves Key Vault references; the worker never reads the vault.
+        virtualNetworkSubnetIds: restrict ? [functionsSubnet.id] : [],
+        ipRules: restrict ? c.network.allowedIpRanges : [],
+      },
     });
 
     // ---- Function App on Flex Consumption
@@ -269,13 +344,19 @@ export class AzureStack extends TerraformStack {
       httpsOnly: true,
       clientCertificateEnabled: false,
       webdeployPublishBasicAuthenticationEnabled: false,
+      // Outbound calls leave through the VNet, so the data services' subnet rules admit them.
+      virtualNetworkSubnetId: functionsSubnet.id,
       siteConfig: {
         minimumTlsVersion: "1.2",
         scmMinimumTlsVersion: "1.2",
         remoteDebuggingEnabled: false,
         applicationInsightsConnectionString: appInsights.connectionString,
-        cors: { allowedOrigins: [pwaOrigin], supportCredentials: false },
+        // No CORS: the browser calls /api on the Static Web App's origin, which proxies to us.
       },
+      // Initial Easy Auth: Entra ID bearer tokens for API clients (the CLI). Linking the Static
+      // Web App (registration below) adds its `azureStaticWebApps` provider to this same config,
+      // so Terraform must not write it back afterwards (azurerm docs for the registration).
+      lifecycle: { ignoreChanges: ["auth_settings_v2"] },
       authSettingsV2: {
         authEnabled: true,
         requireAuthentication: true,
@@ -307,7 +388,6 @@ export class AzureStack extends TerraformStack {
         EVENTS_QUEUE: QUEUES.events,
         MAX_UPLOAD_BYTES: String(c.storage.maxUploadBytes),
         SAS_TTL_MINUTES: String(c.storage.sasTtlMinutes),
-        PWA_ORIGIN: pwaOrigin,
         ADMIN_ROLE: c.auth.adminRole,
         // Both halves of the VAPID pair are generated together by the bootstrap and live in the vault.
         VAPID_PUBLIC_KEY: keyVaultReference(n.keyVault, n.vapidPublicKeySecret),
@@ -317,6 +397,12 @@ export class AzureStack extends TerraformStack {
       },
     });
     const funcPrincipal = func.identity.principalId;
+    // SWA fronts /api on the PWA's origin, enforces staticwebapp.config.json roles, and forwards
+    // its x-ms-client-principal; the link configures the Function App's Easy Auth to trust it.
+    new StaticWebAppFunctionAppRegistration(this, "pwa-backend", {
+      staticWebAppId: pwa.id,
+      functionAppId: func.id,
+    });
 
     // ---- Container registry and AKS
     const registry = new ContainerRegistry(this, "registry", {
@@ -349,8 +435,13 @@ export class AzureStack extends TerraformStack {
         maxCount: c.aks.maxNodes,
         osSku: "AzureLinux",
         temporaryNameForRotation: "systemtmp",
+        vnetSubnetId: aksSubnet.id,
         upgradeSettings: { maxSurge: "10%" },
       },
+      // Overlay: pods take addresses outside the VNet and leave through their node's subnet IP,
+      // which is what the data services' subnet rules see.
+      networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", loadBalancerSku: "standard" },
+      apiServerAccessProfile: { authorizedIpRanges: c.network.aksAuthorizedIpRanges },
       omsAgent: { logAnalyticsWorkspaceId: logs.id, msiAuthForMonitoringEnabled: true },
     });
     const oidcIssuer = aks.oidcIssuerUrl;
@@ -399,11 +490,13 @@ export class AzureStack extends TerraformStack {
         description: "Functions: user-delegation key for single-blob SAS",
       },
       {
+        // Not Reader: on Flex Consumption the platform writes the uploaded package into this
+        // container with the app's deployment-storage identity (config-zip / one deploy).
         id: "func-releases",
         principalId: funcPrincipal,
         role: ROLES.blobDataContributor,
         scope: releases,
-        description: "Flex Consumption reads its deployment package",
+        description: "Flex Consumption stores and reads its deployment package",
       },
       {
         id: "func-host-storage",
@@ -490,6 +583,14 @@ export class AzureStack extends TerraformStack {
         description: "KEDA: read queue runtime properties (needs Manage); scoped to one queue",
       },
       {
+        // Azure CNI with a subnet of ours: the cluster identity joins nodes and load balancers to it.
+        id: "aks-network",
+        principalId: aks.identity.principalId,
+        role: ROLES.networkContributor,
+        scope: aksSubnet.id,
+        description: "AKS control plane manages node and load balancer IPs in its subnet",
+      },
+      {
         id: "kubelet-acr-pull",
         principalId: aks.kubeletIdentity.objectId,
         role: ROLES.acrPull,
@@ -523,18 +624,20 @@ export class AzureStack extends TerraformStack {
       false,
     );
 
-    const cosmosScope = `${cosmos.id}/dbs/${COSMOS.database}`;
+    // Cosmos SQL role assignments take account, database or container scopes. The worker only
+    // reads and updates jobs; the Functions use jobs, deadletters, push-subscriptions and leases.
+    const databaseScope = `${cosmos.id}/dbs/${COSMOS.database}`;
     const cosmosRole = `${cosmos.id}/sqlRoleDefinitions/${COSMOS_DATA_CONTRIBUTOR_ROLE_ID}`;
-    for (const [id, principalId] of [
-      ["func", funcPrincipal],
-      ["worker", worker],
+    for (const [id, principalId, scope] of [
+      ["func", funcPrincipal, databaseScope],
+      ["worker", worker, `${databaseScope}/colls/${COSMOS.containers.jobs.name}`],
     ] as const) {
       new CosmosdbSqlRoleAssignment(this, `cosmos-data-${id}`, {
         resourceGroupName: rg.name,
         accountName: cosmos.name,
         roleDefinitionId: cosmosRole,
         principalId,
-        scope: cosmosScope,
+        scope,
       });
     }
 
@@ -601,6 +704,7 @@ export class AzureStack extends TerraformStack {
       resource_group: rg.name,
       function_app: func.name,
       static_web_app: pwa.name,
+      static_web_app_hostname: pwa.defaultHostName,
       pwa_origin: pwaOrigin,
       registry_login_server: registry.loginServer,
       registry_name: registry.name,

@@ -28,6 +28,7 @@ export function azureNames(c: EnvironmentConfig) {
     workerIdentity: `id-${p}-${e}-worker`,
     kedaIdentity: `id-${p}-${e}-keda`,
     actionGroup: `ag-${p}-${e}`,
+    virtualNetwork: `vnet-${p}-${e}`,
   } as const;
 }
 
@@ -53,6 +54,7 @@ export const ROLES = {
   acrPull: "AcrPull",
   aksRbacClusterAdmin: "Azure Kubernetes Service RBAC Cluster Admin",
   monitoringMetricsPublisher: "Monitoring Metrics Publisher",
+  networkContributor: "Network Contributor",
 } as const;
 
 /** Cosmos DB Built-in Data Contributor (a data-plane SQL role, not an Azure RBAC role). */

@@ -81,7 +81,9 @@ export function workerContainer(c: EnvironmentConfig, image: string, extraEnv: R
 export function workerPodSpec(c: EnvironmentConfig, image: string, extraEnv: Record<string, string> = {}) {
   return {
     serviceAccountName: c.worker.serviceAccount,
-    automountServiceAccountToken: true,
+    // The worker never calls the Kubernetes API. Workload identity does not need this token: the
+    // webhook injects its own projected token (audience api://AzureADTokenExchange) as a volume.
+    automountServiceAccountToken: false,
     terminationGracePeriodSeconds: terminationGracePeriodSeconds(c),
     securityContext: {
       runAsNonRoot: true,
