@@ -92,7 +92,7 @@ describe("deploy workflow", () => {
     }
   });
 
-  it("orders test → synth → plan → approval (environment) → apply → image → app → model", () => {
+  it("orders test → synth → plan → approval (environment) → apply → image → app → model → worker rollout", () => {
     const { test, synth, plan, deploy } = workflow.jobs;
     expect(test?.needs).toBeUndefined();
     expect(synth?.needs).toBe("test");
@@ -100,20 +100,24 @@ describe("deploy workflow", () => {
     expect(deploy?.needs).toBe("plan");
     expect(deploy?.environment).toMatch(/inputs\.environment/);
     const names = deploy!.steps.map((s) => s.name ?? s.uses ?? "");
-    const order = [
-      "Apply the reviewed Azure plan",
-      "Build and push the worker image",
-      "Apply the Kubernetes stack",
-      "Deploy the Function App package",
-      "Deploy the PWA",
-      "Publish the model",
-    ];
-    const positions = order.map((o) => names.findIndex((n) => n.startsWith(o)));
-    expect(
-      positions.every((p) => p >= 0),
-      JSON.stringify(positions),
-    ).toBe(true);
-    expect(positions.slice(0, 3)).toEqual([...positions.slice(0, 3)].sort((a, b) => a - b));
-    expect(Math.max(positions[3]!, positions[4]!)).toBeLessThan(positions[5]!);
+    const at = (prefix: string): number => {
+      const i = names.findIndex((n) => n.startsWith(prefix));
+      expect(i, prefix).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const apply = at("Apply the reviewed Azure plan");
+    const image = at("Build and push the worker image");
+    const functionApp = at("Deploy the Function App package");
+    const pwa = at("Deploy the PWA");
+    const model = at("Publish the model");
+    const rollout = at("Apply the Kubernetes stack");
+    // The order for the steps it names.
+    expect(apply).toBeLessThan(image);
+    expect(image).toBeLessThan(Math.min(functionApp, pwa));
+    expect(Math.max(functionApp, pwa)).toBeLessThan(model);
+    // A new worker starts only when its model and the API are deployed (else it crash-loops).
+    expect(model).toBeLessThan(rollout);
+    // Easy Auth is checked right after the apply that links the Static Web App, before any deploy.
+    expect(at("Check that the Function App's Easy Auth trusts the linked Static Web App")).toBe(apply + 1);
   });
 });
