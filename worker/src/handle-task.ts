@@ -5,9 +5,11 @@ import {
   INVALID_MESSAGE_REASON,
   InvalidTransitionError,
   JobNotFoundError,
+  currentEvent,
   isTerminal,
   toDocsiftError,
   transitionJob,
+  uploadBlobName,
 } from "@docsift/core";
 import type {
   Clock,
@@ -21,6 +23,7 @@ import type {
 } from "@docsift/core";
 import type { Logger } from "pino";
 import { StageError } from "./document-pipeline.js";
+import { EventNotPublishedError, taggingPublishFailures } from "./event-publishing.js";
 import type { PipelineRun, PipelineStage } from "./document-pipeline.js";
 import { keepLock } from "./lock-keeper.js";
 import type { JobOutcome, WorkerMetrics } from "./metrics.js";
@@ -34,6 +37,8 @@ export interface TaskHandlerSettings {
   lockRenewMaxMs: number;
   progressEveryPages: number;
   progressMinIntervalMs: number;
+  /** The only container a task may point into. */
+  uploadsContainer: string;
 }
 
 export interface TaskHandlerDeps {
@@ -98,6 +103,15 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
   const log = deps.log.child({ jobId: task.jobId, attempt });
   const settlement = (delivery.settlement = new Settlement(deps.receiver, message, log));
 
+  // The contract cannot know names: a task must point at its own job's upload and nowhere else,
+  // whoever managed to send it.
+  const blobProblem = misplacedBlob(task, deps.settings.uploadsContainer);
+  if (blobProblem) {
+    log.warn({ reason: blobProblem }, "task names a blob that is not its job's upload; dead-lettering it");
+    await settlement.deadLetter(INVALID_MESSAGE_REASON, blobProblem);
+    return "invalid";
+  }
+
   if (deps.isDraining()) {
     // It arrived while the receiver was being stopped: hand it straight back, untouched.
     log.info("draining; returning the message unprocessed");
@@ -132,7 +146,7 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
       ),
     deps.settings.jobTimeoutMs,
   );
-  const jobDeps = { jobs: deps.jobs, events: deps.events };
+  const jobDeps = { jobs: deps.jobs, events: taggingPublishFailures(deps.events) };
   let progress: ProgressReporter | undefined;
   try {
     const current = await deps.jobs.get(task.userId, task.jobId);
@@ -142,15 +156,23 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
       return "skipped";
     }
     const job = current.value;
-    if (isTerminal(job.status)) {
-      log.info({ status: job.status }, "job already finished; dropping the repeated task");
+    // Before the terminal check: an old submission's task must not announce the newer one's outcome.
+    if (task.submission < job.submissions) {
+      log.info(
+        { submission: task.submission, current: job.submissions, status: job.status },
+        "task of an earlier submission; dropping it",
+      );
       await settlement.complete();
       return "skipped";
     }
-    if (task.submission < job.submissions) {
+    if (isTerminal(job.status)) {
+      // The outcome may have been written by a delivery whose publish then failed: announce it
+      // again (same event id, so a copy that did get out is deduplicated downstream).
+      const event = job.status === "COMPLETED" || job.status === "FAILED" ? currentEvent(job) : undefined;
+      if (event) await jobDeps.events.publish(event);
       log.info(
-        { submission: task.submission, current: job.submissions },
-        "task of an earlier submission; dropping it",
+        { status: job.status, republished: event?.type },
+        "job already finished; dropping the repeated task",
       );
       await settlement.complete();
       return "skipped";
@@ -211,7 +233,13 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
     });
     // A result that made it out is recorded even if a timeout or shutdown fired meanwhile.
     await reporter.stop();
-    await transitionJob(jobDeps, task.userId, task.jobId, { type: "complete", at: deps.clock.now(), result });
+    // Guarded like every other write: after a lost lock, another delivery may own the job now.
+    await transitionJob(
+      jobDeps,
+      task.userId,
+      task.jobId,
+      ownedBy(attempt, () => ({ type: "complete", at: deps.clock.now(), result })),
+    );
     deps.metrics.stage("total", performance.now() - started);
     log.info(
       {
@@ -259,6 +287,22 @@ async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutc
     await settlement.complete();
     return "skipped";
   }
+  if (err instanceof NotOwnerError) {
+    log.info({ ownerAttempt: err.ownerAttempt }, "another delivery owns the job; dropping this one");
+    await settlement.complete();
+    return "skipped";
+  }
+  if (err instanceof EventNotPublishedError) {
+    // The state is stored; only its event is missing. A retry or fail transition would be
+    // wrong (the job did not fail) and invalid from a terminal state. The redelivery finds the
+    // stored state and publishes its event again.
+    log.warn(
+      { err: err.cause, eventType: err.event.type },
+      "job state recorded but its event could not be published; abandoning so a redelivery publishes it",
+    );
+    await settlement.abandon();
+    return "retried";
+  }
 
   if (error.permanent && delivery.owned) {
     const jobError = { code: error.code, message: userMessage(error, stage), permanent: true };
@@ -277,6 +321,15 @@ async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutc
         );
         await settlement.complete();
         return "skipped";
+      }
+      if (transitionErr instanceof EventNotPublishedError) {
+        // FAILED is stored; the redelivery publishes job.failed again.
+        log.warn(
+          { err: transitionErr.cause, code: error.code },
+          "failure recorded but job.failed could not be published; abandoning so a redelivery publishes it",
+        );
+        await settlement.abandon();
+        return "retried";
       }
       // The failure could not be recorded: retry the whole job later rather than lose the verdict.
       log.error(
@@ -312,7 +365,12 @@ async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutc
         await settlement.complete();
         return "skipped";
       }
-      log.error({ err: transitionErr }, "could not put the job back to QUEUED; abandoning anyway");
+      if (transitionErr instanceof EventNotPublishedError)
+        log.warn(
+          { err: transitionErr.cause },
+          "job put back to QUEUED but job.queued could not be published",
+        );
+      else log.error({ err: transitionErr }, "could not put the job back to QUEUED; abandoning anyway");
     }
   }
   const level = error.code === "WORKER_SHUTDOWN" ? "info" : "warn";
@@ -362,6 +420,14 @@ function userMessage(error: DocsiftError, stage: PipelineStage | undefined): str
 function describe(error: DocsiftError): string {
   const details = error.details ? ` ${JSON.stringify(error.details)}` : "";
   return `${error.message}${details}`;
+}
+
+function misplacedBlob(task: InferenceTask, uploadsContainer: string): string | undefined {
+  if (task.blob.container !== uploadsContainer)
+    return `blob container "${task.blob.container}" is not the uploads container`;
+  const expected = uploadBlobName(task.userId, task.jobId);
+  if (task.blob.name !== expected) return `blob name is not the job's upload (expected ${expected})`;
+  return undefined;
 }
 
 const modelMatches = (requested: InferenceTask["model"], loaded: ModelRef): boolean =>

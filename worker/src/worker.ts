@@ -154,6 +154,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
               lockRenewMaxMs: config.jobTimeoutMs + LOCK_RENEW_MARGIN_MS,
               progressEveryPages: config.progressEveryPages,
               progressMinIntervalMs: PROGRESS_MIN_INTERVAL_MS,
+              uploadsContainer: config.containers.uploads,
             },
             runPipeline: (task, run) =>
               runDocumentPipeline(
