@@ -54,24 +54,20 @@ export async function runDocumentPipeline(
           "DOCUMENT_TOO_LARGE",
           `The document is larger than ${config.limits.maxDocumentBytes} bytes.`,
         );
-      const stream = await deps.documents.download(task.blob.container, task.blob.name);
-      const downloaded = await downloadToTempFile(stream, {
+      // With the version verified at submit, a blob overwritten since is refused by the store.
+      const stream = await deps.documents.download(
+        task.blob.container,
+        task.blob.name,
+        task.blob.etag ? { ifMatch: task.blob.etag } : {},
+      );
+      return await downloadToTempFile(stream, {
         maxBytes: config.limits.maxDocumentBytes,
+        expectedBytes: task.blob.sizeBytes,
         signal: run.signal,
         ...(config.tempDir ? { dir: config.tempDir } : {}),
       });
-      // An empty blob is an empty document (the reader says so); any other size than the one
-      // submitted is a transfer cut short or a blob replaced meanwhile: worth another try.
-      if (downloaded.sizeBytes > 0 && downloaded.sizeBytes !== task.blob.sizeBytes) {
-        await downloaded.remove();
-        throw new DocsiftError(
-          "DEPENDENCY_UNAVAILABLE",
-          `The download ended after ${downloaded.sizeBytes} bytes; ${task.blob.sizeBytes} were expected.`,
-        );
-      }
-      return downloaded;
     } catch (err) {
-      throw new StageError("download", err);
+      throw new StageError("download", sizeMismatchAsChange(err, task));
     }
   })();
   try {
@@ -101,10 +97,15 @@ export async function runDocumentPipeline(
     } catch (err) {
       throw new StageError("extract", err);
     }
+    // Intake checked the magic bytes at submit: other content now is another document.
     if (reading.kind !== task.documentKind)
-      run.log.warn(
-        { declared: task.documentKind, sniffed: reading.kind },
-        "document kind differs from the task's",
+      throw new StageError(
+        "extract",
+        new DocsiftError(
+          "UNSUPPORTED_DOCUMENT",
+          `The file content is ${reading.kind}, but it was submitted as ${task.documentKind}.`,
+          { details: { declared: task.documentKind, sniffed: reading.kind } },
+        ),
       );
 
     const inferStarted = performance.now();
@@ -162,6 +163,23 @@ function cappedOcr(engine: OcrEngine, maxPages: number, log: Logger): OcrEngine 
     // The engine is the process's; one document does not close it.
     close: async () => undefined,
   };
+}
+
+/**
+ * The store streams what it holds, and the Blob SDK resumes a broken transfer itself, so a size
+ * other than the one verified at submit is another document, not a bad connection: retrying
+ * would only burn deliveries. A blob that came back empty is an empty document.
+ */
+function sizeMismatchAsChange(err: unknown, task: InferenceTask): unknown {
+  if (!(err instanceof DocsiftError) || err.code !== "DEPENDENCY_UNAVAILABLE") return err;
+  const details = err.details as { sizeBytes?: unknown; expectedBytes?: unknown } | undefined;
+  if (typeof details?.sizeBytes !== "number" || details.expectedBytes !== task.blob.sizeBytes) return err;
+  if (details.sizeBytes === 0) return new DocsiftError("EMPTY_DOCUMENT", undefined, { cause: err });
+  return new DocsiftError(
+    "DOCUMENT_CHANGED",
+    `The blob holds ${details.sizeBytes} bytes; ${task.blob.sizeBytes} were submitted.`,
+    { cause: err, details: { sizeBytes: details.sizeBytes, expectedBytes: task.blob.sizeBytes } },
+  );
 }
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;

@@ -133,20 +133,28 @@ export class Harness {
       at: new Date(),
     });
     await this.jobs.create(job);
-    await this.documents.upload(job.blob.container, job.blob.name, createReadStream(file), {
+    const uploaded = await this.documents.upload(job.blob.container, job.blob.name, createReadStream(file), {
       contentType,
       maxBytes: 200 * 1024 * 1024,
     });
+    // Intake records the blob version it verified; the task carries it for the worker's If-Match.
     const queued = await transitionJob({ jobs: this.jobs }, this.userId, id, {
       type: "submit",
       at: new Date(),
+      blobEtag: uploaded.etag,
     });
     const task: InferenceTask = {
       schemaVersion: MESSAGE_SCHEMA_VERSION,
       jobId: id,
       userId: this.userId,
       submission: queued.job.value.submissions,
-      blob: { container: job.blob.container, name: job.blob.name, sizeBytes: job.sizeBytes, contentType },
+      blob: {
+        container: job.blob.container,
+        name: job.blob.name,
+        sizeBytes: job.sizeBytes,
+        contentType,
+        etag: uploaded.etag,
+      },
       documentKind: kindOfContentType(contentType)!,
       model: { name: "docsift-kie" },
       submittedAt: new Date().toISOString(),

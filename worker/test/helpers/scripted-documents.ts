@@ -20,12 +20,12 @@ export class ScriptedDocuments implements DocumentStore {
     this.scripts.set(blobName, script);
   }
 
-  async download(container: string, blobName: string): Promise<Readable> {
+  async download(container: string, blobName: string, options?: { ifMatch?: string }): Promise<Readable> {
     const count = (this.downloads.get(blobName) ?? 0) + 1;
     this.downloads.set(blobName, count);
     const script = this.scripts.get(blobName);
     if (script?.kind === "fail" && count <= script.times) throw script.error();
-    const body = await this.real.download(container, blobName);
+    const body = await this.real.download(container, blobName, options);
     if (script?.kind !== "slow") return body;
     const sliceBytes = Math.max(1, Math.ceil(script.sizeBytes / 20));
     const pauseMs = script.totalMs / Math.ceil(script.sizeBytes / sliceBytes);
