@@ -9,6 +9,16 @@ import type {
   PushSubscriptionRequest,
 } from "@docsift/core";
 
+/** What the Static Web App's `/.auth/me` answers. */
+export interface AuthMeResponse {
+  clientPrincipal: {
+    userId: string;
+    userDetails?: string;
+    identityProvider?: string;
+    userRoles?: string[];
+  } | null;
+}
+
 export interface Me {
   userId: string;
   name: string;
@@ -99,6 +109,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
   return {
     me: () => call<Me>("GET", "/api/me"),
+    /** The Static Web App's own identity endpoint (not the Function App's). */
+    authMe: () => call<AuthMeResponse>("GET", "/.auth/me"),
     /** `idempotencyKey` makes a retried create (after a lost answer) return the same job. */
     createJob: (request: CreateJobRequest, idempotencyKey: string) =>
       call<CreateJobResponse>("POST", "/api/jobs", request, { "idempotency-key": idempotencyKey }),

@@ -2,10 +2,18 @@ import { WebPubSubClient } from "@azure/web-pubsub-client";
 import type { JobEvent } from "@docsift/core";
 import { isTerminal } from "../../core/src/job/states.js";
 import { ApiError, createApiClient } from "./api.js";
-import type { Me } from "./api.js";
-import { askPermission, notificationSupport, notifyOutcome, subscribeWebPush } from "./notify.js";
+import { API_CACHE } from "./lib/cache-names.js";
+import {
+  askPermission,
+  notificationSupport,
+  notifyOutcome,
+  subscribeWebPush,
+  unsubscribeWebPush,
+} from "./notify.js";
 import { PendingUploads } from "./offline/pending.js";
 import { ConnectionManager } from "./realtime/connection.js";
+import { SIGN_IN_URL, SIGN_OUT_URL, adoptSignedInUser, forgetOnSignOut, signInState } from "./session.js";
+import type { SignInState, UserData } from "./session.js";
 import type { ConnectionInfo, RealtimeClient } from "./realtime/connection.js";
 import { JobStore } from "./status/store.js";
 import type { StatusChange } from "./status/store.js";
@@ -20,11 +28,23 @@ const PAGE_SIZE = 20;
 const api = createApiClient();
 const store = new JobStore();
 const pending = new PendingUploads();
+const LAST_USER_KEY = "docsift.lastUserId";
+const userData: UserData = {
+  lastUserId: {
+    get: () => localStorage.getItem(LAST_USER_KEY),
+    set: (userId) => localStorage.setItem(LAST_USER_KEY, userId),
+  },
+  clearApiCache: async () => {
+    if ("caches" in globalThis) await caches.delete(API_CACHE);
+  },
+  pending,
+};
 const uploads = new Uploads({
   api,
   transport: xhrTransport,
   pending,
   isOnline: () => navigator.onLine,
+  userId: () => userData.lastUserId.get() ?? undefined,
   onSubmitted: (jobId) => void readJob(jobId),
 });
 
@@ -52,18 +72,34 @@ header.append(
   h("div", { class: "top-right" }, connEl, notifyButton, notifyNote, userEl),
 );
 
-function showMe(me: Me | undefined, signInNeeded = false): void {
+function showSignIn(signIn: SignInState): void {
   userEl.replaceChildren();
-  if (signInNeeded) {
-    userEl.append(h("a", { href: "/.auth/login/aad?post_login_redirect_uri=/" }, "Sign in"));
+  if (signIn.state === "signed-out") return void userEl.append(h("a", { href: SIGN_IN_URL }, "Sign in"));
+  if (signIn.state === "offline") return void userEl.append("Signed in (offline)");
+  if (signIn.state === "unknown") {
+    userEl.append(
+      h("span", { title: signIn.reason }, "Could not check who is signed in. "),
+      h("a", { href: SIGN_IN_URL }, "Sign in"),
+    );
     return;
   }
-  if (!me) return void userEl.append("Signed in (offline)");
+  const { me } = signIn;
   userEl.append(h("span", { class: "visually-hidden" }, "Signed in as "), h("strong", {}, me.name));
   if (me.authMode === "dev")
     userEl.append(h("span", { class: "badge status-queued", title: "Local development identity" }, "dev"));
-  else userEl.append(h("a", { href: "/.auth/logout?post_logout_redirect_uri=/" }, "Sign out"));
+  else userEl.append(h("a", { href: SIGN_OUT_URL, id: "sign-out" }, "Sign out"));
 }
+
+userEl.addEventListener("click", (e) => {
+  const link = (e.target as Element).closest?.("#sign-out") as HTMLAnchorElement | null;
+  if (!link) return;
+  e.preventDefault();
+  // Give up on the clean-up rather than on signing out when the network hangs.
+  const cleanUp = Promise.allSettled([unsubscribeWebPush(api), forgetOnSignOut(userData)]);
+  void Promise.race([cleanUp, new Promise((r) => setTimeout(r, 3000))]).then(() =>
+    location.assign(link.href),
+  );
+});
 
 function showConnection(info: ConnectionInfo): void {
   connEl.dataset.state = info.state;
@@ -416,11 +452,17 @@ async function start(): Promise<void> {
       .register("/sw.js", { scope: "/" })
       .catch((err: unknown) => console.warn("docsift: service worker registration failed", err));
   }
-  try {
-    showMe(await api.me());
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return showMe(undefined, true);
-    showMe(undefined);
+  const signIn = await signInState({ me: api.me, authMe: api.authMe, isOnline: () => navigator.onLine });
+  showSignIn(signIn);
+  if (signIn.state === "signed-out") return;
+  // Before the first read: the cache and the queued documents of another user must not show or be sent.
+  if (signIn.state === "signed-in") {
+    const adopted = await adoptSignedInUser(signIn.me.userId, userData).catch((err: unknown) => {
+      console.warn("docsift: could not clear the previous user's data", err);
+      return undefined;
+    });
+    // The clear may also have taken this user's /api/me: read it again for the offline header.
+    if (adopted?.cleared) await api.me().catch(() => undefined);
   }
   // The first read does not wait for the socket: the list shows (from the cache, offline) at once.
   await refresh("start").catch((err: unknown) => (jobsNote.textContent = messageOf(err)));

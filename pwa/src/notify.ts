@@ -85,3 +85,16 @@ export async function subscribeWebPush(api: ApiClient): Promise<PushOutcome> {
     return "unavailable";
   }
 }
+
+/**
+ * On sign-out: this browser's subscription is removed from the server (while the session still
+ * works) and from the browser, so the next user of the device does not get this user's outcomes.
+ */
+export async function unsubscribeWebPush(api: ApiClient): Promise<void> {
+  if (!("PushManager" in globalThis) || !("serviceWorker" in navigator)) return;
+  const registration = await navigator.serviceWorker.getRegistration();
+  const subscription = await registration?.pushManager.getSubscription();
+  if (!subscription) return;
+  await api.deletePushSubscription(subscription.endpoint).catch(() => undefined);
+  await subscription.unsubscribe();
+}

@@ -6,6 +6,8 @@ import { ExpirationPlugin } from "workbox-expiration";
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { NetworkFirst } from "workbox-strategies";
+import { API_CACHE } from "./lib/cache-names.js";
+import { sameOriginPath } from "./lib/same-origin.js";
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
@@ -22,8 +24,9 @@ registerRoute(
   new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: [/^\/api\//, /^\/\.auth\//] }),
 );
 
-// The job list, job details and the signed-in user: fresh when online, the last answer offline.
-const API_CACHE = "docsift-api";
+// The job list, job details and the signed-in user: always from the network while online; the
+// last answer only while offline (not after a timeout or a failed sign-in redirect, when the
+// answer could be another user's). The page deletes this cache when the user changes.
 registerRoute(
   ({ url, request }) =>
     url.origin === self.location.origin &&
@@ -31,10 +34,13 @@ registerRoute(
     (url.pathname === "/api/me" || url.pathname === "/api/jobs" || /^\/api\/jobs\/[^/]+$/.test(url.pathname)),
   new NetworkFirst({
     cacheName: API_CACHE,
-    networkTimeoutSeconds: 6,
     plugins: [
       new CacheableResponsePlugin({ statuses: [200] }),
       new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 7 * 24 * 3600 }),
+      {
+        cachedResponseWillBeUsed: async ({ cachedResponse }) =>
+          self.navigator.onLine ? null : cachedResponse,
+      },
     ],
   }),
 );
@@ -50,7 +56,7 @@ function payloadOf(
         ...parsed,
         title: parsed.title,
         body: parsed.body,
-        url: typeof parsed.url === "string" && parsed.url.startsWith("/") ? parsed.url : "/",
+        url: sameOriginPath(parsed.url, self.location.origin),
       };
   } catch {
     // Not ours or not JSON: still tell the user something arrived (userVisibleOnly demands a notification).
@@ -75,7 +81,7 @@ self.addEventListener("push", (event) => {
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const data = event.notification.data as { url?: string } | undefined;
-  const target = new URL(data?.url && data.url.startsWith("/") ? data.url : "/", self.location.origin).href;
+  const target = new URL(sameOriginPath(data?.url, self.location.origin), self.location.origin).href;
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });

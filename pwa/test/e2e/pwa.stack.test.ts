@@ -14,6 +14,7 @@ import type { LocalFunctionsHost } from "../../../local/src/functions-host/host.
 import { setBlobCors } from "../../../local/src/stack/blob-and-cosmos.js";
 import { WORKER_MAIN, startApp } from "../../../local/src/stack/apps.js";
 import type { ManagedChild } from "../../../local/src/stack/child-process.js";
+import { encodePrincipal } from "../../../functions/src/lib/identity.js";
 import { functionsConfig } from "../../../functions/test/helpers.js";
 import { padPdf, writeFiller, writeInvoicePdf, writeText } from "./documents.js";
 
@@ -157,6 +158,8 @@ describe("the docsift PWA in Chromium against the local stack", () => {
   it("refuses wrong types and oversize files with a clear message and no request", async () => {
     const page = await context.newPage();
     await openApp(page);
+    // The app's own start-up calls (list, negotiate) are done once it is live.
+    await waitLive(page);
     const requests: string[] = [];
     page.on("request", (r) => {
       if (r.method() !== "GET") requests.push(`${r.method()} ${r.url()}`);
@@ -348,6 +351,45 @@ describe("the docsift PWA in Chromium against the local stack", () => {
       await shot(page, "offline-phone");
     } finally {
       await context.setOffline(false);
+    }
+    await page.close();
+  });
+
+  it("does not show the previous user's cached jobs offline after another user signs in", async () => {
+    const page = await context.newPage();
+    await openApp(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 20_000,
+    });
+    const id = await jobIdOf(await jobRow(page, "invoice-20mb.pdf", "COMPLETED"));
+    await openApp(page, `/jobs/${id}`);
+    await page.locator("h1", { hasText: "invoice-20mb.pdf" }).waitFor();
+    const cachedUrls = () =>
+      page.evaluate(async () => (await (await caches.open("docsift-api")).keys()).map((r) => r.url));
+    expect(await cachedUrls()).toContain(`${origin}/api/jobs/${id}`);
+    // Another person signs in on this browser (Easy Auth's header, as the Static Web App sends it).
+    const other = `pwa-e2e-other-${randomUUID().slice(0, 8)}`;
+    await context.setExtraHTTPHeaders({ "x-ms-client-principal": encodePrincipal(other, [], "Other User") });
+    try {
+      await openApp(page);
+      expect(await page.locator(".user strong").textContent()).toBe("Other User");
+      await expect.poll(() => page.locator("#jobs").textContent()).not.toContain("invoice-20mb.pdf");
+      await page.locator("#jobs-h").waitFor();
+      expect((await cachedUrls()).filter((u) => u.includes(id))).toEqual([]);
+      await context.setOffline(true);
+      try {
+        await page.goto(`${origin}/jobs/${id}`);
+        await page.locator("#offline-banner").waitFor({ state: "visible" });
+        await page.locator("h1").waitFor();
+        await expect.poll(() => page.locator("h1").textContent()).toBe("You are offline.");
+        await page.goto(`${origin}/`);
+        await page.locator(".user strong", { hasText: "Other User" }).waitFor();
+        expect(await page.locator("#jobs").textContent()).not.toContain("invoice-20mb.pdf");
+      } finally {
+        await context.setOffline(false);
+      }
+    } finally {
+      await context.setExtraHTTPHeaders({});
     }
     await page.close();
   });
