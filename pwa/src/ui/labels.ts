@@ -41,6 +41,8 @@ export const ERROR_ADVICE: Record<ErrorCode, string> = {
   CORRUPT_DOCUMENT:
     "Open the file on your device to check it, save or export it again, then upload the new copy.",
   EMPTY_DOCUMENT: "The file has no readable content. Check that you picked the right file.",
+  DOCUMENT_CHANGED:
+    "The file was replaced after it was submitted, so it was not processed. Upload it again as a new document.",
   DOCUMENT_MISSING: "The upload did not arrive completely. Upload the document again.",
   EXTRACTION_TIMEOUT:
     "Try a smaller or simpler version of the document, e.g. fewer pages or a lower image resolution.",
