@@ -54,12 +54,7 @@ export async function runDocumentPipeline(
           "DOCUMENT_TOO_LARGE",
           `The document is larger than ${config.limits.maxDocumentBytes} bytes.`,
         );
-      // With the version verified at submit, a blob overwritten since is refused by the store.
-      const stream = await deps.documents.download(
-        task.blob.container,
-        task.blob.name,
-        task.blob.etag ? { ifMatch: task.blob.etag } : {},
-      );
+      const stream = await openSubmittedBlob(deps.documents, task);
       return await downloadToTempFile(stream, {
         maxBytes: config.limits.maxDocumentBytes,
         expectedBytes: task.blob.sizeBytes,
@@ -163,6 +158,26 @@ function cappedOcr(engine: OcrEngine, maxPages: number, log: Logger): OcrEngine 
     // The engine is the process's; one document does not close it.
     close: async () => undefined,
   };
+}
+
+/**
+ * With the version verified at submit, a blob overwritten since is refused by the store. A
+ * deleted blob fails the version check too (Azurite answers 412, not 404): tell the two apart,
+ * since "changed" would send the user to upload again something that is simply gone.
+ */
+async function openSubmittedBlob(documents: DocumentStore, task: InferenceTask) {
+  const { container, name, etag } = task.blob;
+  try {
+    return await documents.download(container, name, etag ? { ifMatch: etag } : {});
+  } catch (err) {
+    if (!(err instanceof DocsiftError) || err.code !== "DOCUMENT_CHANGED") throw err;
+    const exists = await documents.properties(container, name).then(
+      (props) => props !== undefined,
+      () => true, // Unknown: the version check's verdict stands.
+    );
+    if (exists) throw err;
+    throw new DocsiftError("DOCUMENT_MISSING", `blob ${container}/${name} does not exist`, { cause: err });
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INVALID_MESSAGE_REASON, MESSAGE_SCHEMA_VERSION } from "@docsift/core";
+import { INVALID_MESSAGE_REASON, MESSAGE_SCHEMA_VERSION, uploadBlobName } from "@docsift/core";
 import type { ErrorCode } from "@docsift/core";
 import {
   writeCorruptPdf,
@@ -120,7 +120,13 @@ describe("messages that are not tasks", () => {
     const { file } = await writeInvoice(dir, "text", 8);
     const { task } = await harness.submitFile(file, "text", { send: false });
     const skippedBefore = await worker.metrics.count("skipped");
-    await harness.send({ ...task, jobId: randomUUID() });
+    const goneJobId = randomUUID();
+    // A well-formed task (its blob named after its job) for a job that is not there.
+    await harness.send({
+      ...task,
+      jobId: goneJobId,
+      blob: { ...task.blob, name: uploadBlobName(task.userId, goneJobId) },
+    });
     await waitUntil(
       "the task to be dropped",
       async () => (await worker.metrics.count("skipped")) > skippedBefore,
