@@ -12,6 +12,10 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ["source"] } },
   test: {
+    // In CI a JSON report as well, from which .ci/run prints one plain "N passed, N failed" line.
+    reporters: process.env.CI
+      ? ["default", ["json", { outputFile: "test-results/vitest-report.json" }]]
+      : ["default"],
     projects: [
       {
         extends: true,
