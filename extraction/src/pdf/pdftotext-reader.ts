@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
-import type { ExtractedPage, TextLine } from "@docsift/core";
-import { SaxesParser } from "saxes";
+import type { ExtractedPage } from "@docsift/core";
 import { asCorrupt, throwIfAborted } from "../corrupt.js";
-import { clamp01 } from "../layout/lines.js";
-import { tooManyCharacters, tooManyPages } from "../limits.js";
+import { tooManyPages } from "../limits.js";
 import { recognizeWith, type ReaderContext } from "../reader.js";
 import { pdfPageCount, popplerFailure, runPoppler } from "./poppler.js";
+import { TsvPageParser } from "./pdftotext-tsv.js";
 
 /** Matches the pdfjs engine's OCR renders (see pdfjs-reader.ts). */
 const OCR_DPI = 150;
@@ -13,21 +12,17 @@ const MAX_OCR_PNG_BYTES = 64 * 1024 * 1024;
 const MAX_STDERR_CHARS = 2000;
 
 /**
- * Reads a PDF with poppler's `pdftotext -bbox-layout` in a separate process (GPL code stays
- * out of the worker's address space) and parses its XHTML as a stream, so one page is held at
- * a time and the child is paused by backpressure while the caller works.
+ * Reads a PDF with poppler's `pdftotext -tsv` in a separate process (GPL code stays out of the
+ * worker's address space) and parses its rows as a stream, so one page is held at a time and
+ * the child is paused by backpressure while the caller works. `pdfinfo` runs alongside it for
+ * the page count, which the TSV only reveals at its end but the page cap needs before the
+ * first page is handed out; it also names a password-protected or unreadable file early.
  */
 export async function* readPdfWithPdftotext(
   path: string,
   ctx: ReaderContext,
 ): AsyncGenerator<ExtractedPage, void, undefined> {
-  const pageCount = await pdfPageCount(path, ctx.signal).catch((err: unknown) => {
-    throwIfAborted(ctx.signal);
-    throw asCorrupt(err, "PDF");
-  });
-  if (pageCount > ctx.limits.maxPages) throw tooManyPages(pageCount, ctx.limits.maxPages);
-
-  const child = spawn("pdftotext", ["-bbox-layout", "-enc", "UTF-8", path, "-"], {
+  const child = spawn("pdftotext", ["-tsv", "-enc", "UTF-8", path, "-"], {
     stdio: ["ignore", "pipe", "pipe"],
     signal: ctx.signal,
     killSignal: "SIGKILL",
@@ -42,10 +37,17 @@ export async function* readPdfWithPdftotext(
     child.on("error", () => resolve(null));
   });
 
-  const parsed = new BboxPageParser(ctx.limits.maxCharacters);
+  // The first read starts before waiting for pdfinfo: Node resumes (and drops) the output of a
+  // child that exits while nobody listens to it, which a small PDF does within milliseconds.
+  const chunks: AsyncIterableIterator<Buffer> = child.stdout[Symbol.asyncIterator]();
+  const first = chunks.next();
+  first.catch(() => undefined); // awaited below, unless the page cap or pdfinfo fails first
+  const parsed = new TsvPageParser(ctx.limits.maxCharacters);
   try {
-    for await (const chunk of child.stdout) {
-      parsed.write(chunk as Buffer);
+    const pageCount = await pdfPageCount(path, ctx.signal);
+    if (pageCount > ctx.limits.maxPages) throw tooManyPages(pageCount, ctx.limits.maxPages);
+    for (let next = await first; next.done !== true; next = await chunks.next()) {
+      parsed.write(next.value);
       for (const page of parsed.takePages()) yield await withOcr(page, path, ctx);
     }
     const code = await exited;
@@ -58,6 +60,7 @@ export async function* readPdfWithPdftotext(
     throw asCorrupt(err, "PDF");
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
+    await chunks.return?.();
   }
 }
 
@@ -72,82 +75,4 @@ async function withOcr(page: ExtractedPage, path: string, ctx: ReaderContext): P
   if (png.code !== 0) throw popplerFailure("pdftoppm", png);
   throwIfAborted(ctx.signal);
   return recognizeWith(ctx.ocr, png.stdout, page.number);
-}
-
-/**
- * Streams `-bbox-layout` XHTML: `<page width height>` … `<line xMin yMin xMax yMax>` of
- * `<word>`s. pdftotext's own lines are kept, in its reading order (flows, then blocks), which
- * already separates columns; re-grouping its words cost more CPU than pdftotext itself.
- */
-class BboxPageParser {
-  readonly #sax = new SaxesParser({ xmlns: false, position: false });
-  readonly #done: ExtractedPage[] = [];
-  #number = 0;
-  #size = { width: 1, height: 1 };
-  #lines: TextLine[] = [];
-  #line: { box: Omit<TextLine, "text" | "page" | "index">; words: string[] } | undefined;
-  #word: string | undefined;
-  readonly #decoder = new TextDecoder("utf-8");
-  #characters = 0;
-
-  /** `maxCharacters` is checked per line, so one page full of text cannot fill memory first. */
-  constructor(maxCharacters: number) {
-    this.#sax.on("opentag", (tag) => {
-      if (tag.name === "word") {
-        this.#word = "";
-        return;
-      }
-      const attr = (name: string): number => Number(tag.attributes[name] ?? Number.NaN);
-      if (tag.name === "line") {
-        const { width, height } = this.#size;
-        const xMin = attr("xMin");
-        const yMin = attr("yMin");
-        this.#line = {
-          box: {
-            x: clamp01(xMin / width),
-            y: clamp01(yMin / height),
-            width: clamp01((attr("xMax") - xMin) / width),
-            height: clamp01((attr("yMax") - yMin) / height),
-          },
-          words: [],
-        };
-      } else if (tag.name === "page") {
-        this.#number++;
-        this.#size = { width: attr("width"), height: attr("height") };
-        this.#lines = [];
-      }
-    });
-    this.#sax.on("text", (text) => {
-      if (this.#word !== undefined) this.#word += text;
-    });
-    this.#sax.on("closetag", (tag) => {
-      if (tag.name === "word") {
-        if (this.#word) this.#line?.words.push(this.#word);
-        this.#word = undefined;
-      } else if (tag.name === "line" && this.#line) {
-        const text = this.#line.words.join(" ").replace(/\s+/g, " ").trim();
-        this.#characters += text.length;
-        if (this.#characters > maxCharacters) throw tooManyCharacters(maxCharacters);
-        if (text !== "")
-          this.#lines.push({ text, page: this.#number, index: this.#lines.length, ...this.#line.box });
-        this.#line = undefined;
-      } else if (tag.name === "page") {
-        this.#done.push({ number: this.#number, source: "text-layer", lines: this.#lines });
-        this.#lines = [];
-      }
-    });
-  }
-
-  write(chunk: Buffer): void {
-    this.#sax.write(this.#decoder.decode(chunk, { stream: true }));
-  }
-
-  close(): void {
-    this.#sax.write(this.#decoder.decode());
-    this.#sax.close();
-  }
-
-  takePages(): ExtractedPage[] {
-    return this.#done.splice(0);
-  }
 }
