@@ -235,7 +235,7 @@ export async function run(): Promise<BenchReport> {
         const anchorMs = await pdftotextMs(file);
         m("pdftotextMs", anchorMs);
         // Both read the same file from local disk: the worker's extract + infer against plain
-        // pdftotext, and its text extraction alone (pdftotext -bbox-layout + line grouping).
+        // pdftotext, and its text extraction alone (pdftotext -tsv + line grouping).
         m("speedVsPdftotext", anchorMs / (extractMs + inferMs));
         m("extractSpeedVsPdftotext", anchorMs / extractMs);
       }
