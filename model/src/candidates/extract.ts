@@ -7,6 +7,7 @@ import {
   normaliseText,
   type DateOrder,
 } from "./normalise.js";
+import { countLetters } from "./letters.js";
 
 export const CANDIDATE_KINDS = ["date", "amount", "id", "iban", "currency", "text"] as const;
 export type CandidateKind = (typeof CANDIDATE_KINDS)[number];
@@ -40,27 +41,39 @@ interface Range {
   start: number;
   end: number;
 }
-const overlaps = (a: Range, b: Range): boolean => a.start < b.end && b.start < a.end;
+
+function overlapsAny(taken: readonly Range[], start: number, end: number): boolean {
+  for (const t of taken) if (t.start < end && start < t.end) return true;
+  return false;
+}
 
 const epochDays = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+
+function push(
+  out: Candidate[],
+  line: TextLine,
+  kind: CandidateKind,
+  value: string,
+  start: number,
+  end: number,
+  numeric = 0,
+): void {
+  out.push({ kind, value, text: line.text.slice(start, end), line, start, end, numeric });
+}
 
 /** All candidates of one line: dates, amounts, IBANs, currency markers, identifiers and text spans. */
 export function lineCandidates(line: TextLine, order: DateOrder): Candidate[] {
   const text = line.text;
   const out: Candidate[] = [];
   if (text.length < 2) return out;
-  const taken: Range[] = [];
-  const push = (kind: CandidateKind, value: string, start: number, end: number, numeric = 0): void => {
-    out.push({ kind, value, text: text.slice(start, end), line, start, end, numeric });
-  };
 
   // Dates, amounts, IBANs and identifiers all hold a digit: most lines of a long document skip them.
-  const hasDigit = DIGIT.test(text);
-  if (hasDigit) numericCandidates(text, order, push, taken);
+  if (DIGIT.test(text)) numericCandidates(line, order, out);
   if (CURRENCY_HINT.test(text)) {
-    for (const m of text.matchAll(CURRENCY_PATTERN)) {
+    CURRENCY_PATTERN.lastIndex = 0;
+    for (let m = CURRENCY_PATTERN.exec(text); m; m = CURRENCY_PATTERN.exec(text)) {
       const code = normaliseCurrency(m[0]);
-      if (code) push("currency", code, m.index, m.index + m[0].length);
+      if (code) push(out, line, "currency", code, m.index, m.index + m[0].length);
     }
   }
   // Text spans (names): each column segment of the line, and what follows a label's colon.
@@ -68,11 +81,11 @@ export function lineCandidates(line: TextLine, order: DateOrder): Candidate[] {
   for (const segment of text.split(SEGMENT_SPLIT)) {
     const start = text.indexOf(segment, offset);
     offset = start + segment.length;
-    addTextCandidate(segment, start, push);
+    addTextCandidate(segment, start, out, line);
     const colon = segment.lastIndexOf(":");
     if (colon > 0 && colon < segment.length - 2) {
       const after = segment.slice(colon + 1);
-      addTextCandidate(after, start + colon + 1, push);
+      addTextCandidate(after, start + colon + 1, out, line);
     }
   }
   return out;
@@ -82,67 +95,105 @@ const DIGIT = /\d/;
 const CURRENCY_HINT = /[€$£¥]|[A-Z]{3}/;
 const ID_TOKEN = /[^\s:]+/gu;
 const ID_SHAPE = /^[\p{L}\d][\p{L}\d\-/_.#]*$/u;
+const ID_LEAD = /^[#([]+/;
+const ID_TRAIL = /[;,.)\]]+$/;
+const ID_EXCLUDED = /%|[€$£]/;
+const LAST_SPACE = /[\s\u00a0\u202f](?=[^\s\u00a0\u202f]*$)/u;
 
-type Push = (kind: CandidateKind, value: string, start: number, end: number, numeric?: number) => void;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
 
-function numericCandidates(text: string, order: DateOrder, push: Push, taken: Range[]): void {
-  for (const m of text.matchAll(IBAN_PATTERN)) {
-    const iban = normaliseIban(m[0]);
-    if (!iban) continue;
-    const r = { start: m.index, end: m.index + m[0].length };
-    taken.push(r);
-    push("iban", iban, r.start, r.end);
+/** Whether `text` holds an ASCII digit between `from` and `to`. */
+function hasDigitIn(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (isDigit(text.charCodeAt(i))) return true;
+  return false;
+}
+
+function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): void {
+  const text = line.text;
+  // What each pattern cannot match without, found in one pass: every date pattern needs four digits
+  // in a row, an amount a "." or "," and an IBAN two capitals in a row. Skipping a pattern that
+  // cannot match leaves the results as they were.
+  let run = 0;
+  let fourDigits = false;
+  let separator = false;
+  let capitals = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c)) {
+      if (++run >= 4) fourDigits = true;
+    } else run = 0;
+    if (c === 46 || c === 44) separator = true;
+    else if (isUpper(c) && i > 0 && isUpper(text.charCodeAt(i - 1))) capitals = true;
   }
-  for (const pattern of DATE_PATTERNS) {
-    for (const m of text.matchAll(pattern)) {
+  const taken: Range[] = [];
+  if (capitals) {
+    IBAN_PATTERN.lastIndex = 0;
+    for (let m = IBAN_PATTERN.exec(text); m; m = IBAN_PATTERN.exec(text)) {
+      const iban = normaliseIban(m[0]);
+      if (!iban) continue;
       const r = { start: m.index, end: m.index + m[0].length };
-      if (taken.some((t) => overlaps(t, r))) continue;
-      const iso = normaliseDate(m[0], order);
-      if (!iso) continue;
       taken.push(r);
-      push("date", iso, r.start, r.end, epochDays(iso));
+      push(out, line, "iban", iban, r.start, r.end);
     }
   }
-  for (const m of text.matchAll(AMOUNT_PATTERN)) {
-    const r = { start: m.index, end: m.index + m[0].length };
-    if (taken.some((t) => overlaps(t, r))) continue;
-    const value = normaliseAmount(m[0]);
-    if (value) {
-      taken.push(r);
-      push("amount", value, r.start, r.end, Number(value));
+  if (fourDigits) {
+    for (const pattern of DATE_PATTERNS) {
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+        const start = m.index;
+        const end = start + m[0].length;
+        if (overlapsAny(taken, start, end)) continue;
+        const iso = normaliseDate(m[0], order);
+        if (!iso) continue;
+        taken.push({ start, end });
+        push(out, line, "date", iso, start, end, epochDays(iso));
+      }
     }
-    // "2 120,00" may be a quantity followed by a price: also offer the part after the last space.
-    const lastSpace = m[0].search(/[\s\u00a0\u202f](?=[^\s\u00a0\u202f]*$)/u);
-    if (lastSpace > 0) {
-      const tail = normaliseAmount(m[0].slice(lastSpace + 1));
-      if (tail) push("amount", tail, r.start + lastSpace + 1, r.end, Number(tail));
+  }
+  if (separator) {
+    AMOUNT_PATTERN.lastIndex = 0;
+    for (let m = AMOUNT_PATTERN.exec(text); m; m = AMOUNT_PATTERN.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (overlapsAny(taken, start, end)) continue;
+      const value = normaliseAmount(m[0]);
+      if (value) {
+        taken.push({ start, end });
+        push(out, line, "amount", value, start, end, Number(value));
+      }
+      // "2 120,00" may be a quantity followed by a price: also offer the part after the last space.
+      const lastSpace = m[0].search(LAST_SPACE);
+      if (lastSpace > 0) {
+        const tail = normaliseAmount(m[0].slice(lastSpace + 1));
+        if (tail) push(out, line, "amount", tail, start + lastSpace + 1, end, Number(tail));
+      }
     }
   }
   // Identifiers: tokens with a digit that are not already a date, amount or IBAN. OCR glues a label's
   // colon to the value ("Nr.:RE-0012"), so a colon ends a token as whitespace does.
-  for (const m of text.matchAll(ID_TOKEN)) {
+  ID_TOKEN.lastIndex = 0;
+  for (let m = ID_TOKEN.exec(text); m; m = ID_TOKEN.exec(text)) {
+    // Trimming removes no digit, so a token without one can never become an identifier.
+    if (!hasDigitIn(text, m.index, m.index + m[0].length)) continue;
     const raw = m[0];
-    const trimmed = raw.replace(/^[#([]+/, "").replace(/[;,.)\]]+$/, "");
-    if (trimmed.length < 3 || !DIGIT.test(trimmed) || /%|[€$£]/.test(trimmed)) continue;
+    const trimmed = raw.replace(ID_LEAD, "").replace(ID_TRAIL, "");
+    if (trimmed.length < 3 || !DIGIT.test(trimmed) || ID_EXCLUDED.test(trimmed)) continue;
     if (!ID_SHAPE.test(trimmed)) continue;
     const start = m.index + raw.indexOf(trimmed);
-    const r = { start, end: start + trimmed.length };
-    if (taken.some((t) => overlaps(t, r))) continue;
-    push("id", trimmed, r.start, r.end);
+    const end = start + trimmed.length;
+    if (overlapsAny(taken, start, end)) continue;
+    push(out, line, "id", trimmed, start, end);
   }
 }
 
-function addTextCandidate(
-  raw: string,
-  start: number,
-  push: (kind: CandidateKind, value: string, start: number, end: number) => void,
-): void {
+function addTextCandidate(raw: string, start: number, out: Candidate[], line: TextLine): void {
   const value = normaliseText(raw);
   if (value.length < 3 || value.length > 60) return;
-  const letters = value.match(/\p{L}/gu)?.length ?? 0;
+  const letters = countLetters(value);
   if (letters < 3 || letters / value.length < 0.6) return;
   const at = start + raw.indexOf(value);
-  push("text", value, at, at + value.length);
+  push(out, line, "text", value, at, at + value.length);
 }
 
 const LANGUAGE_WORDS: Record<"en" | "de" | "fr" | "es", RegExp> = {

@@ -3,10 +3,17 @@ import { ibanMod97 } from "../generator/values.js";
 
 export type DateOrder = "dmy" | "mdy";
 
+const AMOUNT_REWRITE = /[\s\u00a0\u202f']/;
+const AMOUNT_REWRITE_ALL = /[\s\u00a0\u202f']/g;
+const AMOUNT_SHAPE = /^(-)?(\d{1,3}(?:[., ]\d{3})*|\d+)([.,])(\d{2})$/;
+
 /** "1.234,56", "1,234.56", "1 234,56", "1234.56" → "1234.56"; null when it is not an amount with cents. */
 export function normaliseAmount(text: string): string | null {
-  const t = text.replace(/[\s\u00a0\u202f']/g, (m) => (m === "'" ? "," : " ")).trim();
-  const m = /^(-)?(\d{1,3}(?:[., ]\d{3})*|\d+)([.,])(\d{2})$/.exec(t);
+  // Most amounts hold no space or apostrophe; they skip the rewrite (and the trim, which \s covers).
+  const t = AMOUNT_REWRITE.test(text)
+    ? text.replace(AMOUNT_REWRITE_ALL, (m) => (m === "'" ? "," : " ")).trim()
+    : text;
+  const m = AMOUNT_SHAPE.exec(t);
   if (!m) return null;
   const [, sign, whole = "", dec, cents] = m;
   // The decimal separator cannot also be the grouping separator.

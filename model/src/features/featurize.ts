@@ -9,6 +9,7 @@ import type { DateOrder } from "../candidates/normalise.js";
 import { bucketOf, fnv, FNV_OFFSET, shape, wordSpans, words } from "./hash.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "./spec.js";
 import { NUMBER_MARKERS } from "./lexicon.js";
+import { countLetters } from "../candidates/letters.js";
 
 export interface PageFeatures {
   candidates: Candidate[];
@@ -26,16 +27,19 @@ interface LineInfo {
   ends: number[];
   letterFraction: number;
   hasColon: boolean;
+  trimmedLength: number;
+  /** Buckets this line contributes as another line's row-left, above and second-above neighbour; lazily built. */
+  asRowLeft: Int32Array | undefined;
+  asAbove: Int32Array | undefined;
+  asAbove2: Int32Array | undefined;
   rowLeft: LineInfo | undefined;
   above: LineInfo | undefined;
   above2: LineInfo | undefined;
 }
 
-const LETTER = /\p{L}/gu;
-
 function lineInfo(line: TextLine): LineInfo {
   const { words: ws, starts, ends } = wordSpans(line.text);
-  const letters = line.text.match(LETTER)?.length ?? 0;
+  const letters = countLetters(line.text);
   return {
     line,
     words: ws,
@@ -43,6 +47,10 @@ function lineInfo(line: TextLine): LineInfo {
     ends,
     letterFraction: letters / Math.max(1, line.text.length),
     hasColon: line.text.includes(":"),
+    trimmedLength: line.text.trim().length,
+    asRowLeft: undefined,
+    asAbove: undefined,
+    asAbove2: undefined,
     rowLeft: undefined,
     above: undefined,
     above2: undefined,
@@ -124,20 +132,48 @@ const T = {
   idm: perKind((k) => `idm:${k}`),
 };
 const DIGIT_STRINGS = Array.from({ length: 20 }, (_, i) => String(i));
+const WORD_COUNT = Array.from({ length: 7 }, (_, i) => P(`wc:${i}`));
 
 /** Writes hashed token ids into one row of the index matrix, dropping what exceeds the slots. */
 class Row {
   n = 0;
-  constructor(
-    private readonly idx: Int32Array,
-    private readonly base: number,
-  ) {}
+  base = 0;
+  constructor(private readonly idx: Int32Array) {}
+  /** Moves to the row starting at `base`, so one writer serves a whole page. */
+  at(base: number): this {
+    this.base = base;
+    this.n = 0;
+    return this;
+  }
   put(h: number): void {
     if (this.n < FEATURE_SPEC.slots) this.idx[this.base + this.n++] = bucketOf(h, FEATURE_SPEC.hashBuckets);
+  }
+  putBuckets(buckets: Int32Array): void {
+    for (let i = 0; i < buckets.length && this.n < FEATURE_SPEC.slots; i++)
+      this.idx[this.base + this.n++] = buckets[i] as number;
   }
 }
 
 const LETTER_PREFIX = /^\p{L}+/u;
+
+/** Buckets of `prefix` + each of `words[from, to)`: what a neighbour line adds to every candidate it neighbours. */
+function wordBuckets(prefix: number, words: readonly string[], from: number, to: number): Int32Array {
+  const out = new Int32Array(Math.max(0, to - from));
+  for (let i = from; i < to; i++)
+    out[i - from] = bucketOf(fnv(prefix, words[i] as string), FEATURE_SPEC.hashBuckets);
+  return out;
+}
+
+/** FNV state after `text[from, to)`, equal to `fnv(h, text.slice(from, to))` without the slice. */
+function fnvRange(h: number, text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** Character code `p` of `<${w}>`. */
+function paddedChar(w: string, p: number): number {
+  return p === 0 ? 60 : p === w.length + 1 ? 62 : w.charCodeAt(p - 1);
+}
 
 /** The words left of the candidate on its line (up to `n`, nearest first). */
 function leftWords(info: LineInfo, start: number): number {
@@ -152,14 +188,14 @@ function writeTokens(
   c: Candidate,
   info: LineInfo,
   pageNumber: number,
-  header: readonly string[],
+  headerBuckets: Int32Array,
 ): boolean {
   const k = c.kind;
   row.put(T.kind[k]);
   row.put(fnv(T.sh[k], shape(c.text)));
   // Words of the first page's heading say what kind of document this is (on a purchase order the
   // issuer is the customer), which decides what a name or a number is.
-  for (const w of header) row.put(fnv(T.hd, w));
+  row.putBuckets(headerBuckets);
   const lw = info.words;
   const nLeft = leftWords(info, c.start);
   for (let i = 0; i < 3 && nLeft - 1 - i >= 0; i++)
@@ -176,25 +212,26 @@ function writeTokens(
   }
   const rl = info.rowLeft;
   if (rl) {
-    for (let i = Math.max(0, rl.words.length - 4); i < rl.words.length; i++)
-      row.put(fnv(T.rl, rl.words[i] as string));
+    row.putBuckets(
+      (rl.asRowLeft ??= wordBuckets(T.rl, rl.words, Math.max(0, rl.words.length - 4), rl.words.length)),
+    );
     const last = rl.words[rl.words.length - 1];
     if (last) row.put(fnv(T.krl[k], last));
   }
   const ab = info.above;
   if (ab) {
-    for (let i = 0; i < Math.min(6, ab.words.length); i++) row.put(fnv(T.a, ab.words[i] as string));
+    row.putBuckets((ab.asAbove ??= wordBuckets(T.a, ab.words, 0, Math.min(6, ab.words.length))));
     for (let i = 0; i < Math.min(4, ab.words.length); i++) row.put(fnv(T.ka[k], ab.words[i] as string));
     if (Math.abs(ab.line.x - c.line.x) < 0.02) row.put(T.aligned[k]);
   } else row.put(T.noabove[k]);
   const ab2 = info.above2;
-  if (ab2) for (let i = 0; i < Math.min(4, ab2.words.length); i++) row.put(fnv(T.a2, ab2.words[i] as string));
+  if (ab2) row.putBuckets((ab2.asAbove2 ??= wordBuckets(T.a2, ab2.words, 0, Math.min(4, ab2.words.length))));
   if (k === "text") {
     const own = words(c.text);
     for (let i = 0; i < Math.min(6, own.length); i++) row.put(fnv(T.w, own[i] as string));
     const last = own[own.length - 1];
     if (last) row.put(fnv(T.wl, last));
-    row.put(P(`wc:${Math.min(own.length, 6)}`));
+    row.put(WORD_COUNT[Math.min(own.length, 6)] as number);
   }
   if (k === "id") {
     const prefix = LETTER_PREFIX.exec(c.text)?.[0];
@@ -215,31 +252,45 @@ function writeTokens(
   // Direction-free tokens let a layout never seen in training (labels above totals) reuse what was
   // learnt from labels on the left; character trigrams and word prefixes/suffixes let unseen
   // phrasings ("Fälligkeitsdatum") share evidence with seen ones ("Fällig am").
-  let label: string[];
-  if (nLeft > 0) label = lw.slice(Math.max(0, nLeft - 3), nLeft);
-  else if (rl) label = rl.words.slice(Math.max(0, rl.words.length - 3));
-  else if (ab) label = ab.words.slice(0, 3);
-  else label = [];
+  // The label is words[from, to) of one line, read in place rather than sliced out.
+  let labelWords: readonly string[] = lw;
+  let from = 0;
+  let to = 0;
+  if (nLeft > 0) {
+    from = Math.max(0, nLeft - 3);
+    to = nLeft;
+  } else if (rl) {
+    labelWords = rl.words;
+    from = Math.max(0, rl.words.length - 3);
+    to = rl.words.length;
+  } else if (ab) {
+    labelWords = ab.words;
+    to = Math.min(3, ab.words.length);
+  }
   let marker = false;
-  for (const w of label) {
+  for (let j = from; j < to; j++) {
+    const w = labelWords[j] as string;
     row.put(fnv(T.lab[k], w));
     if (NUMBER_MARKERS.has(w)) marker = true;
   }
   let grams = 0;
-  for (let j = Math.max(0, label.length - 2); j < label.length; j++) {
-    const padded = `<${label[j] as string}>`;
-    for (let i = 0; i + 3 <= padded.length && grams < 20; i++, grams++) {
+  for (let j = Math.max(from, to - 2); j < to; j++) {
+    // Trigrams of "<word>", read in place rather than building the padded string.
+    const w = labelWords[j] as string;
+    const len = w.length + 2;
+    for (let i = 0; i + 3 <= len && grams < 20; i++, grams++) {
       let h = T.g[k];
-      h = Math.imul(h ^ padded.charCodeAt(i), 0x01000193);
-      h = Math.imul(h ^ padded.charCodeAt(i + 1), 0x01000193);
-      h = Math.imul(h ^ padded.charCodeAt(i + 2), 0x01000193);
+      h = Math.imul(h ^ paddedChar(w, i), 0x01000193);
+      h = Math.imul(h ^ paddedChar(w, i + 1), 0x01000193);
+      h = Math.imul(h ^ paddedChar(w, i + 2), 0x01000193);
       row.put(h);
     }
   }
-  for (const w of label) {
+  for (let j = from; j < to; j++) {
+    const w = labelWords[j] as string;
     if (w.length < 5) continue;
-    row.put(fnv(T.lp[k], w.slice(0, 4)));
-    row.put(fnv(T.ls[k], w.slice(-4)));
+    row.put(fnvRange(T.lp[k], w, 0, 4));
+    row.put(fnvRange(T.ls[k], w, w.length - 4, w.length));
   }
   if (marker) row.put(T.idm[k]);
   return marker;
@@ -250,7 +301,7 @@ export function headerWords(firstPage: ExtractedPage): string[] {
   const out = new Set<string>();
   for (const l of firstPage.lines.slice(0, 12)) {
     const ws = words(l.text);
-    const letters = l.text.match(LETTER)?.length ?? 0;
+    const letters = countLetters(l.text);
     if (ws.length === 0 || ws.length > 3 || letters / Math.max(1, l.text.length) < 0.7) continue;
     for (const w of ws) if (out.size < 8) out.add(w);
   }
@@ -313,10 +364,13 @@ export function featurizePage(
   const amountCents: number[] = [];
   const dateDays: number[] = [];
   const valueCounts = new Map<string, number>();
-  for (const c of candidates) {
+  const valueKeys: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i] as Candidate;
     if (c.kind === "amount") amountCents.push(Math.round(Math.abs(c.numeric) * 100));
     else if (c.kind === "date") dateDays.push(c.numeric);
     const key = `${c.kind}:${c.value}`;
+    valueKeys[i] = key;
     valueCounts.set(key, (valueCounts.get(key) ?? 0) + 1);
   }
   const amounts = [...new Set(amountCents)].sort((a, b) => b - a);
@@ -326,10 +380,12 @@ export function featurizePage(
   const dateRank = new Map(dates.map((d, i) => [d, i]));
   const maxIndex = Math.max(1, lines.length - 1);
 
+  const row = new Row(idx);
+  const headerBuckets = wordBuckets(T.hd, header, 0, header.length);
   for (let i = 0; i < n; i++) {
     const c = candidates[i] as Candidate;
     const info = owner[i] as LineInfo;
-    const marker = writeTokens(new Row(idx, i * slots), c, info, page.number, header);
+    const marker = writeTokens(row.at(i * slots), c, info, page.number, headerBuckets);
     const d = i * DENSE_SIZE;
     const line = c.line;
     const len = Math.max(1, line.text.length);
@@ -371,9 +427,9 @@ export function featurizePage(
       dense[d + 18] = later;
       dense[d + 19] = earlier;
     }
-    dense[d + 12] = c.end - c.start >= line.text.trim().length - 1 ? 1 : 0;
+    dense[d + 12] = c.end - c.start >= info.trimmedLength - 1 ? 1 : 0;
     dense[d + 13] = info.letterFraction;
-    dense[d + 14] = Math.min(valueCounts.get(`${c.kind}:${c.value}`) ?? 1, 5) / 5;
+    dense[d + 14] = Math.min(valueCounts.get(valueKeys[i] as string) ?? 1, 5) / 5;
     dense[d + 15] = line.height >= maxHeight - 1e-6 ? 1 : 0;
     dense[d + 24] = c.kind === "id" && marker ? 1 : 0;
   }
