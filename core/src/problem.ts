@@ -26,6 +26,10 @@ export const PROBLEM_TYPES = {
   "method-not-allowed": { status: 405, title: "Method not allowed" },
   conflict: { status: 409, title: "The resource changed or is in a state that does not allow this" },
   "upload-incomplete": { status: 409, title: "The document has not been uploaded completely" },
+  "idempotency-key-reused": {
+    status: 422,
+    title: "This Idempotency-Key was already used for a different request",
+  },
   "document-rejected": { status: 422, title: "The uploaded document was rejected" },
   "dependency-unavailable": { status: 503, title: "A service docsift depends on is unavailable" },
   internal: { status: 500, title: "Unexpected error" },

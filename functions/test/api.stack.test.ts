@@ -120,6 +120,17 @@ describe("intake → SAS upload → submit → queue", () => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(200);
     expect(b.json.jobId).toBe(a.json.jobId);
+    const other = await alice(
+      "POST",
+      "/api/jobs",
+      { ...body, sizeBytes: 11 },
+      {
+        "idempotency-key": "k-123",
+        "content-type": "application/json",
+      },
+    );
+    expect(other.status).toBe(422);
+    expect(other.json.type).toBe("https://docsift.dev/problems/idempotency-key-reused");
   });
 
   it("streams the one-shot multipart form into Blob and queues it", async () => {

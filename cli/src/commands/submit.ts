@@ -20,8 +20,13 @@ export interface SubmitOptions {
 
 const CreateAnswerSchema = CreateJobResponseSchema.or(JobAcceptedSchema);
 
-/** The Idempotency-Key for a file: a retried submit of the same bytes names the same job. */
-export const idempotencyKeyFor = (sha256: string): string => `sha256:${sha256}`;
+/**
+ * The Idempotency-Key for a file: a retried submit of the same bytes under the same name names
+ * the same job. The name is part of it because the API refuses a key reused for a different
+ * request (422), and a renamed copy is a different request.
+ */
+export const idempotencyKeyFor = (sha256: string, fileName: string): string =>
+  `sha256:${sha256}:${Buffer.from(fileName).toString("base64url")}`;
 
 /**
  * create job → Put Block × n straight to Blob → Put Block List → submit; then, with --wait,
@@ -33,7 +38,7 @@ export async function submitCommand(ctx: CommandContext, file: string, opts: Sub
   const api = ctx.api();
   const { status: createStatus, body: created } = await api.request("POST", "/api/jobs", {
     body: { fileName: basename(file), contentType: doc.contentType, sizeBytes: doc.sizeBytes },
-    headers: { "idempotency-key": opts.idempotencyKey ?? idempotencyKeyFor(sha256) },
+    headers: { "idempotency-key": opts.idempotencyKey ?? idempotencyKeyFor(sha256, basename(file)) },
     schema: CreateAnswerSchema,
   });
   let jobId = created.jobId;

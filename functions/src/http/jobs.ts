@@ -98,8 +98,18 @@ export const createJobHandler =
       await deps.jobs.create(job);
     } catch (err) {
       if (!(err instanceof ConcurrencyConflictError)) throw err;
-      // Same idempotency key again: answer with the job it created.
+      // Same idempotency key again: answer with the job it created, if it is the same request.
       const existing = await loadOwnJob(deps, caller.userId, id);
+      const same =
+        existing.value.fileName === job.fileName &&
+        existing.value.contentType === job.contentType &&
+        existing.value.sizeBytes === job.sizeBytes;
+      if (!same)
+        throw new ProblemError(
+          problem("idempotency-key-reused", {
+            detail: "Use a new Idempotency-Key for a different document.",
+          }),
+        );
       if (existing.value.status !== "AWAITING_UPLOAD")
         return json(200, { jobId: id, status: existing.value.status, statusUrl: `/api/jobs/${id}` });
       return json(200, await uploadAnswer(deps, existing.value));
