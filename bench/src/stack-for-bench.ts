@@ -1,6 +1,6 @@
 import os from "node:os";
 import path from "node:path";
-import { LocalStackConfigSchema, parseConfig } from "@docsift/core";
+import { LocalStackConfigSchema, encodePrincipal, parseConfig } from "@docsift/core";
 import pino from "pino";
 import { startLocalStack } from "../../local/src/stack/stack.js";
 import type { LocalStack } from "../../local/src/stack/stack.js";
@@ -28,7 +28,5 @@ export async function startBenchStack(options: {
   });
 }
 
-export function principalHeader(userId: string): string {
-  const claims = [{ typ: "http://schemas.microsoft.com/identity/claims/objectidentifier", val: userId }];
-  return Buffer.from(JSON.stringify({ auth_typ: "aad", claims })).toString("base64");
-}
+/** The Easy Auth header for a user, as the local host in dev mode reads it. */
+export const principalHeader = (userId: string): string => encodePrincipal(userId);

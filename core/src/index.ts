@@ -17,3 +17,4 @@ export * from "./config/connections.js";
 export * from "./config/processes.js";
 export * from "./dead-letter-policy.js";
 export * from "./push.js";
+export * from "./client-principal.js";

@@ -98,14 +98,5 @@ export function requireRole(caller: Caller, role: string): void {
     throw new ProblemError(problem("forbidden", { detail: `This route needs the ${role} role.` }));
 }
 
-/** Builds the header Easy Auth would send: for tests, the CLI in dev mode and the local PWA. */
-export function encodePrincipal(userId: string, roles: string[] = [], name = userId): string {
-  const claims = [
-    { typ: "http://schemas.microsoft.com/identity/claims/objectidentifier", val: userId },
-    { typ: "name", val: name },
-    ...roles.map((r) => ({ typ: "roles", val: r })),
-  ];
-  return Buffer.from(
-    JSON.stringify({ auth_typ: "aad", name_typ: "name", role_typ: "roles", claims }),
-  ).toString("base64");
-}
+/** Built by the one encoder in core: tests, the CLI in dev mode and the local PWA use it too. */
+export { encodePrincipal } from "@docsift/core";
