@@ -13,6 +13,7 @@ import type { Truth } from "@docsift/model/synthetic";
 import { startFunctionsHost } from "../../local/src/functions-host/host.js";
 import type { LocalFunctionsHost } from "../../local/src/functions-host/host.js";
 import { WORKER_MAIN, startApp } from "../../local/src/stack/apps.js";
+import { eventually } from "../../functions/test/helpers.js";
 
 // The BUILT cli, as a user runs it (`npm test` builds first; by hand: npx tsc -b cli).
 const CLI_MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -62,20 +63,6 @@ async function invoicePdf(seed: number): Promise<{ file: string; truth: Truth }>
   const file = path.join(dir, `invoice-${seed}.pdf`);
   await renderPdf(doc, file);
   return { file, truth: doc.truth };
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  what = "condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Takes this job's task off the queue (completing anything else found there first). */
