@@ -1,6 +1,6 @@
 // Key-information model: candidates/s of batched vs one-at-a-time ONNX inference, and end-to-end
 // extraction ms per page (text layer; OCR when the engine is available). Run: npx tsx bench/src/model.bench.ts
-import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -18,17 +18,6 @@ import type { OcrEngine } from "@docsift/extraction";
 import { generateDocument, renderPages, renderPdf, renderPng } from "@docsift/model/synthetic";
 import type { BenchReport } from "./report.js";
 import { percentile } from "./report.js";
-
-async function head(path: string): Promise<Uint8Array> {
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 export async function run(): Promise<BenchReport> {
   const notes: string[] = [];
@@ -107,14 +96,14 @@ export async function run(): Promise<BenchReport> {
   // Through a real PDF text layer via @docsift/extraction.
   const dir = await mkdtemp(join(tmpdir(), "docsift-model-bench-"));
   try {
-    const { readDocument } = await import("@docsift/extraction");
+    const { readDocument, readFileHead } = await import("@docsift/extraction");
     const pdfMs: number[] = [];
     for (const d of docs.slice(0, 15)) {
       const path = join(dir, `${d.seed}.pdf`);
       await renderPdf(d, path);
       const t = performance.now();
       const r = await model.extract(
-        readDocument({ path, head: await head(path) }, { pdfEngine: "pdfjs" }).pages,
+        readDocument({ path, head: await readFileHead(path) }, { pdfEngine: "pdfjs" }).pages,
       );
       pdfMs.push((performance.now() - t) / r.pages);
     }

@@ -1,4 +1,4 @@
-export { sniffDocumentKind, HEAD_BYTES } from "./sniff.js";
+export { sniffDocumentKind, readFileHead, HEAD_BYTES } from "./sniff.js";
 export { downloadToTempFile, type TempDocument, type DownloadOptions } from "./temp-download.js";
 export {
   readDocument,

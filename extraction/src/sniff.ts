@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 import { DocsiftError, type DocumentKind } from "@docsift/core";
 import { detectTextEncoding } from "./text/encoding.js";
 
@@ -28,4 +29,16 @@ export function sniffDocumentKind(head: Uint8Array): DocumentKind | undefined {
   if (head.length === 0) throw new DocsiftError("EMPTY_DOCUMENT");
   for (const { kind, magic } of SIGNATURES) if (startsWith(head, magic)) return kind;
   return detectTextEncoding(head.subarray(0, HEAD_BYTES)) ? "text" : undefined;
+}
+
+/** The first `bytes` of a file (fewer if it is shorter): what `readDocument` needs as `head`. */
+export async function readFileHead(path: string, bytes = HEAD_BYTES): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }

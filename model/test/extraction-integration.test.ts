@@ -1,21 +1,10 @@
 import { describe, expect, it, afterAll, beforeAll } from "vitest";
-import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readDocument } from "@docsift/extraction";
+import { readDocument, readFileHead } from "@docsift/extraction";
 import { loadDefaultKeyInfoModel, type KeyInfoModel } from "../src/index.js";
 import { generateDocument, renderDocx, renderPdf, renderText } from "../src/synthetic.js";
-
-async function head(path: string): Promise<Uint8Array> {
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 describe("rendered documents read through @docsift/extraction", () => {
   let dir: string;
@@ -38,7 +27,7 @@ describe("rendered documents read through @docsift/extraction", () => {
     await renderDocx(doc, docx);
     await writeFile(txt, renderText(doc));
     for (const path of [pdf, docx, txt]) {
-      const reading = readDocument({ path, head: await head(path) }, { pdfEngine: "pdfjs" });
+      const reading = readDocument({ path, head: await readFileHead(path) }, { pdfEngine: "pdfjs" });
       const result = await model.extract(reading.pages);
       expect(result.pages, path).toBe(doc.pages.length);
       expect(result.characters, path).toBeGreaterThan(200);

@@ -1,7 +1,7 @@
 // npm run model:eval — P/R/F1 per field and document type on splits training never saw.
-import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { readDocument, type OcrEngine } from "@docsift/extraction";
+import { readDocument, readFileHead, type OcrEngine } from "@docsift/extraction";
 import { ocrPages, ocrSplitDocuments } from "../eval/ocr-cache.js";
 import { OCR_SPLIT_SEED } from "../eval/splits.js";
 import type { ExtractedPage } from "@docsift/core";
@@ -77,22 +77,14 @@ const specs: SplitSpec[] = [
 ];
 // The same held-out documents written as real files and read back by @docsift/extraction.
 const tmp = await mkdtemp(join(tmpdir(), "docsift-eval-"));
-const head = async (path: string): Promise<Uint8Array> => {
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(4096);
-    return buf.subarray(0, (await fh.read(buf, 0, buf.length, 0)).bytesRead);
-  } finally {
-    await fh.close();
-  }
-};
 const viaReader =
   (ext: "pdf" | "docx") =>
   async (doc: SyntheticDocument): Promise<ExtractedPage[]> => {
     const path = join(tmp, `${doc.seed}.${ext}`);
     await (ext === "pdf" ? renderPdf(doc, path) : renderDocx(doc, path));
     const pages: ExtractedPage[] = [];
-    for await (const p of readDocument({ path, head: await head(path) }, { pdfEngine: "pdfjs" }).pages)
+    for await (const p of readDocument({ path, head: await readFileHead(path) }, { pdfEngine: "pdfjs" })
+      .pages)
       pages.push(p);
     await rm(path);
     return pages;
