@@ -81,7 +81,8 @@ describe("a worker process", () => {
     const progress = events.filter((e) => e.type === "job.progress").map((e) => e.summary.pagesDone!);
     expect(progress.length).toBeGreaterThanOrEqual(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    expect(progress.every((p, i) => p - (i === 0 ? 0 : progress[i - 1]!) >= 25 && p < 900)).toBe(true);
+    // The last page may be reported too (pages now arrive fast enough for it): never past it.
+    expect(progress.every((p, i) => p - (i === 0 ? 0 : progress[i - 1]!) >= 25 && p <= 900)).toBe(true);
 
     // Leave the queue empty for the next test: the in-process worker takes the waiting task.
     const cleaner = await startWorker(harness.config());
