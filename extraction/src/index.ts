@@ -8,6 +8,6 @@ export {
   type PdfEngine,
 } from "./read-document.js";
 export { DEFAULT_LIMITS, type ReadLimits } from "./limits.js";
-export { hasPdftotext } from "./pdf/poppler.js";
+export { hasPoppler } from "./pdf/poppler.js";
 export { detectTextEncoding, type TextEncodingGuess } from "./text/encoding.js";
 export type { OcrEngine } from "./ocr-engine.js";

@@ -5,14 +5,14 @@ import { readImage } from "./image/image-reader.js";
 import { resolveLimits, tooManyCharacters, tooManyPages, type ReadLimits } from "./limits.js";
 import type { OcrEngine } from "./ocr-engine.js";
 import { readPdfWithPdfjs } from "./pdf/pdfjs-reader.js";
-import { hasPdftotext } from "./pdf/poppler.js";
-import { readPdfWithPdftotext } from "./pdf/pdftotext-reader.js";
+import { hasPoppler } from "./pdf/poppler.js";
+import { readPdfWithPoppler } from "./pdf/poppler-reader.js";
 import type { PageReader, ReaderContext } from "./reader.js";
 import { sniffDocumentKind } from "./sniff.js";
 import { readText } from "./text/text-reader.js";
 
-/** "auto" picks pdftotext when poppler-utils is installed, else pdfjs. */
-export type PdfEngine = "pdfjs" | "pdftotext" | "auto";
+/** "auto" picks poppler (poppler-utils' pdftohtml in a child process) when installed, else pdfjs. */
+export type PdfEngine = "pdfjs" | "poppler" | "auto";
 
 export interface ReadOptions {
   limits?: Partial<ReadLimits>;
@@ -30,7 +30,7 @@ export interface ReadStats {
   /** Time spent producing pages, excluding the time the caller held them. */
   extractMs: number;
   /** The engine that read a PDF; undefined for other kinds or before the first page. */
-  pdfEngine: "pdfjs" | "pdftotext" | undefined;
+  pdfEngine: "pdfjs" | "poppler" | undefined;
 }
 
 export interface DocumentReading {
@@ -75,12 +75,12 @@ async function chooseReader(
 ): Promise<PageReader> {
   switch (kind) {
     case "pdf": {
-      const pdftotext = engine === "pdftotext" || (engine === "auto" && (await hasPdftotext()));
-      if (engine === "pdftotext" && !(await hasPdftotext())) {
-        throw new DocsiftError("DEPENDENCY_UNAVAILABLE", "pdftotext (poppler-utils) is not installed.");
+      const poppler = engine === "poppler" || (engine === "auto" && (await hasPoppler()));
+      if (engine === "poppler" && !(await hasPoppler())) {
+        throw new DocsiftError("DEPENDENCY_UNAVAILABLE", "pdftohtml (poppler-utils) is not installed.");
       }
-      stats.pdfEngine = pdftotext ? "pdftotext" : "pdfjs";
-      return pdftotext ? readPdfWithPdftotext : readPdfWithPdfjs;
+      stats.pdfEngine = poppler ? "poppler" : "pdfjs";
+      return poppler ? readPdfWithPoppler : readPdfWithPdfjs;
     }
     case "docx":
       return readDocx;

@@ -1,11 +1,11 @@
 import { stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasPdftotext } from "@docsift/extraction";
+import { hasPoppler } from "@docsift/extraction";
 import { largeDocumentLines, writeLargeDocx, writeLargePdf } from "@docsift/extraction/testing";
 import { readAll, scratchDir, texts } from "./helpers.js";
 
 const MB = 1024 * 1024;
-const havePdftotext = await hasPdftotext();
+const havePoppler = await hasPoppler();
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 beforeAll(async () => {
   scratch = await scratchDir();
@@ -17,7 +17,7 @@ describe("~100 MB documents", { timeout: 120_000 }, () => {
     const path = scratch.path("large.pdf");
     const { pages: pageCount, textPages, scanPages } = await writeLargePdf(path, 100 * MB);
     expect((await stat(path)).size).toBeGreaterThan(90 * MB);
-    for (const pdfEngine of havePdftotext ? (["pdfjs", "pdftotext"] as const) : (["pdfjs"] as const)) {
+    for (const pdfEngine of havePoppler ? (["pdfjs", "poppler"] as const) : (["pdfjs"] as const)) {
       const rssBefore = process.memoryUsage().rss;
       const { pages, stats } = await readAll(path, { pdfEngine });
       expect(stats.pages).toBe(pageCount);

@@ -1,5 +1,8 @@
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasPdftotext, readDocument } from "@docsift/extraction";
+import { hasPoppler, readDocument } from "@docsift/extraction";
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import type { ExtractedPage } from "@docsift/core";
 import {
@@ -12,7 +15,7 @@ import {
 } from "@docsift/extraction/testing";
 import { failureOf, headOf, readAll, scratchDir, texts } from "./helpers.js";
 
-const havePdftotext = await hasPdftotext();
+const havePoppler = await hasPoppler();
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 const PAGES = [
   ["ACME Corporation", "Invoice number INV-2024-0042", "Total due: 1,234.56 EUR"],
@@ -29,8 +32,8 @@ beforeAll(async () => {
 });
 afterAll(() => scratch.remove());
 
-describe.each(["pdfjs", "pdftotext"] as const)("PDF with %s", (pdfEngine) => {
-  const run = pdfEngine === "pdftotext" ? it.skipIf(!havePdftotext) : it;
+describe.each(["pdfjs", "poppler"] as const)("PDF with %s", (pdfEngine) => {
+  const run = pdfEngine === "poppler" ? it.skipIf(!havePoppler) : it;
 
   run("reads the text of every page in order, with coordinates in the page", async () => {
     const { kind, pages, stats } = await readAll(invoicePdf, { pdfEngine });
@@ -91,6 +94,23 @@ describe.each(["pdfjs", "pdftotext"] as const)("PDF with %s", (pdfEngine) => {
     const err = await failureOf(readAll(path, { pdfEngine }));
     expect(err).toMatchObject({ code: "CORRUPT_DOCUMENT", permanent: true });
     expect(err.message).not.toMatch(/pdfjs|xref|trailer/i);
+  });
+
+  run("refuses a password-protected PDF and reads one that only forbids copying", async () => {
+    const locked = scratch.path(`locked-${pdfEngine}.pdf`);
+    await writePdfWith(locked, { userPassword: "secret", ownerPassword: "owner" }, "Locked invoice");
+    const err = await failureOf(readAll(locked, { pdfEngine }));
+    expect(err).toMatchObject({ code: "UNSUPPORTED_DOCUMENT", permanent: true });
+    expect(err.message).toMatch(/password/i);
+
+    // The uploader's own document: a copy restriction is no reason to refuse reading it.
+    const noCopy = scratch.path(`nocopy-${pdfEngine}.pdf`);
+    await writePdfWith(
+      noCopy,
+      { ownerPassword: "owner", permissions: { copying: false } },
+      "Restricted invoice",
+    );
+    expect((await readAll(noCopy, { pdfEngine })).pages.map(texts)).toEqual([["Restricted invoice"]]);
   });
 
   run("fails a PDF that lost its second half without hanging", async () => {
@@ -172,10 +192,10 @@ describe.each(["pdfjs", "pdftotext"] as const)("PDF with %s", (pdfEngine) => {
   });
 });
 
-describe.skipIf(!havePdftotext)("pdftotext and pdfjs", () => {
+describe.skipIf(!havePoppler)("poppler and pdfjs", () => {
   it("give the same lines at nearly the same places", async () => {
     const a = await readAll(invoicePdf, { pdfEngine: "pdfjs" });
-    const b = await readAll(invoicePdf, { pdfEngine: "pdftotext" });
+    const b = await readAll(invoicePdf, { pdfEngine: "poppler" });
     expect(b.pages.map(texts)).toEqual(a.pages.map(texts));
     for (const [p, page] of a.pages.entries()) {
       for (const [i, line] of page.lines.entries()) {
@@ -187,8 +207,17 @@ describe.skipIf(!havePdftotext)("pdftotext and pdfjs", () => {
     }
   });
 
-  it("auto picks pdftotext when it is installed", async () => {
+  it("auto picks poppler when it is installed", async () => {
     const { stats } = await readAll(invoicePdf);
-    expect(stats.pdfEngine).toBe("pdftotext");
+    expect(stats.pdfEngine).toBe("poppler");
   });
 });
+
+async function writePdfWith(path: string, security: PDFKit.PDFDocumentOptions, line: string): Promise<void> {
+  const doc = new PDFDocument({ size: [612, 792], margin: 0, ...security });
+  const out = createWriteStream(path);
+  doc.pipe(out);
+  doc.font("Helvetica").fontSize(12).text(line, 72, 72, { lineBreak: false });
+  doc.end();
+  await once(out, "finish");
+}

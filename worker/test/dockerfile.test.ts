@@ -112,7 +112,7 @@ describe("worker/Dockerfile", () => {
     expect(install).toMatch(/"\$bin\/win32"/);
   });
 
-  it("has pdftotext and an init process in the runtime image", () => {
+  it("has poppler-utils and an init process in the runtime image", () => {
     const apt = runs.find((r) => r.includes("apt-get install"));
     expect(apt).toMatch(/\bpoppler-utils\b/);
     expect(apt).toMatch(/\btini\b/);

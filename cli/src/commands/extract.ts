@@ -8,7 +8,7 @@ import { CliError } from "../errors.js";
 import { readHead, sha256File, statFile } from "../local-file.js";
 import { renderResult } from "../render/result.js";
 
-export const PDF_ENGINES = ["auto", "pdfjs", "pdftotext"] as const satisfies readonly PdfEngine[];
+export const PDF_ENGINES = ["auto", "pdfjs", "poppler"] as const satisfies readonly PdfEngine[];
 
 export interface ExtractOptions {
   ocr: boolean;
@@ -17,7 +17,7 @@ export interface ExtractOptions {
 
 export interface LocalExtraction {
   result: JobResult;
-  pdfEngine: "pdfjs" | "pdftotext" | undefined;
+  pdfEngine: "pdfjs" | "poppler" | undefined;
 }
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;

@@ -190,7 +190,7 @@ const workerShape = {
   MAX_PAGES: envInt(2000, 1, 100_000),
   MAX_CHARACTERS: envInt(5_000_000, 1000, 100_000_000),
   EXTRACTION_TIMEOUT_SECONDS: envInt(240, 1, 6 * 3600),
-  PDF_ENGINE: z.enum(["pdfjs", "pdftotext", "auto"]).optional().default("auto"),
+  PDF_ENGINE: z.enum(["pdfjs", "poppler", "auto"]).optional().default("auto"),
   OCR_ENABLED: envBool(true),
   OCR_MAX_PAGES: envInt(20, 0, 1000),
   MODEL_NAME: envString(DEFAULT_MODEL_NAME),
@@ -210,7 +210,7 @@ export interface WorkerConfig extends CommonConfig {
   /** How long SIGTERM waits for in-flight jobs before abandoning them. */
   drainGraceMs: number;
   limits: { maxDocumentBytes: number; maxPages: number; maxCharacters: number; extractionTimeoutMs: number };
-  pdfEngine: "pdfjs" | "pdftotext" | "auto";
+  pdfEngine: "pdfjs" | "poppler" | "auto";
   ocr: { enabled: boolean; maxPages: number };
   model: {
     name: string;

@@ -6,10 +6,10 @@ const MAX_STDERR_CHARS = 2000;
 
 let available: Promise<boolean> | undefined;
 
-/** Whether poppler-utils' `pdftotext` (and with it `pdfinfo`, `pdftoppm`) is on the PATH; cached. */
-export function hasPdftotext(): Promise<boolean> {
+/** Whether poppler-utils' `pdftohtml` (and with it `pdfinfo`, `pdftoppm`) is on the PATH; cached. */
+export function hasPoppler(): Promise<boolean> {
   available ??= new Promise((resolve) => {
-    execFile("pdftotext", ["-v"], { timeout: 10_000 }, (err) => resolve(err === null));
+    execFile("pdftohtml", ["-v"], { timeout: 10_000 }, (err) => resolve(err === null));
   });
   return available;
 }

@@ -4,7 +4,7 @@ import { asCorrupt, throwIfAborted } from "../corrupt.js";
 import { tooManyPages } from "../limits.js";
 import { recognizeWith, type ReaderContext } from "../reader.js";
 import { pdfPageCount, popplerFailure, runPoppler } from "./poppler.js";
-import { TsvPageParser } from "./pdftotext-tsv.js";
+import { XmlPageParser } from "./pdftohtml-xml.js";
 
 /** Matches the pdfjs engine's OCR renders (see pdfjs-reader.ts). */
 const OCR_DPI = 150;
@@ -12,17 +12,21 @@ const MAX_OCR_PNG_BYTES = 64 * 1024 * 1024;
 const MAX_STDERR_CHARS = 2000;
 
 /**
- * Reads a PDF with poppler's `pdftotext -tsv` in a separate process (GPL code stays out of the
- * worker's address space) and parses its rows as a stream, so one page is held at a time and
- * the child is paused by backpressure while the caller works. `pdfinfo` runs alongside it for
- * the page count, which the TSV only reveals at its end but the page cap needs before the
- * first page is handed out; it also names a password-protected or unreadable file early.
+ * Reads a PDF with poppler's `pdftohtml -xml` in a separate process (GPL code stays out of the
+ * worker's address space) and parses its elements as a stream, so one page is held at a time
+ * and the child is paused by backpressure while the caller works. pdftohtml writes one element
+ * per line of text with its box, which costs poppler less than plain `pdftotext` does, where
+ * `pdftotext -tsv` (one row per word) cost twice as much (docs/decisions/0006). `-hidden` keeps
+ * the invisible text layer of scanned-and-OCRed PDFs, `-i` skips images, `-nodrm` reads a
+ * document whose permissions forbid copying, as pdftotext and pdfjs do. `pdfinfo` runs
+ * alongside it for the page count, which the page cap needs before the first page is handed
+ * out; it also names a password-protected or unreadable file early.
  */
-export async function* readPdfWithPdftotext(
+export async function* readPdfWithPoppler(
   path: string,
   ctx: ReaderContext,
 ): AsyncGenerator<ExtractedPage, void, undefined> {
-  const child = spawn("pdftotext", ["-tsv", "-enc", "UTF-8", path, "-"], {
+  const child = spawn("pdftohtml", ["-xml", "-stdout", "-i", "-hidden", "-nodrm", "-enc", "UTF-8", path], {
     stdio: ["ignore", "pipe", "pipe"],
     signal: ctx.signal,
     killSignal: "SIGKILL",
@@ -42,7 +46,7 @@ export async function* readPdfWithPdftotext(
   const chunks: AsyncIterableIterator<Buffer> = child.stdout[Symbol.asyncIterator]();
   const first = chunks.next();
   first.catch(() => undefined); // awaited below, unless the page cap or pdfinfo fails first
-  const parsed = new TsvPageParser(ctx.limits.maxCharacters);
+  const parsed = new XmlPageParser(ctx.limits.maxCharacters);
   try {
     const pageCount = await pdfPageCount(path, ctx.signal);
     if (pageCount > ctx.limits.maxPages) throw tooManyPages(pageCount, ctx.limits.maxPages);
@@ -52,7 +56,7 @@ export async function* readPdfWithPdftotext(
     }
     const code = await exited;
     throwIfAborted(ctx.signal);
-    if (code !== 0) throw popplerFailure("pdftotext", { code, stderr });
+    if (code !== 0) throw popplerFailure("pdftohtml", { code, stderr });
     parsed.close();
     for (const page of parsed.takePages()) yield await withOcr(page, path, ctx);
   } catch (err) {
