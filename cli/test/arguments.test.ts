@@ -25,7 +25,7 @@ describe("usage errors exit 2 before anything is sent", () => {
     [
       "bad pdf engine",
       ["extract", "f.pdf", "--pdf-engine", "mupdf"],
-      /Allowed choices are auto, pdfjs, pdftotext/,
+      /Allowed choices are auto, pdfjs, poppler/,
     ],
     ["dlq without subcommand", ["dlq"], /Usage: docsift dlq/],
     ["job id that is not a UUID", ["status", "not-a-job"], /"not-a-job" is not a job id/],
