@@ -46,7 +46,9 @@ export async function run(): Promise<BenchReport> {
   const poppler = (await commandExists("pdftotext")) && (await commandExists("pdftohtml"));
   const gnuTime = existsSync("/usr/bin/time");
   if (!poppler)
-    notes.push("poppler-utils is not installed (apt-get install poppler-utils): poppler and pdftotext figures skipped");
+    notes.push(
+      "poppler-utils is not installed (apt-get install poppler-utils): poppler and pdftotext figures skipped",
+    );
 
   for (const doc of DOCUMENTS) {
     const path = await ensureDocument(doc);
