@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import type * as ort from "onnxruntime-node";
 import type { DocumentType, ExtractedField, ExtractedPage, FieldName, ModelRef } from "@docsift/core";
 import { FIELD_NAMES } from "@docsift/core";
 import { dateOrderFor, detectLanguage, type Candidate } from "../candidates/extract.js";
@@ -9,7 +8,7 @@ import { documentBag, featurizePage, headerWords } from "../features/featurize.j
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
 import { FIELD_KIND } from "../train/labels.js";
 import type { ModelManifest } from "./manifest.js";
-import { createSession, scoreBatch } from "./session.js";
+import { ScoringThread, type BatchScores } from "./scoring-thread.js";
 import { sha256Bytes } from "./sha256.js";
 
 export interface KeyInfoResult {
@@ -64,8 +63,8 @@ export async function loadKeyInfoModel(opts: LoadOptions): Promise<KeyInfoModel>
       `model ${manifest.name}@${manifest.version} was built for feature spec v${manifest.featureSpec.version}; this runtime computes v${FEATURE_SPEC.version}`,
     );
   }
-  const session = await createSession(bytes, { intraOpThreads: opts.intraOpThreads ?? 1 });
-  return new OnnxKeyInfoModel(session, manifest, opts.batchSize ?? 1024);
+  const scorer = await ScoringThread.start(bytes, { intraOpThreads: opts.intraOpThreads ?? 1 });
+  return new OnnxKeyInfoModel(scorer, manifest, opts.batchSize ?? 1024);
 }
 
 /** Keeps the best few occurrences per field, so memory does not grow with the page count. */
@@ -86,7 +85,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
   readonly ref: ModelRef;
 
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly scorer: ScoringThread,
     readonly manifest: ModelManifest,
     private readonly batchSize: number,
   ) {
@@ -98,8 +97,14 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     opts: { onPage?: (n: number) => void } = {},
   ): Promise<KeyInfoResult> {
     const { slots } = FEATURE_SPEC;
-    const idx = new Int32Array(this.batchSize * slots);
-    const dense = new Float32Array(this.batchSize * DENSE_SIZE);
+    // Two sets of batch buffers: one is filled here while the other is being scored.
+    let idx = new Int32Array(this.batchSize * slots);
+    let dense = new Float32Array(this.batchSize * DENSE_SIZE);
+    let spare = {
+      idx: new Int32Array(this.batchSize * slots),
+      dense: new Float32Array(this.batchSize * DENSE_SIZE),
+    };
+    let scoring: Promise<void> = Promise.resolve();
     let pending: Candidate[] = [];
     const top = new TopK();
     let order: DateOrder | undefined;
@@ -112,13 +117,9 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     let docTypeProbs: number[] = [];
     const classes = FEATURE_SPEC.classes;
 
-    const flush = async (withDocBag: boolean): Promise<void> => {
-      const started = performance.now();
-      const rows = pending.length;
-      const out = await scoreBatch(this.session, idx, dense, rows, withDocBag ? docBag : undefined);
-      inferMs += performance.now() - started;
-      for (let r = 0; r < rows; r++) {
-        const c = pending[r] as Candidate;
+    const consume = (out: BatchScores, batch: Candidate[]): void => {
+      for (let r = 0; r < batch.length; r++) {
+        const c = batch[r] as Candidate;
         for (let k = 1; k < classes.length; k++) {
           const field = classes[k] as FieldName;
           if (FIELD_KIND[field] !== c.kind) continue;
@@ -127,8 +128,26 @@ class OnnxKeyInfoModel implements KeyInfoModel {
           top.offer(field, { value: c.value, score, page: c.line.page, sourceText: c.text });
         }
       }
-      if (withDocBag) docTypeProbs = Array.from(out.docTypeProbs);
+    };
+
+    /** Sends the filled buffers to be scored and goes on with the spare set; one batch is in flight at most. */
+    const flush = async (withDocBag: boolean): Promise<void> => {
+      await scoring;
+      const batch = pending;
+      const sent = { idx, dense };
+      ({ idx, dense } = spare);
       pending = [];
+      const started = performance.now();
+      scoring = this.scorer
+        .score(sent.idx, sent.dense, batch.length, withDocBag ? docBag : undefined)
+        .then((out) => {
+          inferMs += performance.now() - started;
+          spare = { idx: out.idx, dense: out.dense };
+          consume(out, batch);
+          if (withDocBag) docTypeProbs = Array.from(out.docTypeProbs);
+        });
+      // Awaited at the next flush or at the end; until then a failure must not count as unhandled.
+      scoring.catch(() => undefined);
     };
 
     for await (const page of pages) {
@@ -156,6 +175,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     }
     docBag ??= new Int32Array(FEATURE_SPEC.docSlots);
     await flush(true);
+    await scoring;
 
     const candidates: Partial<Record<FieldName, ScoredCandidate[]>> = {};
     for (const f of FIELD_NAMES) {
@@ -174,6 +194,6 @@ class OnnxKeyInfoModel implements KeyInfoModel {
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    await this.scorer.close();
   }
 }

@@ -1,0 +1,74 @@
+import { readFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession, DENSE_SIZE, defaultModelLocation, FEATURE_SPEC, scoreBatch } from "../src/index.js";
+import { ScoringThread } from "../src/runtime/scoring-thread.js";
+import { Prng } from "../src/generator/prng.js";
+
+const { slots, hashBuckets } = FEATURE_SPEC;
+
+function randomBatch(rows: number, seed: number) {
+  const rng = new Prng(seed);
+  const idx = new Int32Array(rows * slots).map(() =>
+    rng.next() < 0.3 ? 0 : 1 + Math.floor(rng.next() * (hashBuckets - 1)),
+  );
+  const dense = new Float32Array(rows * DENSE_SIZE).map(() => rng.next());
+  return { idx, dense };
+}
+
+describe("ScoringThread", () => {
+  let model: Uint8Array;
+  let thread: ScoringThread;
+  beforeAll(async () => {
+    model = await readFile(defaultModelLocation().onnxPath);
+    thread = await ScoringThread.start(model, { intraOpThreads: 1 });
+  });
+  afterAll(() => thread.close());
+
+  it("scores a batch exactly as a session on the main thread does, and hands the buffers back", async () => {
+    const session = await createSession(model);
+    const rows = 300;
+    const { idx, dense } = randomBatch(rows, 7);
+    const docBag = new Int32Array(FEATURE_SPEC.docSlots).map((_, i) => (i * 37) % 4000);
+    const expected = await scoreBatch(session, idx, dense, rows, docBag);
+    await session.release();
+
+    const sent = { idx: idx.slice(), dense: dense.slice() };
+    const got = await thread.score(sent.idx, sent.dense, rows, docBag);
+    // Moved, not copied: the caller's views are detached until the buffers come back.
+    expect(sent.idx.length).toBe(0);
+    expect(Array.from(got.fieldProbs)).toEqual(Array.from(expected.fieldProbs));
+    expect(Array.from(got.docTypeProbs)).toEqual(Array.from(expected.docTypeProbs));
+    expect(got.idx).toEqual(idx);
+    expect(got.dense).toEqual(dense);
+  });
+
+  it("answers concurrent batches each with its own scores", async () => {
+    const batches = [1, 50, 1024].map((rows, i) => ({ rows, ...randomBatch(rows, 100 + i) }));
+    const alone = [];
+    for (const b of batches) alone.push(await thread.score(b.idx.slice(), b.dense.slice(), b.rows));
+    const together = await Promise.all(
+      batches.map((b) => thread.score(b.idx.slice(), b.dense.slice(), b.rows)),
+    );
+    expect(together.map((r) => Array.from(r.fieldProbs))).toEqual(alone.map((r) => Array.from(r.fieldProbs)));
+    expect(together.map((r) => r.fieldProbs.length)).toEqual(
+      batches.map((b) => b.rows * FEATURE_SPEC.classes.length),
+    );
+  });
+
+  it("refuses a model ONNX Runtime cannot load", async () => {
+    await expect(ScoringThread.start(new Uint8Array([1, 2, 3, 4]), { intraOpThreads: 1 })).rejects.toThrow(
+      /could not open the model/,
+    );
+  });
+
+  it("finishes the batches sent before close, then refuses more", async () => {
+    const other = await ScoringThread.start(model, { intraOpThreads: 1 });
+    const { idx, dense } = randomBatch(2048, 3);
+    const pending = other.score(idx, dense, 2048);
+    await other.close();
+    expect((await pending).fieldProbs.length).toBe(2048 * FEATURE_SPEC.classes.length);
+    const more = randomBatch(1, 4);
+    await expect(other.score(more.idx, more.dense, 1)).rejects.toThrow(/closed/);
+    await other.close();
+  });
+});
