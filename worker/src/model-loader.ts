@@ -5,7 +5,7 @@ import { BlobModelStore } from "@docsift/adapters";
 import type { createBlobServiceClient } from "@docsift/adapters";
 import type { WorkerConfig } from "@docsift/core";
 import { defaultModelLocation, loadKeyInfoModel, parseManifest } from "@docsift/model";
-import { warmUpPages } from "./model-warm-up.js";
+import { warmUpModel } from "./model-warm-up.js";
 import type { KeyInfoModel } from "@docsift/model";
 import type { Logger } from "pino";
 
@@ -51,16 +51,17 @@ export async function loadModel(
     );
   const loaded = await loadKeyInfoModel({ onnxPath, manifest, intraOpThreads: model.intraOpThreads });
   const loadMs = Math.round(performance.now() - started);
-  // One throw-away extraction before the first job: the featurizer's hot paths get compiled
-  // now, not on a user's document (the first call in a process is ~60 % slower than later ones).
+  // Throw-away extractions before the first job: the featurizer's hot paths get compiled now,
+  // not on a user's document, and readiness waits for it.
   const warmStarted = performance.now();
-  await loaded.extract(warmUpPages());
+  const warmUpRounds = await warmUpModel(loaded);
   log.info(
     {
       model: loaded.ref,
       source: model.source,
       loadMs,
       warmUpMs: Math.round(performance.now() - warmStarted),
+      warmUpRounds,
     },
     "model loaded",
   );

@@ -1,4 +1,5 @@
 import type { ExtractedPage, TextLine } from "@docsift/core";
+import type { KeyInfoModel } from "@docsift/model";
 
 // A small made-up invoice, for compiling the model's hot paths before the first job. Its lines
 // touch every candidate kind (ids, dates, amounts, IBAN, currency, names).
@@ -35,4 +36,25 @@ export function warmUpPages(pages = 4): ExtractedPage[] {
       height: 0.015,
     })),
   }));
+}
+
+/**
+ * Runs made-up pages through the model until V8 has optimised its hot paths: one pass is not
+ * enough (the 10th run of the same 40 pages is ~10× faster than the first), and the first job
+ * after a scale-out from zero should not pay for compilation. Bounded by rounds and by time, so
+ * a slow node still becomes ready. Returns the rounds run.
+ */
+export async function warmUpModel(
+  model: KeyInfoModel,
+  opts: { rounds?: number; budgetMs?: number } = {},
+): Promise<number> {
+  const { rounds = 25, budgetMs = 3000 } = opts;
+  const pages = warmUpPages(40);
+  const started = performance.now();
+  let done = 0;
+  while (done < rounds && performance.now() - started < budgetMs) {
+    await model.extract(pages);
+    done++;
+  }
+  return done;
 }

@@ -7,6 +7,7 @@ import { MESSAGE_SCHEMA_VERSION } from "@docsift/core";
 import type { InferenceTask } from "@docsift/core";
 import { startHealthServer } from "../src/health-server.js";
 import { WorkerMetrics } from "../src/metrics.js";
+import { warmUpModel, warmUpPages } from "../src/model-warm-up.js";
 import { ProgressReporter } from "../src/progress.js";
 import { parseTaskBody } from "../src/task-message.js";
 
@@ -146,5 +147,29 @@ describe("worker process start-up", () => {
     expect(run.stderr).toContain("WORKER_CONCURRENCY");
     expect(run.stderr).toContain("STORAGE_ACCOUNT_URL");
     expect(run.stderr).toContain("SERVICEBUS_NAMESPACE");
+  });
+});
+
+describe("model warm-up", () => {
+  it("runs the committed model until its rounds are done, and stops at its time budget", async () => {
+    const { loadDefaultKeyInfoModel } = await import("@docsift/model");
+    const model = await loadDefaultKeyInfoModel();
+    try {
+      let calls = 0;
+      const counting = {
+        ...model,
+        extract: (...args: Parameters<typeof model.extract>) => (calls++, model.extract(...args)),
+      };
+      expect(await warmUpModel(counting, { rounds: 3 })).toBe(3);
+      expect(calls).toBe(3);
+      // A budget already spent still becomes ready: no round is run.
+      expect(await warmUpModel(counting, { rounds: 3, budgetMs: 0 })).toBe(0);
+      // The warm-up pages carry every field the model extracts from them.
+      const result = await model.extract(warmUpPages(1));
+      expect(result.fields.invoiceNumber?.value).toBe("INV-2024-0042");
+      expect(result.fields.iban?.value).toBe("GB29NWBK60161331926819");
+    } finally {
+      await model.close();
+    }
   });
 });
