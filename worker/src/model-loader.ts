@@ -4,6 +4,7 @@ import path from "node:path";
 import { BlobModelStore } from "@docsift/adapters";
 import type { createBlobServiceClient } from "@docsift/adapters";
 import type { WorkerConfig } from "@docsift/core";
+import type { PdfEngine } from "@docsift/extraction";
 import { defaultModelLocation, loadKeyInfoModel, parseManifest } from "@docsift/model";
 import { warmUpModel } from "./model-warm-up.js";
 import type { KeyInfoModel } from "@docsift/model";
@@ -22,6 +23,7 @@ export async function loadModel(
   blobService: BlobServiceClient,
   modelsContainer: string,
   log: Logger,
+  warmUp: { pdfEngine: PdfEngine },
 ): Promise<KeyInfoModel> {
   const started = performance.now();
   let onnxPath: string;
@@ -54,14 +56,14 @@ export async function loadModel(
   // Throw-away extractions before the first job: the featurizer's hot paths get compiled now,
   // not on a user's document, and readiness waits for it.
   const warmStarted = performance.now();
-  const warmUpRounds = await warmUpModel(loaded);
+  const warmUpRounds = await warmUpModel(loaded, { pdfEngine: warmUp.pdfEngine });
   log.info(
     {
       model: loaded.ref,
       source: model.source,
       loadMs,
       warmUpMs: Math.round(performance.now() - warmStarted),
-      warmUpRounds,
+      ...warmUpRounds,
     },
     "model loaded",
   );

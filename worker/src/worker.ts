@@ -122,7 +122,11 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   try {
     // The temp folder may be a fresh volume (or a path the local stack chose): make sure it exists.
     if (config.tempDir) await mkdir(config.tempDir, { recursive: true });
-    model = deps.model ?? (await loadModel(config.model, blobService, config.containers.models, log));
+    model =
+      deps.model ??
+      (await loadModel(config.model, blobService, config.containers.models, log, {
+        pdfEngine: config.pdfEngine,
+      }));
     ocr =
       deps.ocr === null
         ? undefined

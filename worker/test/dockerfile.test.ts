@@ -56,6 +56,12 @@ describe("worker/Dockerfile", () => {
     }
   });
 
+  it("ships the warm-up PDF beside worker/dist, where the worker looks for it", () => {
+    const runtimeCopies = copies.filter((c) => fromFlag(c) === undefined).map((c) => words(c));
+    expect(runtimeCopies).toContainEqual(["worker/assets", "worker/assets"]);
+    expect(existsSync(path.join(root, "worker/assets/warm-up.pdf"))).toBe(true);
+  });
+
   it("copies every workspace manifest, so npm ci sees the lockfile's workspace set", () => {
     for (const stage of ["build", "runtime"]) {
       const start = froms.find((f) => f.getBuildStage() === stage)!.getRange().start.line;

@@ -151,20 +151,28 @@ describe("worker process start-up", () => {
 });
 
 describe("model warm-up", () => {
-  it("runs the committed model until its rounds are done, and stops at its time budget", async () => {
+  it("runs made-up pages and the warm-up PDF through the committed model, within its rounds and time budget", async () => {
     const { loadDefaultKeyInfoModel } = await import("@docsift/model");
     const model = await loadDefaultKeyInfoModel();
     try {
-      let calls = 0;
+      const seen: number[] = [];
       const counting = {
         ...model,
-        extract: (...args: Parameters<typeof model.extract>) => (calls++, model.extract(...args)),
+        extract: async (...args: Parameters<typeof model.extract>) => {
+          const result = await model.extract(...args);
+          seen.push(result.pages);
+          return result;
+        },
       };
-      expect(await warmUpModel(counting, { rounds: 3 })).toBe(3);
-      expect(calls).toBe(3);
-      // A budget already spent still becomes ready: no round is run.
-      expect(await warmUpModel(counting, { rounds: 3, budgetMs: 0 })).toBe(0);
-      // The warm-up pages carry every field the model extracts from them.
+      expect(await warmUpModel(counting, { rounds: 3, documentRounds: 2 })).toEqual({
+        pageRounds: 3,
+        documentRounds: 2,
+      });
+      // 40 made-up pages per round, then the 13-page PDF read by the document reader.
+      expect(seen).toEqual([40, 40, 40, 13, 13]);
+      // A budget already spent still becomes ready: nothing is run.
+      expect(await warmUpModel(counting, { budgetMs: 0 })).toEqual({ pageRounds: 0, documentRounds: 0 });
+      // The made-up invoice carries the fields the model extracts from it.
       const result = await model.extract(warmUpPages(1));
       expect(result.fields.invoiceNumber?.value).toBe("INV-2024-0042");
       expect(result.fields.iban?.value).toBe("GB29NWBK60161331926819");
