@@ -2,7 +2,8 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasPoppler } from "@docsift/extraction";
+import { hasPoppler, readDocument, readFileHead } from "@docsift/extraction";
+import { writeTextPdf } from "@docsift/extraction/testing";
 import { XmlPageParser } from "../src/pdf/pdftohtml-xml.js";
 import { readAll, scratchDir, texts } from "./helpers.js";
 
@@ -51,6 +52,27 @@ describe.skipIf(!havePoppler)("poppler engine layout", () => {
     expect(total.x).toBeCloseTo(72 / 612, 2);
     expect(total.x + total.width).toBeGreaterThan(133 / 612);
     expect(total.x + total.width).toBeLessThan(180 / 612);
+  });
+
+  it("fails a long document over the page cap with its true page count, without reading it through", async () => {
+    const path = scratch.path("long.pdf");
+    await writeTextPdf(
+      path,
+      Array.from({ length: 400 }, (_, p) => [`page ${p + 1}`]),
+    );
+    const seen: number[] = [];
+    const reading = readDocument(
+      { path, head: await readFileHead(path) },
+      { pdfEngine: "poppler", limits: { maxPages: 5 } },
+    );
+    const err = await (async () => {
+      for await (const page of reading.pages) seen.push(page.number);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: "TOO_MANY_PAGES", details: { pages: 400, maxPages: 5 } });
+    expect(seen.length).toBeLessThanOrEqual(5);
   });
 
   it("reads the invisible text layer of a scanned-and-OCRed PDF", async () => {

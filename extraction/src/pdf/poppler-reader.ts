@@ -19,14 +19,28 @@ const MAX_STDERR_CHARS = 2000;
  * `pdftotext -tsv` (one row per word) cost twice as much (docs/decisions/0006). `-hidden` keeps
  * the invisible text layer of scanned-and-OCRed PDFs, `-i` skips images, `-nodrm` reads a
  * document whose permissions forbid copying, as pdftotext and pdfjs do. `pdfinfo` runs
- * alongside it for the page count, which the page cap needs before the first page is handed
- * out; it also names a password-protected or unreadable file early.
+ * alongside it for the page count, so a document over the page cap fails within milliseconds
+ * rather than after its first `maxPages` pages.
  */
 export async function* readPdfWithPoppler(
   path: string,
   ctx: ReaderContext,
 ): AsyncGenerator<ExtractedPage, void, undefined> {
-  const child = spawn("pdftohtml", ["-xml", "-stdout", "-i", "-hidden", "-nodrm", "-enc", "UTF-8", path], {
+  const { maxPages } = ctx.limits;
+  // "-l": poppler never works past the cap, whatever pdfinfo says and whenever it says it.
+  const args = [
+    "-xml",
+    "-stdout",
+    "-i",
+    "-hidden",
+    "-nodrm",
+    "-enc",
+    "UTF-8",
+    "-l",
+    String(maxPages + 1),
+    path,
+  ];
+  const child = spawn("pdftohtml", args, {
     stdio: ["ignore", "pipe", "pipe"],
     signal: ctx.signal,
     killSignal: "SIGKILL",
@@ -41,24 +55,32 @@ export async function* readPdfWithPoppler(
     child.on("error", () => resolve(null));
   });
 
-  // The first read starts before waiting for pdfinfo: Node resumes (and drops) the output of a
-  // child that exits while nobody listens to it, which a small PDF does within milliseconds.
   const chunks: AsyncIterableIterator<Buffer> = child.stdout[Symbol.asyncIterator]();
-  const first = chunks.next();
-  first.catch(() => undefined); // awaited below, unless the page cap or pdfinfo fails first
+  // pdfinfo runs alongside and is not waited for: on a small PDF it would hold the first page
+  // back for as long as pdftohtml takes for all of them. A document over the cap, or one pdfinfo
+  // cannot read, fails as soon as it answers, at the latest when pdftohtml reaches the cap.
+  let countFailure: unknown;
+  const counted = pdfPageCount(path, ctx.signal).then((pages) => {
+    if (pages > maxPages) throw tooManyPages(pages, maxPages);
+  });
+  counted.catch((err: unknown) => (countFailure ??= err));
   const parsed = new XmlPageParser(ctx.limits.maxCharacters);
+  const checked = async (page: ExtractedPage): Promise<ExtractedPage> => {
+    if (page.number > maxPages) await counted;
+    if (countFailure !== undefined) throw countFailure;
+    return withOcr(page, path, ctx);
+  };
   try {
-    const pageCount = await pdfPageCount(path, ctx.signal);
-    if (pageCount > ctx.limits.maxPages) throw tooManyPages(pageCount, ctx.limits.maxPages);
-    for (let next = await first; next.done !== true; next = await chunks.next()) {
+    for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {
       parsed.write(next.value);
-      for (const page of parsed.takePages()) yield await withOcr(page, path, ctx);
+      for (const page of parsed.takePages()) yield await checked(page);
     }
     const code = await exited;
     throwIfAborted(ctx.signal);
+    await counted;
     if (code !== 0) throw popplerFailure("pdftohtml", { code, stderr });
     parsed.close();
-    for (const page of parsed.takePages()) yield await withOcr(page, path, ctx);
+    for (const page of parsed.takePages()) yield await checked(page);
   } catch (err) {
     throwIfAborted(ctx.signal);
     throw asCorrupt(err, "PDF");
