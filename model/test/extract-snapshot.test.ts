@@ -11,8 +11,8 @@ interface SnapshotDoc {
   fields: unknown;
 }
 
-// Recorded from the extractor and featurizer before they were optimised; the model file is unchanged,
-// so identical features must give identical fields.
+// Recorded with the default model (re-recorded for feature spec v4 / docsift-kie 3.0.0 by
+// test/helpers/record-extract-snapshot.ts); a speed-up must leave features, and so fields, identical.
 const expected = JSON.parse(
   readFileSync(new URL("./fixtures/extract-snapshot.json", import.meta.url), "utf8"),
 ) as SnapshotDoc[];

@@ -25,6 +25,30 @@ describe("synthetic document generator", () => {
     expect(renderText(generateDocument(7))).not.toEqual(renderText(generateDocument(8)));
   });
 
+  it("label augmentation rewrites only training labels and leaves the rest of the document as it was", () => {
+    let rewritten = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const plain = generateDocument(seed, { split: "train" });
+      const noisy = generateDocument(seed, { split: "train", labelNoise: 1 });
+      expect(generateDocument(seed, { split: "train", labelNoise: 1 })).toEqual(noisy);
+      // Same values, truth, template and layout; only label wordings differ.
+      expect(noisy.truth).toEqual(plain.truth);
+      expect(noisy.template).toBe(plain.template);
+      const values = (d: typeof plain): string[] =>
+        d.pages.flatMap((p) => p.items.flatMap((i) => i.spans.map((s) => i.text.slice(s.start, s.end))));
+      expect(values(noisy)).toEqual(values(plain));
+      const texts = (d: typeof plain): string[] => d.pages.flatMap((p) => p.items.map((i) => i.text));
+      const a = texts(plain);
+      const b = texts(noisy);
+      rewritten += a.filter((t, i) => t !== b[i]).length;
+      // The held-out split ignores it.
+      expect(generateDocument(seed, { split: "heldout", labelNoise: 1 })).toEqual(
+        generateDocument(seed, { split: "heldout" }),
+      );
+    }
+    expect(rewritten).toBeGreaterThan(200);
+  });
+
   it("keeps held-out templates and wordings out of the training split", () => {
     const trainTemplates = new Set(TEMPLATES.filter((t) => t.split === "train").map((t) => t.id));
     for (let seed = 0; seed < 60; seed++) {

@@ -20,28 +20,34 @@ describe("held-out wordings stay unseen", () => {
     }
   });
 
-  it("training documents never show a held-out wording as a label", () => {
-    const heldout = Object.values(LOCALES).flatMap((loc) =>
-      LABEL_KEYS.flatMap((k) => labelChoices(loc, k, "heldout").map(norm)),
-    );
-    for (let seed = 0; seed < 300; seed++) {
-      const doc = generateDocument(seed, { split: "train" });
-      for (const page of doc.pages)
-        for (const item of page.items) {
-          const text = item.text.toLowerCase();
-          // A label starts its item or follows a " · " separator; titles are not labels.
-          for (const part of text.split(" · ")) {
-            for (const h of heldout) {
-              const at = part.startsWith(h) ? part.charAt(h.length) : undefined;
-              // A label stands alone in its cell or is followed by its colon.
-              const isLabel = at === "" || at === ":";
-              const isTitle = item.bold && item.size >= 14 && part === h;
-              expect(isLabel && !isTitle, `seed ${seed}: "${item.text}" uses held-out "${h}"`).toBe(false);
+  it.each([
+    [0, 300],
+    [1, 200],
+  ])(
+    "training documents (label augmentation %d) never show a held-out wording as a label",
+    (labelNoise, documents) => {
+      const heldout = Object.values(LOCALES).flatMap((loc) =>
+        LABEL_KEYS.flatMap((k) => labelChoices(loc, k, "heldout").map(norm)),
+      );
+      for (let seed = 0; seed < documents; seed++) {
+        const doc = generateDocument(seed, { split: "train", labelNoise });
+        for (const page of doc.pages)
+          for (const item of page.items) {
+            const text = item.text.toLowerCase();
+            // A label starts its item or follows a " · " separator; titles are not labels.
+            for (const part of text.split(" · ")) {
+              for (const h of heldout) {
+                const at = part.startsWith(h) ? part.charAt(h.length) : undefined;
+                // A label stands alone in its cell or is followed by its colon.
+                const isLabel = at === "" || at === ":";
+                const isTitle = item.bold && item.size >= 14 && part === h;
+                expect(isLabel && !isTitle, `seed ${seed}: "${item.text}" uses held-out "${h}"`).toBe(false);
+              }
             }
           }
-        }
-    }
-  });
+      }
+    },
+  );
 
   it("the hand-written keyword list knows nothing only the held-out wordings have", () => {
     const trainWords = new Set<string>();

@@ -23,7 +23,7 @@ export interface DecoderOptions {
 export const DEFAULT_DECODER: DecoderOptions = {
   threshold: 0.5,
   consistencyFloor: 0.02,
-  consistencyBonus: 0.6,
+  consistencyBonus: 1.5,
 };
 
 /** Fields a document of each type can carry; documents of type "other" report only the parties. */
@@ -37,6 +37,8 @@ export const FIELDS_BY_TYPE: Record<DocumentType, readonly FieldName[]> = {
 export interface DecodeInput {
   docTypeProbs: readonly number[];
   candidates: Partial<Record<FieldName, ScoredCandidate[]>>;
+  /** Every amount and date the document shows, whatever its scores (see `SeenValues`). */
+  seen?: SeenValues;
 }
 
 export interface Decoded {
@@ -121,6 +123,8 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
         t && t.score < th("taxAmount"),
         g && g.score < th("totalAmount"),
       ].filter(Boolean).length;
+      // One printed amount cannot be two of the three.
+      if ((s && t && s.value === t.value) || (t && g && t.value === g.value)) return -10;
       if (s && t && g) {
         return cents(s.value) + cents(t.value) === cents(g.value)
           ? opts.consistencyBonus
@@ -133,6 +137,8 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
   if (sub) chosen.subtotal = sub;
   if (tax) chosen.taxAmount = tax;
   if (total) chosen.totalAmount = total;
+  resolveSum(chosen, input.seen?.amounts);
+  completeSum(chosen, input.seen?.amounts);
 
   // Dates: the due date is never before the invoice date.
   const [inv, due] = jointChoice(
@@ -142,6 +148,12 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
   );
   if (inv) chosen.invoiceDate = inv;
   if (due) chosen.dueDate = due;
+  // Every invoice, receipt and order is dated: when the model named no issue date but exactly one
+  // date of the document is left (not the due date, not after it), that one is the issue date.
+  if (!inv && allowed.has("invoiceDate") && input.seen && input.seen.dates.size > 0) {
+    const left = [...input.seen.dates.values()].filter((d) => !due || d.value < due.value);
+    if (left.length === 1) chosen.invoiceDate = { ...(left[0] as Seen), score: th("invoiceDate") };
+  }
 
   // Pairs that must differ: the same span cannot be both parties or both numbers.
   for (const [a, b] of [
@@ -154,6 +166,12 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
     if (x) chosen[a] = x;
     if (y) chosen[b] = y;
   }
+  // A purchase order has no invoice number: its own number is the order number, whatever the
+  // model took the label for.
+  if (documentType === "purchase_order" && chosen.invoiceNumber) {
+    chosen.purchaseOrderNumber ??= chosen.invoiceNumber;
+    delete chosen.invoiceNumber;
+  }
   for (const f of ["currency", "iban"] as FieldName[]) {
     const top = opt(f)[0];
     if (top) chosen[f] = top;
@@ -165,6 +183,94 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
     if (c) fields[f] = { value: c.value, confidence: round(c.score), page: c.page, sourceText: c.sourceText };
   }
   return { documentType, documentTypeConfidence: round(input.docTypeProbs[typeIndex] ?? 0), fields };
+}
+
+/**
+ * Total found, subtotal and tax chosen but not adding up to it: if the page prints exactly one
+ * pair of amounts that does (net + tax = total, the tax ≤ 30 % of the net), they are the subtotal
+ * and the tax, whatever the labels said.
+ */
+function resolveSum(
+  chosen: Partial<Record<FieldName, ScoredCandidate>>,
+  amounts: SeenValues["amounts"] | undefined,
+): void {
+  const { subtotal: s, taxAmount: t, totalAmount: g } = chosen;
+  if (!amounts || !g || (!s && !t)) return;
+  const gc = cents(g.value);
+  if (s && t && cents(s.value) + cents(t.value) === gc) return;
+  let pair: [number, number] | undefined;
+  for (const tc of amounts.keys()) {
+    const sc = gc - tc;
+    if (tc <= 0 || sc <= 0 || tc > 0.3 * sc || !amounts.has(sc)) continue;
+    if (pair) return; // ambiguous
+    pair = [sc, tc];
+  }
+  if (!pair) return;
+  const [sc, tc] = pair;
+  const score = Math.min(g.score, s?.score ?? 1, t?.score ?? 1);
+  const as = (c: number, prev: ScoredCandidate | undefined): ScoredCandidate =>
+    prev && cents(prev.value) === c
+      ? prev
+      : { ...(amounts.get(c) as NonNullable<ReturnType<typeof amounts.get>>), score };
+  chosen.subtotal = as(sc, s);
+  chosen.taxAmount = as(tc, t);
+}
+
+/**
+ * Two of subtotal, tax and total found and the third missing: if the amount that makes the sum hold
+ * is printed on the document (and the tax is the small part, ≤ 30 % of the net), report it, with
+ * the lower confidence of the two it was derived from.
+ */
+function completeSum(
+  chosen: Partial<Record<FieldName, ScoredCandidate>>,
+  amounts: SeenValues["amounts"] | undefined,
+): void {
+  if (!amounts) return;
+  const { subtotal: s, taxAmount: t, totalAmount: g } = chosen;
+  const found = (c: number, a: ScoredCandidate, b: ScoredCandidate): ScoredCandidate | undefined => {
+    const hit = amounts.get(c);
+    return hit ? { ...hit, score: Math.min(a.score, b.score) } : undefined;
+  };
+  if (!s && t && g) {
+    const net = cents(g.value) - cents(t.value);
+    if (net > 0 && cents(t.value) <= 0.3 * net) chosen.subtotal = found(net, t, g);
+  } else if (s && !t && g) {
+    const tax = cents(g.value) - cents(s.value);
+    if (tax > 0 && tax <= 0.3 * cents(s.value)) chosen.taxAmount = found(tax, s, g);
+  } else if (s && t && !g) {
+    if (cents(t.value) > 0 && cents(t.value) <= 0.3 * cents(s.value))
+      chosen.totalAmount = found(cents(s.value) + cents(t.value), s, t);
+  }
+  for (const f of ["subtotal", "taxAmount", "totalAmount"] as const) if (!chosen[f]) delete chosen[f];
+}
+
+interface Seen {
+  value: string;
+  page: number;
+  sourceText: string;
+}
+
+const MAX_SEEN = 50_000;
+
+/**
+ * The first occurrence of every amount (by cents) and date (ISO) of a document, whatever the
+ * model thought of it; bounded. Lets the decoder complete subtotal + tax = total when two of the
+ * three are found and the third is printed, and name the issue date when only one date is left.
+ */
+export class SeenValues {
+  readonly amounts = new Map<number, Seen>();
+  readonly dates = new Map<string, Seen>();
+
+  remember(c: { kind: string; numeric: number; value: string; text: string; line: { page: number } }): void {
+    if (c.kind === "amount") {
+      const key = Math.round(Math.abs(c.numeric) * 100);
+      if (this.amounts.size < MAX_SEEN && !this.amounts.has(key))
+        this.amounts.set(key, { value: c.value, page: c.line.page, sourceText: c.text });
+    } else if (c.kind === "date") {
+      if (this.dates.size < MAX_SEEN && !this.dates.has(c.value))
+        this.dates.set(c.value, { value: c.value, page: c.line.page, sourceText: c.text });
+    }
+  }
 }
 
 const round = (p: number): number => Math.min(1, Math.max(0, Math.round(p * 10000) / 10000));

@@ -28,6 +28,10 @@ interface LineInfo {
   letterFraction: number;
   hasColon: boolean;
   trimmedLength: number;
+  /** The line is one value (a date, amount, number, IBAN) and nothing else: never another value's label. */
+  isValue: boolean;
+  /** Kind of that value, when `isValue`. */
+  valueKind: CandidateKind | undefined;
   /** Buckets this line contributes as another line's row-left, above and second-above neighbour; lazily built. */
   asRowLeft: Int32Array | undefined;
   asAbove: Int32Array | undefined;
@@ -48,6 +52,8 @@ function lineInfo(line: TextLine): LineInfo {
     letterFraction: letters / Math.max(1, line.text.length),
     hasColon: line.text.includes(":"),
     trimmedLength: line.text.trim().length,
+    isValue: false,
+    valueKind: undefined,
     asRowLeft: undefined,
     asAbove: undefined,
     asAbove2: undefined,
@@ -130,8 +136,15 @@ const T = {
   ip: P("ip:"),
   il: P("il:"),
   idm: perKind((k) => `idm:${k}`),
+  pv: Object.fromEntries(
+    CANDIDATE_KINDS.map((k) => [
+      k,
+      Object.fromEntries([...CANDIDATE_KINDS, "none"].map((p) => [p, P(`pv:${k}:${p}`)])),
+    ]),
+  ) as Record<CandidateKind, Record<CandidateKind | "none", number>>,
 };
 const DIGIT_STRINGS = Array.from({ length: 20 }, (_, i) => String(i));
+const DATE_ORDER = Array.from({ length: 16 }, (_, i) => P(`dord:${i >> 2}:${i & 3}`));
 const WORD_COUNT = Array.from({ length: 7 }, (_, i) => P(`wc:${i}`));
 
 /** Writes hashed token ids into one row of the index matrix, dropping what exceeds the slots. */
@@ -259,7 +272,9 @@ function writeTokens(
   if (nLeft > 0) {
     from = Math.max(0, nLeft - 3);
     to = nLeft;
-  } else if (rl) {
+  } else if (rl && !(rl.isValue && ab)) {
+    // A value to the left (the next cell of a header table) is not this value's label: the line
+    // above is.
     labelWords = rl.words;
     from = Math.max(0, rl.words.length - 3);
     to = rl.words.length;
@@ -293,6 +308,10 @@ function writeTokens(
     row.put(fnvRange(T.ls[k], w, w.length - 4, w.length));
   }
   if (marker) row.put(T.idm[k]);
+  // The value before this one in a block of values (left in a header table, above in a stack):
+  // the order of a document's header (number, date, due date) holds whatever the labels say.
+  const prev = rl?.isValue ? rl : ab?.isValue ? ab : ab2?.isValue ? ab2 : undefined;
+  if (k !== "text") row.put(T.pv[k][prev?.valueKind ?? "none"]);
   return marker;
 }
 
@@ -351,6 +370,10 @@ export function featurizePage(
     for (const c of lineCandidates(info.line, order)) {
       candidates.push(c);
       owner.push(info);
+      if (c.kind !== "text" && c.end - c.start >= info.trimmedLength - 1 && !info.isValue) {
+        info.isValue = true;
+        info.valueKind = c.kind;
+      }
     }
   }
   const n = candidates.length;
@@ -426,6 +449,9 @@ export function featurizePage(
       }
       dense[d + 18] = later;
       dense[d + 19] = earlier;
+      // How many distinct dates lie after and before it: the issue date is followed by the due date
+      // only, delivery and order dates by the issue date as well.
+      row.put(DATE_ORDER[Math.min(dates.length - 1 - rank, 3) * 4 + Math.min(rank, 3)] as number);
     }
     dense[d + 12] = c.end - c.start >= info.trimmedLength - 1 ? 1 : 0;
     dense[d + 13] = info.letterFraction;

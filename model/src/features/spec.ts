@@ -2,7 +2,7 @@ import { FIELD_NAMES, DOCUMENT_TYPES } from "@docsift/core";
 
 /** Fixed feature layout; recorded in the manifest so a runtime refuses a model built for another. */
 export const FEATURE_SPEC = {
-  version: 3,
+  version: 4,
   hashBuckets: 1 << 14,
   slots: 96,
   dense: [

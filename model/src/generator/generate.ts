@@ -1,8 +1,9 @@
 import type { DocumentType, FieldName } from "@docsift/core";
 import { DOCUMENT_TYPES } from "@docsift/core";
-import { Prng } from "./prng.js";
-import { LOCALES, labelChoices, type LabelKey, type LocaleSpec } from "./locales.js";
+import { deriveSeed, Prng } from "./prng.js";
+import { LABEL_KEYS, LOCALES, labelChoices, type LabelKey, type LocaleSpec } from "./locales.js";
 import { templatesFor, type Template } from "./templates.js";
+import { perturbLabel } from "./augment.js";
 import {
   CURRENCY_SYMBOLS,
   formatAmount,
@@ -38,6 +39,11 @@ export interface GenerateOptions {
   split?: Split;
   docType?: DocumentType;
   locale?: LocaleId;
+  /**
+   * Training only: share of label wordings rewritten by `perturbLabel` (default 0). Drawn from a
+   * separate generator, so the document is otherwise the same as without it.
+   */
+  labelNoise?: number;
 }
 
 /** A piece of text with the truth spans it carries. */
@@ -128,7 +134,15 @@ export function generateDocument(seed: number, opts: GenerateOptions = {}): Synt
   const docType = opts.docType ?? pickDocType(rng);
   const template = rng.pick(templatesFor(split));
   const fields: Truth["fields"] = {};
-  const content = buildContent(rng, locale, split, docType, fields);
+  const noise = split === "train" ? (opts.labelNoise ?? 0) : 0;
+  const content = buildContent(
+    rng,
+    locale,
+    split,
+    docType,
+    fields,
+    noise > 0 ? { rng: new Prng(deriveSeed(seed, 41)), share: noise } : undefined,
+  );
   const layout = new Layout();
   place(rng, layout, template, content, locale);
   return {
@@ -139,6 +153,22 @@ export function generateDocument(seed: number, opts: GenerateOptions = {}): Synt
     pages: layout.pages,
     truth: { documentType: docType, fields: onlyMarked(fields, layout.pages) },
   };
+}
+
+const foldLabel = (s: string): string =>
+  s
+    .replace(/\s*:\s*$/, "")
+    .trim()
+    .toLowerCase();
+
+let heldoutCache: Set<string> | undefined;
+/** Every held-out wording of every locale, folded: label augmentation must never produce one. */
+function heldoutWordings(): Set<string> {
+  return (heldoutCache ??= new Set(
+    Object.values(LOCALES).flatMap((loc) =>
+      LABEL_KEYS.flatMap((k) => labelChoices(loc, k, "heldout").map(foldLabel)),
+    ),
+  ));
 }
 
 function pickDocType(rng: Prng): DocumentType {
@@ -164,8 +194,15 @@ function buildContent(
   split: Split,
   docType: DocumentType,
   fields: Truth["fields"],
+  noise?: { rng: Prng; share: number },
 ): Content {
-  const label = (key: LabelKey): string => rng.pick(labelChoices(loc, key, split));
+  const heldout = noise ? heldoutWordings() : undefined;
+  const label = (key: LabelKey): string => {
+    const chosen = rng.pick(labelChoices(loc, key, split));
+    if (!noise || !heldout || !noise.rng.chance(noise.share)) return chosen;
+    const out = perturbLabel(noise.rng, chosen, loc.id);
+    return heldout.has(foldLabel(out)) ? chosen : out;
+  };
   const fmtDate = pickDateFormat(rng, loc);
   const style: AmountStyle = pickAmountStyle(rng, loc);
   const currency = rng.pick(loc.currencies);

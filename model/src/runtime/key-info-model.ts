@@ -3,7 +3,7 @@ import type { DocumentType, ExtractedField, ExtractedPage, FieldName, ModelRef }
 import { FIELD_NAMES } from "@docsift/core";
 import { dateOrderFor, detectLanguage, type Candidate } from "../candidates/extract.js";
 import type { DateOrder } from "../candidates/normalise.js";
-import { decode, type ScoredCandidate } from "../decode/decode.js";
+import { decode, SeenValues, type ScoredCandidate } from "../decode/decode.js";
 import { documentBag, featurizePage, headerWords } from "../features/featurize.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
 import { FIELD_KIND } from "../train/labels.js";
@@ -116,10 +116,12 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     let inferMs = 0;
     let docTypeProbs: number[] = [];
     const classes = FEATURE_SPEC.classes;
+    const seen = new SeenValues();
 
     const consume = (out: BatchScores, batch: Candidate[]): void => {
       for (let r = 0; r < batch.length; r++) {
         const c = batch[r] as Candidate;
+        seen.remember(c);
         for (let k = 1; k < classes.length; k++) {
           const field = classes[k] as FieldName;
           if (FIELD_KIND[field] !== c.kind) continue;
@@ -182,7 +184,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       const list = top.byField.get(f);
       if (list) candidates[f] = list;
     }
-    const decoded = decode({ docTypeProbs, candidates }, this.manifest.decoder);
+    const decoded = decode({ docTypeProbs, candidates, seen }, this.manifest.decoder);
     if (pageCount === 0) decoded.fields = {};
     return {
       ...decoded,

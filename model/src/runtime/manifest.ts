@@ -62,6 +62,7 @@ export const ModelManifestSchema = z
       ocrShare: z.number(),
       mergedShare: z.number(),
       flowedShare: z.number(),
+      labelNoise: z.number().optional(),
       epochs: z.number().int(),
       batchSize: z.number().int(),
       learningRate: z.number(),
@@ -74,6 +75,7 @@ export const ModelManifestSchema = z
         .object({
           documents: z.number().int(),
           split: z.literal("train"),
+          labelNoise: z.number().optional(),
           validationF1: z.partialRecord(z.enum(FIELD_NAMES), z.number()),
         })
         .optional(),

@@ -1,6 +1,12 @@
 import { FIELD_NAMES, type FieldName } from "@docsift/core";
 import { dateOrderFor, detectLanguage } from "../candidates/extract.js";
-import { decode, type DecoderOptions, type ScoredCandidate } from "../decode/decode.js";
+import {
+  decode,
+  SeenValues,
+  type DecodeInput,
+  type DecoderOptions,
+  type ScoredCandidate,
+} from "../decode/decode.js";
 import { documentBag, featurizePage, headerWords } from "../features/featurize.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
 import { generateDocument } from "../generator/generate.js";
@@ -15,31 +21,39 @@ interface ValidationDoc {
   truth: Truth;
   docTypeProbs: number[];
   candidates: Partial<Record<FieldName, ScoredCandidate[]>>;
+  seen: DecodeInput["seen"];
 }
 
-const THRESHOLDS = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7];
+const THRESHOLDS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7];
 
 /**
  * Scores a validation set drawn from the TRAINING templates and wordings (fresh seeds, the training
  * mix of clean, merged, flowed and OCR-noised pages) with the training-time forward pass, the way
  * the runtime does: every candidate of every page, best few per field.
  */
-export function scoreValidation(w: Weights, seed: number, documents: number): ValidationDoc[] {
+export function scoreValidation(
+  w: Weights,
+  seed: number,
+  documents: number,
+  labelNoise = 0,
+): ValidationDoc[] {
   const out: ValidationDoc[] = [];
   const pick = new Prng(deriveSeed(seed, 7));
   const classes = FEATURE_SPEC.classes;
   for (let d = 0; d < documents; d++) {
-    const doc = generateDocument(deriveSeed(seed, 900_000 + d), { split: "train" });
+    const doc = generateDocument(deriveSeed(seed, 900_000 + d), { split: "train", labelNoise });
     const r = pick.next();
     const variant: Variant = r < 0.25 ? "ocr" : r < 0.4 ? "merged" : r < 0.55 ? "flowed" : "clean";
     const pages = stripLabels(pagesFor(doc, variant));
     const order = dateOrderFor(detectLanguage(pages[0]?.lines ?? []));
     const header = pages[0] ? headerWords(pages[0]) : [];
     const candidates: Partial<Record<FieldName, ScoredCandidate[]>> = {};
+    const seen = new SeenValues();
     for (const page of pages) {
       const f = featurizePage(page, order, header);
       const probs = forwardCandidates(w, f.idx, f.dense, f.candidates.length);
       f.candidates.forEach((c, i) => {
+        seen.remember(c);
         for (let k = 1; k < classes.length; k++) {
           const field = classes[k] as FieldName;
           if (FIELD_KIND[field] !== c.kind) continue;
@@ -51,7 +65,7 @@ export function scoreValidation(w: Weights, seed: number, documents: number): Va
     }
     for (const list of Object.values(candidates)) list.sort((a, b) => b.score - a.score).splice(5);
     const bag = pages[0] ? documentBag(pages[0]) : new Int32Array(FEATURE_SPEC.docSlots);
-    out.push({ truth: doc.truth, docTypeProbs: Array.from(forwardDocType(w, bag, 1)), candidates });
+    out.push({ truth: doc.truth, docTypeProbs: Array.from(forwardDocType(w, bag, 1)), candidates, seen });
   }
   void DENSE_SIZE;
   return out;
@@ -62,7 +76,9 @@ function fieldF1(docs: ValidationDoc[], opts: DecoderOptions, field: FieldName):
   let fp = 0;
   let fn = 0;
   for (const d of docs) {
-    const got = decode({ docTypeProbs: d.docTypeProbs, candidates: d.candidates }, opts).fields[field]?.value;
+    const got = decode({ docTypeProbs: d.docTypeProbs, candidates: d.candidates, seen: d.seen }, opts).fields[
+      field
+    ]?.value;
     const want = d.truth.fields[field];
     if (got !== undefined && want !== undefined && got.toLowerCase() === want.toLowerCase()) tp++;
     else {

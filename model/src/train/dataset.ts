@@ -38,6 +38,8 @@ export interface DatasetRecipe {
   ocrShare: number;
   mergedShare: number;
   flowedShare: number;
+  /** Share of label wordings rewritten by the generator's label augmentation (training only). */
+  labelNoise?: number;
 }
 
 export function buildDataset(recipe: DatasetRecipe): Dataset {
@@ -51,7 +53,10 @@ export function buildDataset(recipe: DatasetRecipe): Dataset {
   const typeOf = new Map<string, number>(FEATURE_SPEC.documentTypes.map((t, i) => [t, i]));
   const pick = new Prng(deriveSeed(recipe.seed, 5));
   for (let d = 0; d < recipe.documents; d++) {
-    const doc = generateDocument(deriveSeed(recipe.seed, 1000 + d), { split: recipe.split });
+    const doc = generateDocument(deriveSeed(recipe.seed, 1000 + d), {
+      split: recipe.split,
+      labelNoise: recipe.labelNoise ?? 0,
+    });
     const r = pick.next();
     const variant: Variant =
       r < recipe.ocrShare
