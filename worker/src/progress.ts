@@ -1,13 +1,15 @@
 import type { Logger } from "pino";
 
 /**
- * Reports pages done at most every `everyPages` pages and `minIntervalMs`, one write at a time,
+ * Reports pages done at most every `everyPages` pages and `minIntervalMs` (the first, too, comes
+ * no sooner than `minIntervalMs` after the start: a job done within it needs no progress, and its
+ * state write would only slow it down), one write at a time,
  * never holding up the page loop: a page that arrives while a write is pending is skipped, a
  * later one reports the newer count. Progress is best effort; a failed write is only logged.
  */
 export class ProgressReporter {
   private lastPages = 0;
-  private lastAt = 0;
+  private lastAt = Date.now();
   private pending: Promise<void> | undefined;
   private stopped = false;
 

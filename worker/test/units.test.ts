@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MESSAGE_SCHEMA_VERSION } from "@docsift/core";
 import type { InferenceTask } from "@docsift/core";
 import { startHealthServer } from "../src/health-server.js";
@@ -51,6 +51,14 @@ describe("parseTaskBody", () => {
 });
 
 describe("ProgressReporter", () => {
+  it("stays quiet for a job that ends within the minimum interval", async () => {
+    const sent: number[] = [];
+    const reporter = new ProgressReporter(10, 60_000, async (n) => void sent.push(n), silent);
+    for (let page = 1; page <= 500; page++) reporter.page(page);
+    await reporter.stop();
+    expect(sent).toEqual([]);
+  });
+
   it("reports every N pages, one write at a time, and waits for the last on stop", async () => {
     const sent: number[] = [];
     let release: () => void = () => undefined;
@@ -81,24 +89,38 @@ describe("ProgressReporter", () => {
   });
 
   it("keeps at least the minimum interval between writes, and survives a failed write", async () => {
-    const sent: number[] = [];
-    const reporter = new ProgressReporter(
-      1,
-      60_000,
-      async (n) => {
-        sent.push(n);
-        throw new Error("store unavailable");
-      },
-      silent,
-    );
-    reporter.page(1);
-    await reporter.stop();
-    const again = new ProgressReporter(1, 60_000, async (n) => void sent.push(n), silent);
-    again.page(1);
-    await new Promise((r) => setImmediate(r));
-    again.page(2);
-    await again.stop();
-    expect(sent).toEqual([1, 1]);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const sent: number[] = [];
+      const failing = new ProgressReporter(
+        1,
+        1000,
+        async (n) => {
+          sent.push(n);
+          throw new Error("store unavailable");
+        },
+        silent,
+      );
+      failing.page(1);
+      vi.advanceTimersByTime(1000);
+      failing.page(2);
+      await failing.stop();
+      expect(sent).toEqual([2]);
+
+      const again = new ProgressReporter(1, 1000, async (n) => void sent.push(n), silent);
+      vi.advanceTimersByTime(1000);
+      again.page(1);
+      await new Promise((r) => setImmediate(r));
+      again.page(2);
+      vi.advanceTimersByTime(999);
+      again.page(3);
+      vi.advanceTimersByTime(1);
+      again.page(4);
+      await again.stop();
+      expect(sent).toEqual([2, 1, 4]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
