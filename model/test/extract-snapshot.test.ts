@@ -11,7 +11,7 @@ interface SnapshotDoc {
   fields: unknown;
 }
 
-// Recorded with the default model (re-recorded for feature spec v4 / docsift-kie 3.0.0 by
+// Recorded with the default model (re-recorded for feature spec v4 / docsift-kie 3.1.0 by
 // test/helpers/record-extract-snapshot.ts); a speed-up must leave features, and so fields, identical.
 const expected = JSON.parse(
   readFileSync(new URL("./fixtures/extract-snapshot.json", import.meta.url), "utf8"),

@@ -13,6 +13,8 @@ import {
   TEMPLATES,
 } from "../src/synthetic.js";
 import { labelChoices, LOCALES, LABEL_KEYS } from "../src/generator/locales.js";
+import { recombinedTrainingTemplate } from "../src/generator/templates.js";
+import { Prng } from "../src/generator/prng.js";
 
 describe("synthetic document generator", () => {
   it("is deterministic: the same seed gives the same document", () => {
@@ -47,6 +49,27 @@ describe("synthetic document generator", () => {
       );
     }
     expect(rewritten).toBeGreaterThan(200);
+  });
+
+  it("recombines only training block styles, and only for training documents", () => {
+    const heldoutOnly = (t: { meta: string; totals: string }): boolean =>
+      t.meta === "row-above" || t.totals === "above";
+    const styles = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      const doc = generateDocument(seed, { split: "train", recombine: 1 });
+      expect(doc.template).toBe("train-recombined");
+      expect(doc.truth).toEqual(generateDocument(seed, { split: "train" }).truth);
+      expect(generateDocument(seed, { split: "heldout", recombine: 1 })).toEqual(
+        generateDocument(seed, { split: "heldout" }),
+      );
+    }
+    for (let i = 0; i < 500; i++) {
+      const r = new Prng(i);
+      const t = recombinedTrainingTemplate((xs) => r.pick(xs));
+      expect(heldoutOnly(t)).toBe(false);
+      styles.add(`${t.meta}/${t.totals}`);
+    }
+    expect(styles.size).toBeGreaterThan(1);
   });
 
   it("keeps held-out templates and wordings out of the training split", () => {

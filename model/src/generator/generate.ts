@@ -2,7 +2,7 @@ import type { DocumentType, FieldName } from "@docsift/core";
 import { DOCUMENT_TYPES } from "@docsift/core";
 import { deriveSeed, Prng } from "./prng.js";
 import { LABEL_KEYS, LOCALES, labelChoices, type LabelKey, type LocaleSpec } from "./locales.js";
-import { templatesFor, type Template } from "./templates.js";
+import { recombinedTrainingTemplate, templatesFor, type Template } from "./templates.js";
 import { perturbLabel } from "./augment.js";
 import {
   CURRENCY_SYMBOLS,
@@ -44,6 +44,8 @@ export interface GenerateOptions {
    * separate generator, so the document is otherwise the same as without it.
    */
   labelNoise?: number;
+  /** Training only: share of documents laid out by a recombination of training block styles. */
+  recombine?: number;
 }
 
 /** A piece of text with the truth spans it carries. */
@@ -132,7 +134,11 @@ export function generateDocument(seed: number, opts: GenerateOptions = {}): Synt
   const split = opts.split ?? "train";
   const locale = LOCALES[opts.locale ?? rng.pick(LOCALE_IDS)];
   const docType = opts.docType ?? pickDocType(rng);
-  const template = rng.pick(templatesFor(split));
+  let template = rng.pick(templatesFor(split));
+  if (split === "train" && (opts.recombine ?? 0) > 0) {
+    const r = new Prng(deriveSeed(seed, 43));
+    if (r.chance(opts.recombine ?? 0)) template = recombinedTrainingTemplate((xs) => r.pick(xs));
+  }
   const fields: Truth["fields"] = {};
   const noise = split === "train" ? (opts.labelNoise ?? 0) : 0;
   const content = buildContent(

@@ -140,3 +140,24 @@ export const TEMPLATES: readonly Template[] = [
 ];
 
 export const templatesFor = (split: Split): Template[] => TEMPLATES.filter((t) => t.split === split);
+
+/**
+ * Training only: a page arrangement recombined from the block styles the training templates use
+ * (each attribute drawn from the values training templates have), so training sees more layouts
+ * than eight. Never a held-out block style: "row-above" meta and totals "above" stay unseen.
+ */
+export function recombinedTrainingTemplate(pick: <T>(items: readonly T[]) => T): Template {
+  const train = templatesFor("train");
+  const values = <K extends keyof Template>(k: K): Array<Template[K]> => [...new Set(train.map((t) => t[k]))];
+  return {
+    id: "train-recombined",
+    split: "train",
+    vendor: pick(values("vendor")),
+    title: pick(values("title")),
+    meta: pick(values("meta")),
+    metaSide: pick(values("metaSide")),
+    customer: pick(values("customer")),
+    totals: pick(values("totals")),
+    bank: pick(values("bank")),
+  };
+}

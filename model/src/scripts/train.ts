@@ -25,6 +25,7 @@ const { values } = parseArgs({
     "no-current": { type: "boolean", default: false },
     "label-noise": { type: "string", default: "0.3" },
     "calibration-noise": { type: "string", default: "1" },
+    recombine: { type: "string", default: "0.5" },
   },
 });
 
@@ -37,6 +38,7 @@ const recipe: DatasetRecipe = {
   mergedShare: 0.15,
   flowedShare: 0.15,
   labelNoise: Number(values["label-noise"]),
+  recombine: Number(values.recombine),
 };
 const options: TrainOptions = {
   epochs: Number(values.epochs),

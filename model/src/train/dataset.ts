@@ -40,6 +40,8 @@ export interface DatasetRecipe {
   flowedShare: number;
   /** Share of label wordings rewritten by the generator's label augmentation (training only). */
   labelNoise?: number;
+  /** Share of documents laid out by a recombination of training block styles. */
+  recombine?: number;
 }
 
 export function buildDataset(recipe: DatasetRecipe): Dataset {
@@ -56,6 +58,7 @@ export function buildDataset(recipe: DatasetRecipe): Dataset {
     const doc = generateDocument(deriveSeed(recipe.seed, 1000 + d), {
       split: recipe.split,
       labelNoise: recipe.labelNoise ?? 0,
+      recombine: recipe.recombine ?? 0,
     });
     const r = pick.next();
     const variant: Variant =
