@@ -63,6 +63,7 @@ export const ModelManifestSchema = z
       mergedShare: z.number(),
       flowedShare: z.number(),
       labelNoise: z.number().optional(),
+      recombine: z.number().optional(),
       epochs: z.number().int(),
       batchSize: z.number().int(),
       learningRate: z.number(),

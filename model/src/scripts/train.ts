@@ -96,7 +96,7 @@ const manifest: ModelManifest = parseManifest({
   onnx: { opset: 13, inputs: Object.values(INPUTS), outputs: Object.values(OUTPUTS) },
   decoder: { ...DEFAULT_DECODER, fieldThresholds: calibration.fieldThresholds },
   training: {
-    command: `npm run model:train -- --documents ${recipe.documents} --epochs ${options.epochs} --seed ${seed} --version ${version} --label-noise ${recipe.labelNoise} --calibration-noise ${calibrationNoise}`,
+    command: `npm run model:train -- --documents ${recipe.documents} --epochs ${options.epochs} --seed ${seed} --version ${version} --label-noise ${recipe.labelNoise} --recombine ${recipe.recombine} --calibration-noise ${calibrationNoise}`,
     seed,
     documents: recipe.documents,
     candidates: data.rows,
@@ -106,6 +106,7 @@ const manifest: ModelManifest = parseManifest({
     mergedShare: recipe.mergedShare,
     flowedShare: recipe.flowedShare,
     labelNoise: recipe.labelNoise,
+    recombine: recipe.recombine,
     epochs: options.epochs,
     batchSize: options.batchSize,
     learningRate: options.learningRate,
