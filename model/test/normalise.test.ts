@@ -5,6 +5,7 @@ import {
   normaliseCurrency,
   normaliseDate,
   normaliseIban,
+  normaliseText,
 } from "../src/candidates/normalise.js";
 import { detectLanguage, lineCandidates } from "../src/candidates/extract.js";
 import { generateIban } from "../src/generator/values.js";
@@ -86,6 +87,17 @@ describe("IBAN normaliser", () => {
         const iban = generateIban(rng, c);
         expect(normaliseIban(iban)).toBe(iban);
       }
+  });
+});
+
+describe("text normaliser", () => {
+  it("collapses whitespace and cuts label punctuation off the ends, keeping a trailing abbreviation dot", () => {
+    expect(normaliseText(" : ACME\u00a0\u00a0Corp. ;")).toBe("ACME Corp.");
+    expect(normaliseText("-Müller & Söhne GmbH-")).toBe("Müller & Söhne GmbH-");
+    expect(normaliseText("·| Contoso Ltd |·")).toBe("Contoso Ltd");
+    expect(normaliseText("\tNorthwind\n Traders\r\n")).toBe("Northwind Traders");
+    expect(normaliseText(":; .")).toBe("");
+    expect(normaliseText("")).toBe("");
   });
 });
 

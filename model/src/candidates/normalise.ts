@@ -163,9 +163,19 @@ export function normaliseCurrency(text: string): string | null {
   return (CURRENCY_CODES as readonly string[]).includes(upper) && t === upper ? upper : null;
 }
 
-/** Names and ids: collapsed whitespace, no surrounding punctuation. */
-export const normaliseText = (text: string): string =>
-  text
-    .replace(/\s+/g, " ")
-    .replace(/^[\s:;,.\-·|]+|[\s:;,·|]+$/g, "")
-    .trim();
+const LEADING_JUNK = new Set([" ", ":", ";", ",", ".", "-", "·", "|"]);
+const TRAILING_JUNK = new Set([" ", ":", ";", ",", "·", "|"]);
+
+/**
+ * Names and ids: collapsed whitespace, no surrounding punctuation (a leading "." or "-" goes,
+ * a trailing one stays: "Co.", "Ltd."). The ends are cut with loops: an end-anchored regex is
+ * retried from every position of the text.
+ */
+export function normaliseText(text: string): string {
+  const collapsed = text.replace(/\s+/g, " ");
+  let start = 0;
+  let end = collapsed.length;
+  while (start < end && LEADING_JUNK.has(collapsed.charAt(start))) start++;
+  while (end > start && TRAILING_JUNK.has(collapsed.charAt(end - 1))) end--;
+  return collapsed.slice(start, end);
+}
