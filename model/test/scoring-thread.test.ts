@@ -1,6 +1,15 @@
 import { readFile } from "node:fs/promises";
+import type { Worker } from "node:worker_threads";
+import type { ExtractedPage } from "@docsift/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession, DENSE_SIZE, defaultModelLocation, FEATURE_SPEC, scoreBatch } from "../src/index.js";
+import {
+  createSession,
+  DENSE_SIZE,
+  defaultModelLocation,
+  FEATURE_SPEC,
+  loadDefaultKeyInfoModel,
+  scoreBatch,
+} from "../src/index.js";
 import { ScoringThread } from "../src/runtime/scoring-thread.js";
 import { Prng } from "../src/generator/prng.js";
 
@@ -71,4 +80,57 @@ describe("ScoringThread", () => {
     await expect(other.score(more.idx, more.dense, 1)).rejects.toThrow(/closed/);
     await other.close();
   });
+
+  it("reports a crashed thread as failed, and fails its batches instead of hanging", async () => {
+    const other = await ScoringThread.start(model, { intraOpThreads: 1 });
+    expect(other.failed).toBe(false);
+    // No batch is running, so ending the thread abruptly stands in for a crash safely.
+    await (other as unknown as { worker: Worker }).worker.terminate();
+    expect(other.failed).toBe(true);
+    const { idx, dense } = randomBatch(1, 5);
+    await expect(other.score(idx, dense, 1)).rejects.toThrow(/exited/);
+  });
 });
+
+describe("KeyInfoModel with a crashed scoring thread", () => {
+  it("starts a new thread for the next document and scores it as before", async () => {
+    const keyInfo = await loadDefaultKeyInfoModel();
+    try {
+      const pages = samplePages();
+      const before = await keyInfo.extract(pages);
+      expect(before.fields.invoiceNumber?.value).toBe("INV-7781");
+      const scorer = (keyInfo as unknown as { scorer: ScoringThread }).scorer;
+      await (scorer as unknown as { worker: Worker }).worker.terminate();
+      expect(scorer.failed).toBe(true);
+      const after = await keyInfo.extract(pages);
+      expect(after.fields).toEqual(before.fields);
+      expect((keyInfo as unknown as { scorer: ScoringThread }).scorer).not.toBe(scorer);
+    } finally {
+      await keyInfo.close();
+    }
+  });
+});
+
+function samplePages(): ExtractedPage[] {
+  const lines = [
+    "ACME Tools Ltd",
+    "Invoice number: INV-7781",
+    "Invoice date: 2024-03-14",
+    "Total due: 1,250.00 EUR",
+  ];
+  return [
+    {
+      number: 1,
+      source: "text-layer",
+      lines: lines.map((text, index) => ({
+        text,
+        page: 1,
+        index,
+        x: 0.1,
+        y: 0.1 + index * 0.05,
+        width: 0.5,
+        height: 0.015,
+      })),
+    },
+  ];
+}

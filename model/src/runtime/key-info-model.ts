@@ -63,8 +63,8 @@ export async function loadKeyInfoModel(opts: LoadOptions): Promise<KeyInfoModel>
       `model ${manifest.name}@${manifest.version} was built for feature spec v${manifest.featureSpec.version}; this runtime computes v${FEATURE_SPEC.version}`,
     );
   }
-  const scorer = await ScoringThread.start(bytes, { intraOpThreads: opts.intraOpThreads ?? 1 });
-  return new OnnxKeyInfoModel(scorer, manifest, opts.batchSize ?? 1024);
+  const startScorer = () => ScoringThread.start(bytes, { intraOpThreads: opts.intraOpThreads ?? 1 });
+  return new OnnxKeyInfoModel(await startScorer(), startScorer, manifest, opts.batchSize ?? 1024);
 }
 
 /** Keeps the best few occurrences per field, so memory does not grow with the page count. */
@@ -84,8 +84,12 @@ class TopK {
 class OnnxKeyInfoModel implements KeyInfoModel {
   readonly ref: ModelRef;
 
+  #restarting: Promise<ScoringThread> | undefined;
+  #closed = false;
+
   constructor(
-    private readonly scorer: ScoringThread,
+    private scorer: ScoringThread,
+    private readonly startScorer: () => Promise<ScoringThread>,
     readonly manifest: ModelManifest,
     private readonly batchSize: number,
   ) {
@@ -96,6 +100,12 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     pages: AsyncIterable<ExtractedPage> | Iterable<ExtractedPage>,
     opts: { onPage?: (n: number) => void } = {},
   ): Promise<KeyInfoResult> {
+    // A crashed scoring thread is replaced before the next document rather than failing every
+    // later job on this pod (each failure would cost its message a delivery).
+    if (this.scorer.failed && !this.#closed) {
+      this.#restarting ??= this.startScorer().finally(() => (this.#restarting = undefined));
+      this.scorer = await this.#restarting;
+    }
     const { slots } = FEATURE_SPEC;
     // Two sets of batch buffers: one is filled here while the other is being scored.
     let idx = new Int32Array(this.batchSize * slots);
@@ -196,6 +206,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.scorer.close();
   }
 }

@@ -88,14 +88,15 @@ const EMPTY_DOC = new Int32Array(FEATURE_SPEC.docSlots);
  * requests fail with its error until `close`.
  */
 export class ScoringThread {
-  readonly #worker: Worker;
+  private readonly worker: Worker;
   readonly #pending = new Map<number, { resolve(r: BatchScores): void; reject(e: Error): void }>();
   #nextId = 1;
   #failure: Error | undefined;
   #exited = false;
+  #closing = false;
 
   private constructor(worker: Worker) {
-    this.#worker = worker;
+    this.worker = worker;
   }
 
   /** Starts the thread and waits until its session is open; a model ORT cannot load rejects. */
@@ -134,11 +135,11 @@ export class ScoringThread {
   }
 
   #listen(): void {
-    this.#worker.on("message", (m: Reply) => {
+    this.worker.on("message", (m: Reply) => {
       const waiter = this.#pending.get(m.id);
       if (!waiter) return;
       this.#pending.delete(m.id);
-      if (this.#pending.size === 0) this.#worker.unref();
+      if (this.#pending.size === 0) this.worker.unref();
       if (m.error) waiter.reject(new Error(`ONNX Runtime run failed: ${m.error}`));
       else
         waiter.resolve({
@@ -153,8 +154,8 @@ export class ScoringThread {
       for (const waiter of this.#pending.values()) waiter.reject(this.#failure);
       this.#pending.clear();
     };
-    this.#worker.on("error", fail);
-    this.#worker.on("exit", (code) => {
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => {
       this.#exited = true;
       fail(new Error(`the scoring thread exited with code ${code}`));
     });
@@ -175,18 +176,24 @@ export class ScoringThread {
     return new Promise<BatchScores>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       // While a batch is out, the thread must keep the process alive: its answer is awaited.
-      if (this.#pending.size === 1) this.#worker.ref();
-      this.#worker.postMessage({ id, idx, dense, rows, docBag: docBag.slice() }, [idx.buffer, dense.buffer]);
+      if (this.#pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, idx, dense, rows, docBag: docBag.slice() }, [idx.buffer, dense.buffer]);
     });
+  }
+
+  /** Whether the thread has ended other than by `close` (a crash): it scores nothing more. */
+  get failed(): boolean {
+    return this.#exited && !this.#closing;
   }
 
   /** Lets the batches already sent finish, then releases the session and ends the thread. */
   async close(): Promise<void> {
+    this.#closing = true;
     this.#failure ??= new Error("the scoring thread is closed");
     if (this.#exited) return;
-    const exited = new Promise((resolve) => this.#worker.once("exit", resolve));
-    this.#worker.ref();
-    this.#worker.postMessage({ close: true });
+    const exited = new Promise((resolve) => this.worker.once("exit", resolve));
+    this.worker.ref();
+    this.worker.postMessage({ close: true });
     await exited;
   }
 }
