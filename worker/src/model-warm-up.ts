@@ -9,6 +9,8 @@ import type { KeyInfoModel } from "@docsift/model";
  * model on the text they produce, are then warm for the first job too.
  */
 export const WARM_UP_PDF = fileURLToPath(new URL("../assets/warm-up.pdf", import.meta.url));
+/** The DOCX reader's hot paths (ZIP entry inflate, streamed XML) are its own. */
+export const WARM_UP_DOCX = fileURLToPath(new URL("../assets/warm-up.docx", import.meta.url));
 
 // A small made-up invoice, for compiling the model's hot paths before the first job. Its lines
 // touch every candidate kind (ids, dates, amounts, IBAN, currency, names).
@@ -52,7 +54,7 @@ export function warmUpPages(pages = 4): ExtractedPage[] {
  * paths: one pass is not enough (the 10th run of the same 40 pages is ~10× faster than the
  * first), and the first job after a scale-out from zero should not pay for compilation: it took
  * twice as long as the next ones with the model alone warmed up. Bounded by rounds and by time,
- * so a slow node still becomes ready. Returns the rounds run of each kind.
+ * so a slow node still becomes ready. Returns the rounds run of each kind (a document round reads the PDF and the DOCX).
  */
 export async function warmUpModel(
   model: KeyInfoModel,
@@ -69,9 +71,11 @@ export async function warmUpModel(
   }
   let documents = 0;
   if (documentRounds > 0) {
-    const head = await readFileHead(WARM_UP_PDF);
+    const files = await Promise.all(
+      [WARM_UP_PDF, WARM_UP_DOCX].map(async (path) => ({ path, head: await readFileHead(path) })),
+    );
     while (documents < documentRounds && inBudget()) {
-      await model.extract(readDocument({ path: WARM_UP_PDF, head }, { pdfEngine }).pages);
+      for (const file of files) await model.extract(readDocument(file, { pdfEngine }).pages);
       documents++;
     }
   }

@@ -56,10 +56,11 @@ describe("worker/Dockerfile", () => {
     }
   });
 
-  it("ships the warm-up PDF beside worker/dist, where the worker looks for it", () => {
+  it("ships the warm-up documents beside worker/dist, where the worker looks for them", () => {
     const runtimeCopies = copies.filter((c) => fromFlag(c) === undefined).map((c) => words(c));
     expect(runtimeCopies).toContainEqual(["worker/assets", "worker/assets"]);
-    expect(existsSync(path.join(root, "worker/assets/warm-up.pdf"))).toBe(true);
+    for (const file of ["warm-up.pdf", "warm-up.docx"])
+      expect(existsSync(path.join(root, "worker/assets", file)), file).toBe(true);
   });
 
   it("copies every workspace manifest, so npm ci sees the lockfile's workspace set", () => {

@@ -173,7 +173,7 @@ describe("worker process start-up", () => {
 });
 
 describe("model warm-up", () => {
-  it("runs made-up pages and the warm-up PDF through the committed model, within its rounds and time budget", async () => {
+  it("runs made-up pages and the warm-up documents through the committed model, within its rounds and time budget", async () => {
     const { loadDefaultKeyInfoModel } = await import("@docsift/model");
     const model = await loadDefaultKeyInfoModel();
     try {
@@ -190,8 +190,8 @@ describe("model warm-up", () => {
         pageRounds: 3,
         documentRounds: 2,
       });
-      // 40 made-up pages per round, then the 13-page PDF read by the document reader.
-      expect(seen).toEqual([40, 40, 40, 13, 13]);
+      // 40 made-up pages per round, then the 13-page PDF and the DOCX (2 pages as read) through the readers.
+      expect(seen).toEqual([40, 40, 40, 13, 2, 13, 2]);
       // A budget already spent still becomes ready: nothing is run.
       expect(await warmUpModel(counting, { budgetMs: 0 })).toEqual({ pageRounds: 0, documentRounds: 0 });
       // The made-up invoice carries the fields the model extracts from it.
