@@ -40,6 +40,8 @@ export interface LoadOptions {
 }
 
 const TOP_K = 5;
+/** Batches sent to the scoring thread and not yet answered, at most. */
+const IN_FLIGHT = 2;
 
 export class ModelIntegrityError extends Error {
   constructor(message: string) {
@@ -107,14 +109,17 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       this.scorer = await this.#restarting;
     }
     const { slots } = FEATURE_SPEC;
-    // Two sets of batch buffers: one is filled here while the other is being scored.
-    let idx = new Int32Array(this.batchSize * slots);
-    let dense = new Float32Array(this.batchSize * DENSE_SIZE);
-    let spare = {
-      idx: new Int32Array(this.batchSize * slots),
-      dense: new Float32Array(this.batchSize * DENSE_SIZE),
-    };
-    let scoring: Promise<void> = Promise.resolve();
+    // Batch buffers: one is filled here while up to IN_FLIGHT others are being scored, so a
+    // scoring thread that falls behind for a moment (two cores, poppler on one of them) does
+    // not stop featurization.
+    const spares: Array<{ idx: Int32Array<ArrayBuffer>; dense: Float32Array<ArrayBuffer> }> = [];
+    const takeBuffers = () =>
+      spares.pop() ?? {
+        idx: new Int32Array(this.batchSize * slots),
+        dense: new Float32Array(this.batchSize * DENSE_SIZE),
+      };
+    let { idx, dense } = takeBuffers();
+    const inFlight: Array<Promise<void>> = [];
     let pending: Candidate[] = [];
     const top = new TopK();
     let order: DateOrder | undefined;
@@ -142,24 +147,26 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       }
     };
 
-    /** Sends the filled buffers to be scored and goes on with the spare set; one batch is in flight at most. */
+    /** Sends the filled buffers to be scored and goes on with a free set. */
     const flush = async (withDocBag: boolean): Promise<void> => {
-      await scoring;
+      // Batches are answered in order: waiting for the oldest frees its buffers.
+      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
       const batch = pending;
       const sent = { idx, dense };
-      ({ idx, dense } = spare);
+      ({ idx, dense } = takeBuffers());
       pending = [];
       const started = performance.now();
-      scoring = this.scorer
+      const scoring = this.scorer
         .score(sent.idx, sent.dense, batch.length, withDocBag ? docBag : undefined)
         .then((out) => {
           inferMs += performance.now() - started;
-          spare = { idx: out.idx, dense: out.dense };
+          spares.push({ idx: out.idx, dense: out.dense });
           consume(out, batch);
           if (withDocBag) docTypeProbs = Array.from(out.docTypeProbs);
         });
-      // Awaited at the next flush or at the end; until then a failure must not count as unhandled.
+      // Awaited at a later flush or at the end; until then a failure must not count as unhandled.
       scoring.catch(() => undefined);
+      inFlight.push(scoring);
     };
 
     for await (const page of pages) {
@@ -187,7 +194,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     }
     docBag ??= new Int32Array(FEATURE_SPEC.docSlots);
     await flush(true);
-    await scoring;
+    for (const scoring of inFlight) await scoring;
 
     const candidates: Partial<Record<FieldName, ScoredCandidate[]>> = {};
     for (const f of FIELD_NAMES) {
