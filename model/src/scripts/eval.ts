@@ -1,7 +1,7 @@
 // npm run model:eval — P/R/F1 per field and document type on splits training never saw.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { readDocument, readFileHead, type OcrEngine } from "@docsift/extraction";
+import { hasPoppler, readDocument, readFileHead, type OcrEngine, type PdfEngine } from "@docsift/extraction";
 import { ocrPages, ocrSplitDocuments } from "../eval/ocr-cache.js";
 import { OCR_SPLIT_SEED } from "../eval/splits.js";
 import type { ExtractedPage } from "@docsift/core";
@@ -75,29 +75,41 @@ const specs: SplitSpec[] = [
     pages: "ocr",
   },
 ];
-// The same held-out documents written as real files and read back by @docsift/extraction.
+// The same held-out documents written as real files and read back by @docsift/extraction. PDFs are
+// read with the worker's default engine ("auto": poppler's pdftohtml when installed, else pdfjs);
+// "b-pdf-pdfjs" keeps the pure-JS reader in view (cheap: 100 one- or two-page files).
 const tmp = await mkdtemp(join(tmpdir(), "docsift-eval-"));
+const pdfEnginesUsed = new Set<string>();
 const viaReader =
-  (ext: "pdf" | "docx") =>
+  (ext: "pdf" | "docx", pdfEngine: PdfEngine = "auto") =>
   async (doc: SyntheticDocument): Promise<ExtractedPage[]> => {
     const path = join(tmp, `${doc.seed}.${ext}`);
     await (ext === "pdf" ? renderPdf(doc, path) : renderDocx(doc, path));
     const pages: ExtractedPage[] = [];
-    for await (const p of readDocument({ path, head: await readFileHead(path) }, { pdfEngine: "pdfjs" })
-      .pages)
-      pages.push(p);
+    const reading = readDocument({ path, head: await readFileHead(path) }, { pdfEngine });
+    for await (const p of reading.pages) pages.push(p);
+    if (ext === "pdf" && pdfEngine === "auto") pdfEnginesUsed.add(reading.stats().pdfEngine ?? "none");
     await rm(path);
     return pages;
   };
+const autoEngine = (await hasPoppler()) ? "poppler (pdftohtml)" : "pdfjs (poppler not installed)";
 const rn = Number(values["reader-documents"]);
 specs.push(
   {
     key: "b-pdf",
-    label: "held-out split rendered to PDF (pdfkit) and read by @docsift/extraction (pdfjs)",
+    label: `held-out split rendered to PDF (pdfkit) and read by @docsift/extraction with the worker's default engine ("auto": ${autoEngine})`,
     split: "heldout",
     documents: rn,
     seed: seed + 2,
     pages: viaReader("pdf"),
+  },
+  {
+    key: "b-pdf-pdfjs",
+    label: 'the same PDFs read with pdfEngine "pdfjs"',
+    split: "heldout",
+    documents: rn,
+    seed: seed + 2,
+    pages: viaReader("pdf", "pdfjs"),
   },
   {
     key: "b-docx",
@@ -114,6 +126,7 @@ const goal: Record<string, number> = {
   "c-ocr": 0.85,
   "c-sim": 0.85,
   "b-pdf": 0.95,
+  "b-pdf-pdfjs": 0.95,
   "b-docx": 0.95,
 };
 const results: Record<
@@ -133,6 +146,7 @@ for (const spec of specs) {
     `split ${spec.key}: micro F1 ${r.metrics.micro.f1} (${((performance.now() - started) / 1000).toFixed(1)} s, ${r.msPerPage.toFixed(2)} ms/page)`,
   );
 }
+if (pdfEnginesUsed.size !== 1) throw new Error(`b-pdf was read by ${[...pdfEnginesUsed].join(", ")}`);
 await model.close();
 await ocrEngine?.close();
 await rm(tmp, { recursive: true, force: true });
