@@ -54,6 +54,11 @@ describe("date normaliser", () => {
     ["12-Sep-2024", "mdy", "2024-09-12"],
     ["2024-03-12", "dmy", "2024-03-12"],
     ["25/12/2024", "mdy", "2024-12-25"],
+    // A month whose name begins with the Spanish "de" before a month.
+    ["6. Dezember 2020", "dmy", "2020-12-06"],
+    ["3 decembre 2021", "dmy", "2021-12-03"],
+    ["5 de diciembre de 2020", "dmy", "2020-12-05"],
+    ["12demarzo de2024", "dmy", "2024-03-12"],
   ] as const)("%s (%s) → %s", (text, order, expected) => expect(normaliseDate(text, order)).toBe(expected));
 
   it.each(["31.02.2024", "12 Foo 2024", "2024-13-01", "00.01.2024"])("rejects %s", (text) =>

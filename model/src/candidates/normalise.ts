@@ -55,7 +55,7 @@ export function isoFromParts(year: number, month: number, day: number): string |
 const NUMERIC_DATE = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MONTH_YEAR =
-  /^(\d{1,2})(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?([\p{L}]{3,10})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
+  /^(\d{1,2})(?:\.\s*|\s*-\s*|\s*)(?:(de)(\s*))?([\p{L}]{3,10})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
 const MONTH_DAY_YEAR = /^([\p{L}]{3,10})\.?\s*(\d{1,2}),?\s*(\d{4})$/iu;
 
 /**
@@ -79,8 +79,10 @@ export function normaliseDate(text: string, order: DateOrder = "dmy"): string | 
   }
   m = DAY_MONTH_YEAR.exec(t);
   if (m) {
-    const month = monthNumber(m[2] as string);
-    return month ? isoFromParts(Number(m[3]), month, Number(m[1])) : null;
+    // The Spanish "de" before the month also begins "Dezember" (and "decembre" once OCR drops the
+    // accent): when what follows it is no month, the "de" belongs to the month's name.
+    const month = monthNumber(m[4] as string) ?? (m[2] && !m[3] ? monthNumber(`${m[2]}${m[4]}`) : undefined);
+    return month ? isoFromParts(Number(m[5]), month, Number(m[1])) : null;
   }
   m = MONTH_DAY_YEAR.exec(t);
   if (m) {
