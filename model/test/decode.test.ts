@@ -163,26 +163,100 @@ describe("decoder", () => {
     expect(two.fields.subtotal?.value === two.fields.taxAmount?.value).toBe(false);
   });
 
-  it("names the only date left the issue date when the model named none", () => {
+  it("names an issue date when the model named none: the only date, or the latest 3–95 days before the due date", () => {
     const due = [c("2024-04-09", 0.9)];
+    // Calibrated date thresholds are low; a due date found alone costs the decoder some doubt.
+    const opts = { ...DEFAULT_DECODER, fieldThresholds: { invoiceDate: 0.05, dueDate: 0.05 } };
+    const out = decode(
+      {
+        docTypeProbs: invoice,
+        candidates: { dueDate: due },
+        seen: seenOf([], ["2024-03-10", "2024-04-09"]),
+      },
+      opts,
+    );
+    expect(out.fields.invoiceDate?.value).toBe("2024-03-10");
+    // Order and delivery dates come before the issue date.
+    const three = decode(
+      {
+        docTypeProbs: invoice,
+        candidates: { dueDate: due },
+        seen: seenOf([], ["2024-03-01", "2024-03-10", "2024-04-09"]),
+      },
+      opts,
+    );
+    expect(three.fields.invoiceDate?.value).toBe("2024-03-10");
+    // Two days before the due date is no payment term; without a due date two dates say nothing.
+    const close = decode(
+      {
+        docTypeProbs: invoice,
+        candidates: { dueDate: due },
+        seen: seenOf([], ["2024-04-07", "2024-04-09"]),
+      },
+      opts,
+    );
+    expect(close.fields.invoiceDate).toBeUndefined();
+    const two = decode(
+      {
+        docTypeProbs: invoice,
+        candidates: {},
+        seen: seenOf([], ["2024-03-01", "2024-03-10"]),
+      },
+      opts,
+    );
+    expect(two.fields.invoiceDate).toBeUndefined();
+    const other = decode(
+      {
+        docTypeProbs: [0.1, 0.1, 0.1, 0.7],
+        candidates: {},
+        seen: seenOf([], ["2024-03-10"]),
+      },
+      opts,
+    );
+    expect(other.fields.invoiceDate).toBeUndefined();
+  });
+
+  it("never reports one printed date as both issue and due date", () => {
+    const candidates = { invoiceDate: [c("2024-03-10", 0.6)], dueDate: [c("2024-03-10", 0.7)] };
+    const once = decode({ docTypeProbs: invoice, candidates, seen: seenOf([], ["2024-03-10"]) });
+    expect(once.fields.invoiceDate?.value).toBe("2024-03-10");
+    expect(once.fields.dueDate).toBeUndefined();
+    // Printed twice (due on receipt): both.
+    const twice = decode({
+      docTypeProbs: invoice,
+      candidates,
+      seen: seenOf([], ["2024-03-10", "2024-03-10"]),
+    });
+    expect(twice.fields.invoiceDate?.value).toBe("2024-03-10");
+    expect(twice.fields.dueDate?.value).toBe("2024-03-10");
+  });
+
+  it("prefers the issue date with no printed date between it and the due date", () => {
     const out = decode({
       docTypeProbs: invoice,
-      candidates: { dueDate: due },
-      seen: seenOf([], ["2024-03-10", "2024-04-09"]),
+      candidates: {
+        invoiceDate: [c("2024-02-20", 0.9), c("2024-03-10", 0.8)],
+        dueDate: [c("2024-04-09", 0.9)],
+      },
+      seen: seenOf([], ["2024-02-20", "2024-03-10", "2024-04-09"]),
     });
     expect(out.fields.invoiceDate?.value).toBe("2024-03-10");
-    const two = decode({
-      docTypeProbs: invoice,
-      candidates: { dueDate: due },
-      seen: seenOf([], ["2024-03-01", "2024-03-10", "2024-04-09"]),
-    });
-    expect(two.fields.invoiceDate).toBeUndefined();
-    const other = decode({
-      docTypeProbs: [0.1, 0.1, 0.1, 0.7],
-      candidates: {},
-      seen: seenOf([], ["2024-03-10"]),
-    });
-    expect(other.fields.invoiceDate).toBeUndefined();
+    expect(out.fields.dueDate?.value).toBe("2024-04-09");
+    // A date below the threshold is taken only as such a partner, never alone.
+    const low = decode(
+      {
+        docTypeProbs: invoice,
+        candidates: { invoiceDate: [c("2024-03-10", 0.03)], dueDate: [c("2024-04-09", 0.9)] },
+        seen: seenOf([], ["2024-03-10", "2024-04-09"]),
+      },
+      { ...DEFAULT_DECODER, fieldThresholds: { invoiceDate: 0.05, dueDate: 0.05 } },
+    );
+    expect(low.fields.invoiceDate?.value).toBe("2024-03-10");
+    const alone = decode(
+      { docTypeProbs: invoice, candidates: { invoiceDate: [c("2024-03-10", 0.03)] } },
+      { ...DEFAULT_DECODER, fieldThresholds: { invoiceDate: 0.05 } },
+    );
+    expect(alone.fields.invoiceDate).toBeUndefined();
   });
 
   it("reports a purchase order's own number as its order number, never as an invoice number", () => {
@@ -196,5 +270,12 @@ describe("decoder", () => {
     });
     expect(both.fields.purchaseOrderNumber?.value).toBe("PO-7");
     expect(both.fields.invoiceNumber).toBeUndefined();
+  });
+
+  it("reports no due date on a purchase order (the date after its own is a delivery date)", () => {
+    const candidates = { invoiceDate: [c("2024-03-10", 0.9)], dueDate: [c("2024-03-25", 0.8)] };
+    const out = decode({ docTypeProbs: purchaseOrder, candidates });
+    expect(out.fields.invoiceDate?.value).toBe("2024-03-10");
+    expect(out.fields.dueDate).toBeUndefined();
   });
 });

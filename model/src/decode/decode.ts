@@ -26,11 +26,14 @@ export const DEFAULT_DECODER: DecoderOptions = {
   consistencyBonus: 1.5,
 };
 
-/** Fields a document of each type can carry; documents of type "other" report only the parties. */
+/**
+ * Fields a document of each type can carry; documents of type "other" report only the parties. A
+ * purchase order has no payment due date (the date after its own is a delivery date).
+ */
 export const FIELDS_BY_TYPE: Record<DocumentType, readonly FieldName[]> = {
   invoice: FIELD_NAMES,
   receipt: FIELD_NAMES,
-  purchase_order: FIELD_NAMES,
+  purchase_order: FIELD_NAMES.filter((f) => f !== "dueDate"),
   other: ["vendorName", "customerName"],
 };
 
@@ -140,19 +143,23 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
   resolveSum(chosen, input.seen?.amounts);
   completeSum(chosen, input.seen?.amounts);
 
-  // Dates: the due date is never before the invoice date.
-  const [inv, due] = jointChoice(
-    [opt("invoiceDate"), opt("dueDate")],
-    [th("invoiceDate"), th("dueDate")],
-    ([i, d]) => (i && d && d.value < i.value ? -10 : 0),
-  );
+  // Dates, chosen together by how an issue date and a due date relate whatever their labels say.
+  const [inv, due] = chooseDates(opt, th, input.seen, allowed.has("invoiceDate"));
   if (inv) chosen.invoiceDate = inv;
   if (due) chosen.dueDate = due;
-  // Every invoice, receipt and order is dated: when the model named no issue date but exactly one
-  // date of the document is left (not the due date, not after it), that one is the issue date.
+  // Every invoice, receipt and order is dated: when the model named no issue date, the issue date is
+  // the only date of the document (no due date found), or the latest date 3–95 days before the due
+  // date (order and delivery dates come before the issue date).
   if (!inv && allowed.has("invoiceDate") && input.seen && input.seen.dates.size > 0) {
-    const left = [...input.seen.dates.values()].filter((d) => !due || d.value < due.value);
-    if (left.length === 1) chosen.invoiceDate = { ...(left[0] as Seen), score: th("invoiceDate") };
+    const dates = [...input.seen.dates.values()];
+    const issue = due
+      ? dates
+          .filter((d) => isTermGap(daysBetween(d.value, due.value)))
+          .reduce<Seen | undefined>((a, d) => (!a || d.value > a.value ? d : a), undefined)
+      : dates.length === 1
+        ? dates[0]
+        : undefined;
+    if (issue) chosen.invoiceDate = { ...issue, score: th("invoiceDate") };
   }
 
   // Pairs that must differ: the same span cannot be both parties or both numbers.
@@ -183,6 +190,63 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
     if (c) fields[f] = { value: c.value, confidence: round(c.score), page: c.page, sourceText: c.sourceText };
   }
   return { documentType, documentTypeConfidence: round(input.docTypeProbs[typeIndex] ?? 0), fields };
+}
+
+/** How the decoder weighs the relations between an issue date and a due date (see `chooseDates`). */
+const DATE_RELATIONS = {
+  /** Lowest score a date may have to be taken because it is the partner of the other date. */
+  floor: 0.01,
+  /** Added when no printed date lies between the issue date and the due date. */
+  adjacentBonus: 0.3,
+  /** Subtracted when the due date is fewer than 3 or more than 95 days after the issue date. */
+  termPenalty: 0.5,
+  /** Subtracted for a due date without an issue date. */
+  aloneDuePenalty: 0.5,
+};
+
+const DAY_MS = 86_400_000;
+const daysBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
+/** Payment terms run from a few days to about three months. */
+const isTermGap = (days: number): boolean => days >= 3 && days <= 95;
+
+/**
+ * Issue and due date, chosen jointly from each field's best few candidates. The due date is never
+ * before the issue date and never the same date unless that date is printed twice (one printed date
+ * is one field); a due date 3–95 days after the issue date, with no printed date between the two
+ * (order and delivery dates come before the issue date), is preferred; a due date without an issue
+ * date is doubted. A date below its field's threshold is taken only as the partner of the other.
+ */
+function chooseDates(
+  opt: (f: FieldName, floor?: number) => ScoredCandidate[],
+  th: (f: FieldName) => number,
+  seen: SeenValues | undefined,
+  issueDated: boolean,
+): Choice[] {
+  const r = DATE_RELATIONS;
+  const between = (a: string, b: string): boolean => {
+    if (!seen) return true;
+    for (const d of seen.dates.keys()) if (d > a && d < b) return true;
+    return false;
+  };
+  return jointChoice(
+    [opt("invoiceDate", r.floor), opt("dueDate", r.floor)],
+    [th("invoiceDate"), th("dueDate")],
+    ([i, d]) => {
+      if (i && d) {
+        if (d.value < i.value) return -10;
+        if (d.value === i.value) return (seen?.dateCounts.get(d.value) ?? 1) > 1 ? 0 : -10;
+        const partners = isTermGap(daysBetween(i.value, d.value));
+        const adjacent = partners && !between(i.value, d.value);
+        // A date below its threshold is worth taking only as the other's adjacent partner.
+        const below = (i.score < th("invoiceDate") ? 1 : 0) + (d.score < th("dueDate") ? 1 : 0);
+        if (below === 2 || (below === 1 && !adjacent)) return -10;
+        return (partners ? 0 : -r.termPenalty) + (adjacent ? r.adjacentBonus : 0);
+      }
+      if ((i && i.score < th("invoiceDate")) || (d && d.score < th("dueDate"))) return -10;
+      return d && issueDated ? -r.aloneDuePenalty : 0;
+    },
+  );
 }
 
 /**
@@ -260,6 +324,8 @@ const MAX_SEEN = 50_000;
 export class SeenValues {
   readonly amounts = new Map<number, Seen>();
   readonly dates = new Map<string, Seen>();
+  /** How often each remembered date is printed. */
+  readonly dateCounts = new Map<string, number>();
 
   remember(c: { kind: string; numeric: number; value: string; text: string; line: { page: number } }): void {
     if (c.kind === "amount") {
@@ -267,8 +333,12 @@ export class SeenValues {
       if (this.amounts.size < MAX_SEEN && !this.amounts.has(key))
         this.amounts.set(key, { value: c.value, page: c.line.page, sourceText: c.text });
     } else if (c.kind === "date") {
-      if (this.dates.size < MAX_SEEN && !this.dates.has(c.value))
+      const count = this.dateCounts.get(c.value);
+      if (count !== undefined) this.dateCounts.set(c.value, count + 1);
+      else if (this.dates.size < MAX_SEEN) {
         this.dates.set(c.value, { value: c.value, page: c.line.page, sourceText: c.text });
+        this.dateCounts.set(c.value, 1);
+      }
     }
   }
 }
