@@ -26,7 +26,7 @@ export async function* readPdfWithPoppler(
   ctx: ReaderContext,
 ): AsyncGenerator<ExtractedPage, void, undefined> {
   const { maxPages } = ctx.limits;
-  // "-l": poppler never works past the cap, whatever pdfinfo says and whenever it says it.
+  // "-l": poppler stops one page past the cap (see `checked`).
   const args = [
     "-xml",
     "-stdout",
