@@ -1,15 +1,13 @@
-import { spawn } from "node:child_process";
 import type { ExtractedPage } from "@docsift/core";
 import { asCorrupt, throwIfAborted } from "../corrupt.js";
 import { tooManyPages } from "../limits.js";
 import { recognizeWith, type ReaderContext } from "../reader.js";
-import { pdfPageCount, popplerFailure, runPoppler } from "./poppler.js";
+import { pdfPageCount, popplerFailure, runPoppler, spawnPoppler } from "./poppler.js";
 import { XmlPageParser } from "./pdftohtml-xml.js";
 
 /** Matches the pdfjs engine's OCR renders (see pdfjs-reader.ts). */
 const OCR_DPI = 150;
 const MAX_OCR_PNG_BYTES = 64 * 1024 * 1024;
-const MAX_STDERR_CHARS = 2000;
 
 /**
  * Reads a PDF with poppler's `pdftohtml -xml` in a separate process (GPL code stays out of the
@@ -39,16 +37,7 @@ export async function* readPdfWithPoppler(
     String(maxPages + 1),
     path,
   ];
-  const child = spawn("pdftohtml", args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    signal: ctx.signal,
-    killSignal: "SIGKILL",
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    if (stderr.length < MAX_STDERR_CHARS)
-      stderr += chunk.toString("utf8").slice(0, MAX_STDERR_CHARS - stderr.length);
-  });
+  const { child, stderr } = spawnPoppler("pdftohtml", args, ctx.signal);
   const exited = new Promise<number | null>((resolve) => {
     child.on("close", (code) => resolve(code));
     child.on("error", () => resolve(null));
@@ -73,7 +62,7 @@ export async function* readPdfWithPoppler(
     }
     const code = await exited;
     throwIfAborted(ctx.signal);
-    if (code !== 0) throw popplerFailure("pdftohtml", { code, stderr });
+    if (code !== 0) throw popplerFailure("pdftohtml", { code, stderr: stderr() });
     parsed.close();
     for (const page of parsed.takePages()) yield await checked(page);
   } catch (err) {

@@ -20,6 +20,22 @@ export interface ToolResult {
   code: number | null;
 }
 
+export type PopplerTool = "pdfinfo" | "pdftoppm" | "pdftohtml";
+
+/**
+ * Starts a poppler tool with its output piped; the signal kills it (SIGKILL). `stderr()` is
+ * the start of what it wrote there, for error details.
+ */
+export function spawnPoppler(tool: PopplerTool, args: readonly string[], signal: AbortSignal) {
+  const child = spawn(tool, args, { stdio: ["ignore", "pipe", "pipe"], signal, killSignal: "SIGKILL" });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    if (stderr.length < MAX_STDERR_CHARS)
+      stderr += chunk.toString("utf8").slice(0, MAX_STDERR_CHARS - stderr.length);
+  });
+  return { child, stderr: () => stderr };
+}
+
 /** Runs a poppler tool to completion; the signal kills it. Output is bounded by `maxStdoutBytes`. */
 export function runPoppler(
   tool: "pdfinfo" | "pdftoppm",
@@ -27,29 +43,20 @@ export function runPoppler(
   opts: { signal: AbortSignal; maxStdoutBytes: number },
 ): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      signal: opts.signal,
-      killSignal: "SIGKILL",
-    });
+    const { child, stderr } = spawnPoppler(tool, args, opts.signal);
     const out: Buffer[] = [];
     let outBytes = 0;
-    let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
       outBytes += chunk.length;
       if (outBytes > opts.maxStdoutBytes) child.kill("SIGKILL");
       else out.push(chunk);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      if (stderr.length < MAX_STDERR_CHARS)
-        stderr += chunk.toString("utf8").slice(0, MAX_STDERR_CHARS - stderr.length);
     });
     child.on("error", (err) => reject(opts.signal.aborted ? opts.signal.reason : err));
     child.on("close", (code) => {
       if (opts.signal.aborted) reject(opts.signal.reason);
       else if (outBytes > opts.maxStdoutBytes)
         reject(new Error(`${tool} wrote more than ${opts.maxStdoutBytes} bytes`));
-      else resolve({ stdout: Buffer.concat(out), stderr, code });
+      else resolve({ stdout: Buffer.concat(out), stderr: stderr(), code });
     });
   });
 }
