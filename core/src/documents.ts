@@ -19,19 +19,32 @@ export const ALLOWED_CONTENT_TYPE_LIST = Object.keys(ALLOWED_CONTENT_TYPES) as [
 export const kindOfContentType = (contentType: string): DocumentKind | undefined =>
   (ALLOWED_CONTENT_TYPES as Record<string, DocumentKind>)[contentType.split(";")[0]!.trim().toLowerCase()];
 
+const SIGNATURES: ReadonlyArray<{ kind: Exclude<DocumentKind, "text">; magic: readonly number[] }> = [
+  { kind: "pdf", magic: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // "%PDF-"
+  // A DOCX is a ZIP; whether it holds a Word document is confirmed when it is opened.
+  { kind: "docx", magic: [0x50, 0x4b, 0x03, 0x04] },
+  { kind: "png", magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { kind: "jpeg", magic: [0xff, 0xd8, 0xff] },
+  { kind: "tiff", magic: [0x49, 0x49, 0x2a, 0x00] },
+  { kind: "tiff", magic: [0x4d, 0x4d, 0x00, 0x2a] },
+];
+
+/** The binary kind whose magic bytes `head` starts with; undefined for anything else (text too). */
+export function signatureKind(head: Uint8Array): Exclude<DocumentKind, "text"> | undefined {
+  for (const { kind, magic } of SIGNATURES)
+    if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return kind;
+  return undefined;
+}
+
 /**
  * Magic-byte sniffing of the first bytes of a document. Text is what is left when no binary
  * signature matches and the sample has no NUL byte (UTF-16 is recognised by its BOM).
  */
 export function sniffKind(head: Uint8Array): DocumentKind | undefined {
-  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
   if (head.length === 0) return undefined;
-  if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return "pdf";
-  if (starts(0x50, 0x4b, 0x03, 0x04)) return "docx";
-  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "png";
-  if (starts(0xff, 0xd8, 0xff)) return "jpeg";
-  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return "tiff";
-  if (starts(0xff, 0xfe) || starts(0xfe, 0xff)) return "text";
+  const binary = signatureKind(head);
+  if (binary) return binary;
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return "text";
   if (head.includes(0)) return undefined;
   return "text";
 }
