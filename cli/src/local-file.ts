@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import {
   ALLOWED_CONTENT_TYPE_LIST,
   DEFAULT_MAX_UPLOAD_BYTES,
@@ -8,11 +8,10 @@ import {
   sniffKind,
 } from "@docsift/core";
 import type { AllowedContentType, DocumentKind } from "@docsift/core";
+// The light entry point: the package root would load the PDF and DOCX readers into every command.
+import { readFileHead } from "@docsift/extraction/sniff";
 import { CliError } from "./errors.js";
 import { formatBytes } from "./render/format.js";
-
-/** Enough of the head for every signature and the text check. */
-const HEAD_BYTES = 8 * 1024;
 
 export interface LocalDocument {
   path: string;
@@ -25,17 +24,6 @@ export interface LocalDocument {
 /** The content type the API expects for a sniffed kind: the inverse of core's allow-list. */
 export const contentTypeOfKind = (kind: DocumentKind): AllowedContentType | undefined =>
   ALLOWED_CONTENT_TYPE_LIST.find((ct) => kindOfContentType(ct) === kind);
-
-export async function readHead(path: string, bytes = HEAD_BYTES): Promise<Uint8Array> {
-  const handle = await open(path, "r");
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Size and kind of a file, checked the way the API will check it, before anything is sent. */
 export async function inspectLocalDocument(
@@ -54,7 +42,7 @@ export async function inspectLocalDocument(
         maxBytes,
       },
     );
-  const head = await readHead(path);
+  const head = await readFileHead(path);
   const kind = sniffKind(head);
   const contentType = kind ? contentTypeOfKind(kind) : undefined;
   if (!kind || !contentType)

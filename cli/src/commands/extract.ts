@@ -5,7 +5,8 @@ import type { KeyInfoModel } from "@docsift/model";
 import { pino } from "pino";
 import type { CommandContext } from "../context.js";
 import { CliError } from "../errors.js";
-import { readHead, sha256File, statFile } from "../local-file.js";
+import { readFileHead } from "@docsift/extraction/sniff";
+import { sha256File, statFile } from "../local-file.js";
 import { renderResult } from "../render/result.js";
 
 export const PDF_ENGINES = ["auto", "pdfjs", "poppler"] as const satisfies readonly PdfEngine[];
@@ -32,7 +33,7 @@ export async function extractLocally(file: string, opts: ExtractOptions): Promis
   await statFile(file);
   // The local counterpart of the worker's download: reading and hashing the document.
   const documentSha256 = await sha256File(file);
-  const head = await readHead(file);
+  const head = await readFileHead(file);
   const readMs = performance.now() - started;
 
   // Loaded here, not at start-up: the other commands never map ONNX Runtime into memory.
