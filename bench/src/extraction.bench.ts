@@ -8,9 +8,8 @@ import { existsSync } from "node:fs";
 import { mkdir, open, rename, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import type { BenchReport } from "./report.js";
-import { percentile } from "./report.js";
+import { fileURLToPath } from "node:url";
+import { percentile, type BenchReport, isMain, runStandalone } from "./report.js";
 
 const MB = 1024 * 1024;
 const RUNS = 3;
@@ -197,12 +196,9 @@ async function childRead(path: string, engine: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const [flag, mode, a, b] = process.argv.slice(2);
   if (flag === "--child" && mode === "generate") await childGenerate(a ?? "", b ?? "");
   else if (flag === "--child" && mode === "read") await childRead(a ?? "", b ?? "default");
-  else {
-    const report = await run();
-    console.log(JSON.stringify(report, null, 2));
-  }
+  else runStandalone(run);
 }

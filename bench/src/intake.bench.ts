@@ -1,8 +1,7 @@
-import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import type { Result } from "autocannon";
 import { openLoop } from "./open-loop.js";
-import type { BenchReport } from "./report.js";
+import { type BenchReport, isMain, runStandalone } from "./report.js";
 import { principalHeader, startBenchStack } from "./stack-for-bench.js";
 
 const DURATION_S = 10;
@@ -86,12 +85,4 @@ export async function run(): Promise<BenchReport> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (isMain(import.meta.url)) runStandalone(run);

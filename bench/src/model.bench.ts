@@ -3,7 +3,6 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   createSession,
   defaultModelLocation,
@@ -16,8 +15,7 @@ import {
 } from "@docsift/model";
 import type { OcrEngine } from "@docsift/extraction";
 import { generateDocument, renderPages, renderPdf, renderPng } from "@docsift/model/synthetic";
-import type { BenchReport } from "./report.js";
-import { percentile } from "./report.js";
+import { percentile, type BenchReport, isMain, runStandalone } from "./report.js";
 
 export async function run(): Promise<BenchReport> {
   const notes: string[] = [];
@@ -141,7 +139,4 @@ async function loadOcrEngine(): Promise<OcrEngine> {
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const report = await run();
-  console.log(JSON.stringify(report, null, 2));
-}
+if (isMain(import.meta.url)) runStandalone(run);

@@ -1,11 +1,9 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import { generateDocument, renderPdf } from "@docsift/model/synthetic";
-import { percentile } from "./report.js";
-import type { BenchReport } from "./report.js";
+import { percentile, type BenchReport, isMain, runStandalone } from "./report.js";
 import { principalHeader, startBenchStack } from "./stack-for-bench.js";
 
 const DOCUMENTS = Number(process.env.BENCH_PIPELINE_DOCS ?? 200);
@@ -111,12 +109,4 @@ export async function run(): Promise<BenchReport> {
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (isMain(import.meta.url)) runStandalone(run);

@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 // Every benchmark returns one report; `npm run bench` prints them as a table and writes JSON
 // to bench/results/ so runs can be compared.
 export interface BenchReport {
@@ -8,6 +9,21 @@ export interface BenchReport {
 }
 
 export type Bench = () => Promise<BenchReport>;
+
+/** Whether the module at `moduleUrl` is the script Node was started with (a benchmark run alone). */
+export const isMain = (moduleUrl: string): boolean =>
+  Boolean(process.argv[1]) && moduleUrl === pathToFileURL(process.argv[1] as string).href;
+
+/** Runs one benchmark on its own: its report printed as JSON; a failure sets exit code 1. */
+export function runStandalone(bench: Bench): void {
+  bench().then(
+    (report) => console.log(JSON.stringify(report, null, 2)),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
 
 /** Nearest-rank percentile of a list of samples (ms). */
 export function percentile(samples: readonly number[], p: number): number {

@@ -1,11 +1,10 @@
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { ServiceBusClient } from "@azure/service-bus";
 import type { ServiceBusMessage } from "@azure/service-bus";
 import { startServiceBusEmulator } from "../../local/src/servicebus/index.js";
 import { ensureLocalTls } from "../../local/src/tls/local-ca.js";
-import { percentile, type BenchReport } from "./report.js";
+import { percentile, type BenchReport, isMain, runStandalone } from "./report.js";
 
 const MESSAGES = 10_000;
 const SEND_BATCH = 250;
@@ -84,7 +83,4 @@ export async function run(): Promise<BenchReport> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const report = await run();
-  console.log(JSON.stringify(report, null, 2));
-}
+if (isMain(import.meta.url)) runStandalone(run);

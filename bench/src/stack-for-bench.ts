@@ -11,6 +11,8 @@ import type { LocalStack } from "../../local/src/stack/stack.js";
  */
 export async function startBenchStack(options: {
   workers: number;
+  /** Run the functions host too (default true); a benchmark that starts its own workers does not. */
+  functions?: boolean;
   env?: Record<string, string>;
 }): Promise<LocalStack> {
   const config = parseConfig("bench stack", LocalStackConfigSchema, {
@@ -24,7 +26,11 @@ export async function startBenchStack(options: {
   });
   return startLocalStack(config, {
     logger: pino({ level: "warn" }),
-    apps: { functions: true, workers: options.workers, ...(options.env ? { env: options.env } : {}) },
+    apps: {
+      functions: options.functions ?? true,
+      workers: options.workers,
+      ...(options.env ? { env: options.env } : {}),
+    },
   });
 }
 

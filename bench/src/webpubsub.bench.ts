@@ -1,9 +1,8 @@
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import { WebPubSubServiceClient } from "@azure/web-pubsub";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import { startWebPubSubEmulator } from "../../local/src/webpubsub/index.js";
-import { percentile, type BenchReport } from "./report.js";
+import { percentile, type BenchReport, isMain, runStandalone } from "./report.js";
 
 const ROUND_TRIPS = 1_000;
 const WARMUP = 50;
@@ -84,11 +83,4 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run()
-    .then((report) => console.log(JSON.stringify(report, null, 2)))
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
-}
+if (isMain(import.meta.url)) runStandalone(run);

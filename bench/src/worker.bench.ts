@@ -16,7 +16,6 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import pino from "pino";
 import {
   BlobDocumentStore,
   CosmosJobRepository,
@@ -27,18 +26,16 @@ import {
 } from "@docsift/adapters";
 import {
   BLOB_CONTAINERS,
-  LocalStackConfigSchema,
   MESSAGE_SCHEMA_VERSION,
   QUEUES,
   createJob,
-  parseConfig,
   transitionJob,
   uploadBlobName,
 } from "@docsift/core";
 import type { Job } from "@docsift/core";
 import { writeLargeDocx, writeLargePdf, writeTextPdf } from "@docsift/extraction/testing";
-import { startLocalStack } from "../../local/dist/stack/stack.js";
-import type { BenchReport } from "./report.js";
+import { percentile, type BenchReport } from "./report.js";
+import { startBenchStack } from "./stack-for-bench.js";
 
 const MB = 1024 * 1024;
 const CACHE_DIR = path.join(os.tmpdir(), "docsift-bench-worker");
@@ -138,16 +135,8 @@ export async function run(): Promise<BenchReport> {
   const files = new Map<string, string>();
   for (const doc of DOCUMENTS) files.set(doc.name, await ensureDocument(doc));
 
-  const config = parseConfig("bench stack", LocalStackConfigSchema, {
-    LOCAL_BLOB_PORT: "0",
-    LOCAL_COSMOS_PORT: "0",
-    LOCAL_SERVICEBUS_PORT: "0",
-    LOCAL_WEBPUBSUB_PORT: "0",
-    LOCAL_HTTP_PORT: "0",
-    LOCAL_STATE_DIR: path.join(os.tmpdir(), "docsift-bench-worker-stack"),
-    LOG_LEVEL: "warn",
-  });
-  const stack = await startLocalStack(config, { logger: pino({ level: "warn" }) });
+  // Services only: this benchmark starts a worker process per document itself.
+  const stack = await startBenchStack({ workers: 0, functions: false });
   const env = stack.env;
   const documents = BlobDocumentStore.fromConnection({
     kind: "connectionString",
@@ -278,8 +267,7 @@ export async function run(): Promise<BenchReport> {
       if (doc.kind === "pdf") {
         const anchor: number[] = [];
         for (let i = 0; i < ANCHOR_RUNS; i++) anchor.push(await pdftotextMs(file));
-        anchor.sort((a, b) => a - b);
-        const anchorMs = anchor[Math.floor(anchor.length / 2)]!;
+        const anchorMs = percentile(anchor, 50);
         m("pdftotextMs", anchorMs);
         // Both read the same file from local disk: the worker's whole processing (reading,
         // featurizing and scoring, overlapped) against plain pdftotext's text extraction.
