@@ -37,6 +37,10 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // A browser or a worker process answering a poll takes longer than expect.poll's 1 s
+          // default when the whole suite loads the two cores (a page that was still "Loading the
+          // job…" after 1 s failed an otherwise passing run).
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
