@@ -2,7 +2,7 @@ import type { ExtractedPage } from "@docsift/core";
 import { asCorrupt, throwIfAborted } from "../corrupt.js";
 import { tooManyPages } from "../limits.js";
 import { recognizeWith, type ReaderContext } from "../reader.js";
-import { pdfPageCount, popplerFailure, runPoppler, spawnPoppler } from "./poppler.js";
+import { pdfPageCount, popplerFailure, runPoppler, startPoppler } from "./poppler.js";
 import { XmlPageParser } from "./pdftohtml-xml.js";
 
 /** Matches the pdfjs engine's OCR renders (see pdfjs-reader.ts). */
@@ -37,13 +37,8 @@ export async function* readPdfWithPoppler(
     String(maxPages + 1),
     path,
   ];
-  const { child, stderr } = spawnPoppler("pdftohtml", args, ctx.signal);
-  const exited = new Promise<number | null>((resolve) => {
-    child.on("close", (code) => resolve(code));
-    child.on("error", () => resolve(null));
-  });
-
-  const chunks: AsyncIterableIterator<Buffer> = child.stdout[Symbol.asyncIterator]();
+  const tool = await startPoppler("pdftohtml", args, ctx.signal);
+  const chunks: AsyncIterator<Buffer> = tool.stdout[Symbol.asyncIterator]();
   const parsed = new XmlPageParser(ctx.limits.maxCharacters);
   // "-l" stops pdftohtml one page past the cap, so a longer document costs at most the cap's
   // pages before it fails; only then does pdfinfo count its pages for the message. Counting every
@@ -60,16 +55,16 @@ export async function* readPdfWithPoppler(
       parsed.write(next.value);
       for (const page of parsed.takePages()) yield await checked(page);
     }
-    const code = await exited;
+    const exit = await tool.exited;
     throwIfAborted(ctx.signal);
-    if (code !== 0) throw popplerFailure("pdftohtml", { code, stderr: stderr() });
+    if (exit.code !== 0) throw popplerFailure("pdftohtml", exit);
     parsed.close();
     for (const page of parsed.takePages()) yield await checked(page);
   } catch (err) {
     throwIfAborted(ctx.signal);
     throw asCorrupt(err, "PDF");
   } finally {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    tool.kill();
     await chunks.return?.();
   }
 }

@@ -1,8 +1,6 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { DocsiftError } from "@docsift/core";
-
-/** stderr kept from a poppler tool for the error details; the rest is dropped. */
-const MAX_STDERR_CHARS = 2000;
+import { startTool, type ToolRun } from "./poppler-launcher.js";
 
 let available: Promise<boolean> | undefined;
 
@@ -22,43 +20,40 @@ export interface ToolResult {
 
 export type PopplerTool = "pdfinfo" | "pdftoppm" | "pdftohtml";
 
-/**
- * Starts a poppler tool with its output piped; the signal kills it (SIGKILL). `stderr()` is
- * the start of what it wrote there, for error details.
- */
-export function spawnPoppler(tool: PopplerTool, args: readonly string[], signal: AbortSignal) {
-  const child = spawn(tool, args, { stdio: ["ignore", "pipe", "pipe"], signal, killSignal: "SIGKILL" });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    if (stderr.length < MAX_STDERR_CHARS)
-      stderr += chunk.toString("utf8").slice(0, MAX_STDERR_CHARS - stderr.length);
-  });
-  return { child, stderr: () => stderr };
+/** Starts a poppler tool with its output piped (through the launcher); the signal kills it. */
+export function startPoppler(
+  tool: PopplerTool,
+  args: readonly string[],
+  signal: AbortSignal,
+): Promise<ToolRun> {
+  return startTool(tool, args, signal);
 }
 
 /** Runs a poppler tool to completion; the signal kills it. Output is bounded by `maxStdoutBytes`. */
-export function runPoppler(
+export async function runPoppler(
   tool: "pdfinfo" | "pdftoppm",
   args: readonly string[],
   opts: { signal: AbortSignal; maxStdoutBytes: number },
 ): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const { child, stderr } = spawnPoppler(tool, args, opts.signal);
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    child.stdout.on("data", (chunk: Buffer) => {
+  const run = await startPoppler(tool, args, opts.signal);
+  const out: Buffer[] = [];
+  let outBytes = 0;
+  try {
+    for await (const chunk of run.stdout) {
       outBytes += chunk.length;
-      if (outBytes > opts.maxStdoutBytes) child.kill("SIGKILL");
-      else out.push(chunk);
-    });
-    child.on("error", (err) => reject(opts.signal.aborted ? opts.signal.reason : err));
-    child.on("close", (code) => {
-      if (opts.signal.aborted) reject(opts.signal.reason);
-      else if (outBytes > opts.maxStdoutBytes)
-        reject(new Error(`${tool} wrote more than ${opts.maxStdoutBytes} bytes`));
-      else resolve({ stdout: Buffer.concat(out), stderr: stderr(), code });
-    });
-  });
+      if (outBytes > opts.maxStdoutBytes) {
+        run.kill();
+        break;
+      }
+      out.push(chunk);
+    }
+  } catch {
+    // A tool that could not start, or a killed one: its exit below says which.
+  }
+  const { code, stderr } = await run.exited;
+  if (opts.signal.aborted) throw opts.signal.reason;
+  if (outBytes > opts.maxStdoutBytes) throw new Error(`${tool} wrote more than ${opts.maxStdoutBytes} bytes`);
+  return { stdout: Buffer.concat(out), stderr, code };
 }
 
 /** Page count from `pdfinfo`; a file it cannot parse is corrupt, an encrypted one unsupported. */
