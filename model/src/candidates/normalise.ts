@@ -16,11 +16,17 @@ export function normaliseAmount(text: string): string | null {
   const m = AMOUNT_SHAPE.exec(t);
   if (!m) return null;
   const [, sign, whole = "", dec, cents] = m;
-  // The decimal separator cannot also be the grouping separator.
-  if (whole.includes(dec as string)) return null;
-  const separators = new Set(whole.replace(/\d/g, ""));
-  if (separators.size > 1) return null;
-  const digits = whole.replace(/[., ]/g, "");
+  // One grouping separator at most, and not the decimal one: "1.234,56" but not "1.234.56" as
+  // 1234.56 nor "1,234 567.00". Read in one pass; most amounts have no separator at all.
+  let separator = -1;
+  for (let i = 0; i < whole.length; i++) {
+    const c = whole.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (separator === -1) separator = c;
+    else if (c !== separator) return null;
+  }
+  if (separator === (dec as string).charCodeAt(0)) return null;
+  const digits = separator === -1 ? whole : whole.split(String.fromCharCode(separator)).join("");
   return `${sign ?? ""}${String(Number(digits))}.${cents}`;
 }
 

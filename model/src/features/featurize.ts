@@ -386,15 +386,14 @@ export function featurizePage(
   const maxHeight = heights[heights.length - 1] ?? 0.01;
   const amountCents: number[] = [];
   const dateDays: number[] = [];
-  const valueCounts = new Map<string, number>();
-  const valueKeys: string[] = new Array<string>(n);
+  // How often each value occurs on the page, per kind (no key strings built per candidate).
+  const valueCounts = new Map<CandidateKind, Map<string, number>>(CANDIDATE_KINDS.map((k) => [k, new Map()]));
   for (let i = 0; i < n; i++) {
     const c = candidates[i] as Candidate;
     if (c.kind === "amount") amountCents.push(Math.round(Math.abs(c.numeric) * 100));
     else if (c.kind === "date") dateDays.push(c.numeric);
-    const key = `${c.kind}:${c.value}`;
-    valueKeys[i] = key;
-    valueCounts.set(key, (valueCounts.get(key) ?? 0) + 1);
+    const counts = valueCounts.get(c.kind) as Map<string, number>;
+    counts.set(c.value, (counts.get(c.value) ?? 0) + 1);
   }
   const amounts = [...new Set(amountCents)].sort((a, b) => b - a);
   const amountRank = new Map(amounts.map((a, i) => [a, i]));
@@ -455,7 +454,7 @@ export function featurizePage(
     }
     dense[d + 12] = c.end - c.start >= info.trimmedLength - 1 ? 1 : 0;
     dense[d + 13] = info.letterFraction;
-    dense[d + 14] = Math.min(valueCounts.get(valueKeys[i] as string) ?? 1, 5) / 5;
+    dense[d + 14] = Math.min((valueCounts.get(c.kind) as Map<string, number>).get(c.value) ?? 1, 5) / 5;
     dense[d + 15] = line.height >= maxHeight - 1e-6 ? 1 : 0;
     dense[d + 24] = c.kind === "id" && marker ? 1 : 0;
   }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { DocumentType, ExtractedField, ExtractedPage, FieldName, ModelRef } from "@docsift/core";
 import { FIELD_NAMES } from "@docsift/core";
-import { dateOrderFor, detectLanguage, type Candidate } from "../candidates/extract.js";
+import { dateOrderFor, detectLanguage, type Candidate, type CandidateKind } from "../candidates/extract.js";
 import type { DateOrder } from "../candidates/normalise.js";
 import { decode, SeenValues, type ScoredCandidate } from "../decode/decode.js";
 import { documentBag, featurizePage, headerWords } from "../features/featurize.js";
@@ -40,6 +40,20 @@ export interface LoadOptions {
 }
 
 const TOP_K = 5;
+
+/** The output classes (index and field) a candidate of each kind can be: a date is never an amount. */
+const CLASSES_BY_KIND: Record<CandidateKind, Array<{ k: number; field: FieldName }>> = {
+  date: [],
+  amount: [],
+  id: [],
+  iban: [],
+  currency: [],
+  text: [],
+};
+FEATURE_SPEC.classes.forEach((name, k) => {
+  const field = name as FieldName;
+  if (k > 0) CLASSES_BY_KIND[FIELD_KIND[field]].push({ k, field });
+});
 /** Batches sent to the scoring thread and not yet answered, at most. */
 const IN_FLIGHT = 2;
 
@@ -137,10 +151,9 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       for (let r = 0; r < batch.length; r++) {
         const c = batch[r] as Candidate;
         seen.remember(c);
-        for (let k = 1; k < classes.length; k++) {
-          const field = classes[k] as FieldName;
-          if (FIELD_KIND[field] !== c.kind) continue;
-          const score = out.fieldProbs[r * classes.length + k] as number;
+        const base = r * classes.length;
+        for (const { k, field } of CLASSES_BY_KIND[c.kind]) {
+          const score = out.fieldProbs[base + k] as number;
           if (score < 0.01) continue;
           top.offer(field, { value: c.value, score, page: c.line.page, sourceText: c.text });
         }
