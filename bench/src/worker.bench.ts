@@ -4,7 +4,7 @@
 // process per document so its peak RSS is that document's) downloads, extracts and infers.
 // Figures come from the result's own timings; peak RSS from the process's VmHWM. The same PDFs
 // go through `pdftotext` (poppler-utils) as the speed anchor (goal: worker ≥ 0.5× its speed).
-// Each document goes to two fresh workers three times each; the median of the later jobs is the
+// Each document goes to two fresh workers six times each; the median of the ten later jobs is the
 // steady-state figure, the first jobs' median is reported beside it.
 // Run: npm run build && node bench/dist/run.js worker
 import { execFile, spawn } from "node:child_process";
@@ -32,7 +32,7 @@ import {
   transitionJob,
   uploadBlobName,
 } from "@docsift/core";
-import type { Job } from "@docsift/core";
+import type { Job, JobEvent } from "@docsift/core";
 import { writeLargeDocx, writeLargePdf, writeTextPdf } from "@docsift/extraction/testing";
 import { percentile, type BenchReport } from "./report.js";
 import { startBenchStack } from "./stack-for-bench.js";
@@ -42,7 +42,7 @@ const CACHE_DIR = path.join(os.tmpdir(), "docsift-bench-worker");
 const WORKER_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../worker/dist/main.js");
 const run$ = promisify(execFile);
 const WORKERS = 2;
-const JOBS_PER_WORKER = 3;
+const JOBS_PER_WORKER = 6;
 const ANCHOR_RUNS = 5;
 
 interface BenchDocument {
@@ -91,7 +91,10 @@ async function peakRssMb(pid: number): Promise<number> {
 
 /** A worker process, ready when it logs "worker ready". */
 async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [WORKER_MAIN], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     let buffered = "";
     const timer = setTimeout(() => reject(new Error("worker not ready within 60 s")), 60_000);
@@ -154,6 +157,19 @@ export async function run(): Promise<BenchReport> {
     connectionString: env.SERVICEBUS_CONNECTION_STRING!,
   });
   const tasks = new ServiceBusTaskQueue(serviceBus, QUEUES.tasks);
+  const endWaiters = new Map<string, () => void>();
+  const ended = (jobId: string) => new Promise<void>((resolve) => endWaiters.set(jobId, resolve));
+  const events = serviceBus.createReceiver(QUEUES.events, { receiveMode: "receiveAndDelete" });
+  events.subscribe({
+    processMessage: async (message) => {
+      const event = message.body as Partial<JobEvent>;
+      if ((event.type === "job.completed" || event.type === "job.failed") && event.jobId) {
+        endWaiters.get(event.jobId)?.();
+        endWaiters.delete(event.jobId);
+      }
+    },
+    processError: async () => undefined,
+  });
   const userId = "bench-worker";
   const workerEnv: Record<string, string> = {
     PATH: process.env.PATH ?? "",
@@ -190,6 +206,7 @@ export async function run(): Promise<BenchReport> {
         maxBytes: 200 * MB,
       });
       const queued = await transitionJob({ jobs }, userId, id, { type: "submit", at: new Date() });
+      const end = ended(id);
       const sent = performance.now();
       await tasks.enqueue({
         schemaVersion: MESSAGE_SCHEMA_VERSION,
@@ -201,16 +218,23 @@ export async function run(): Promise<BenchReport> {
         model: { name: "docsift-kie" },
         submittedAt: new Date().toISOString(),
       });
-      let done: Job | undefined;
-      for (const deadline = Date.now() + 600_000; Date.now() < deadline;) {
-        const current = (await jobs.get(userId, id))?.value;
-        if (current?.status === "COMPLETED" || current?.status === "FAILED") {
-          done = current;
-          break;
-        }
-        if (worker.exitCode !== null) break;
-        await new Promise((r) => setTimeout(r, 20));
+      // The worker's own job.completed / job.failed event says when to look: polling the job
+      // (a TLS request to the Cosmos emulator in this process every few ms) would take CPU from
+      // the worker being measured on a two-core machine.
+      let timer: NodeJS.Timeout | undefined;
+      let onExit: (() => void) | undefined;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          void end.then(resolve);
+          timer = setTimeout(() => reject(new Error(`${doc.name}: no end event within 600 s`)), 600_000);
+          onExit = () => reject(new Error(`${doc.name}: the worker exited`));
+          worker.once("exit", onExit);
+        });
+      } finally {
+        clearTimeout(timer);
+        if (onExit) worker.off("exit", onExit);
       }
+      const done: Job | undefined = (await jobs.get(userId, id))?.value;
       const wallMs = performance.now() - sent;
       if (done?.status !== "COMPLETED" || !done.result)
         throw new Error(
@@ -278,6 +302,7 @@ export async function run(): Promise<BenchReport> {
         notes.push(`${doc.name}: peak RSS ${peakMb.toFixed(0)} MB exceeds the 300 MB goal`);
     }
   } finally {
+    await events.close().catch(() => undefined);
     await tasks.close().catch(() => undefined);
     await serviceBus.close().catch(() => undefined);
     cosmos.dispose();
