@@ -1,4 +1,5 @@
 import { execFile, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +40,20 @@ describe("poppler launcher", () => {
     const pid = await popplerLauncherPid();
     expect(pid).toBeGreaterThan(0);
     expect(pid).not.toBe(process.pid);
+  });
+
+  it("shows a process listing its name, not its code or token, and keeps the token from the tools", async () => {
+    const pid = (await popplerLauncherPid())!;
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8")).replaceAll("\0", " ").trim();
+    expect(cmdline).toBe("docsift-poppler-launcher");
+    const env = await collect(
+      await startTool(
+        "sh",
+        ["-c", 'printf "%s|%s" "$DOCSIFT_POPPLER_TOKEN" "$DOCSIFT_POPPLER_ADDRESS"'],
+        new AbortController().signal,
+      ),
+    );
+    expect(env.stdout).toBe("|");
   });
 
   it.skipIf(!havePoppler)("passes pdftohtml's output through unchanged, large or failing", async () => {

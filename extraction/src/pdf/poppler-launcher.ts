@@ -24,7 +24,13 @@ export interface ToolRun {
 const LAUNCHER_SOURCE = `
 const { spawn } = require("node:child_process");
 const net = require("node:net");
-const [address, token] = process.argv.slice(1);
+// Where to connect and the token to open with come in the environment (not argv, which any
+// process listing shows), and leave it before a tool starts.
+const address = process.env.DOCSIFT_POPPLER_ADDRESS;
+const token = process.env.DOCSIFT_POPPLER_TOKEN;
+delete process.env.DOCSIFT_POPPLER_ADDRESS;
+delete process.env.DOCSIFT_POPPLER_TOKEN;
+process.title = "docsift-poppler-launcher";
 const MAX_STDERR = ${MAX_STDERR_CHARS};
 const running = new Map();
 function reply(message) {
@@ -120,10 +126,14 @@ class Launcher {
         resolve();
       });
     });
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DOCSIFT_POPPLER_ADDRESS: address,
+      DOCSIFT_POPPLER_TOKEN: token,
+    };
     // The worker's own loaders (tsx under tests) would only slow the launcher's start.
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, ["-e", LAUNCHER_SOURCE, address, token], {
+    const child = spawn(process.execPath, ["-e", LAUNCHER_SOURCE], {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       env,
     });
