@@ -1,6 +1,6 @@
 import { FEATURE_SPEC, DENSE_SIZE } from "../features/spec.js";
 import { CLASS_COUNT, DOC_TYPE_COUNT, inputSize, type Weights } from "../train/weights.js";
-import { AttributeType, DataType, ModelProto } from "./onnx-proto.js";
+import { AttributeType, DataType, ModelProto } from "@docsift/extraction/onnx-proto";
 
 export const INPUTS = { candIdx: "cand_idx", candDense: "cand_dense", docIdx: "doc_idx" } as const;
 export const OUTPUTS = { fieldProbs: "field_probs", docTypeProbs: "doctype_probs" } as const;
