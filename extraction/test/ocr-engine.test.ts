@@ -154,6 +154,22 @@ describe("PP-OCR engine", () => {
     await expect(small.recognizePage(invoicePng, 1)).rejects.toThrow(/closed/);
   });
 
+  it("reads €, £ and Latin letters PP-OCR's dictionary lacks, through the committed head", async () => {
+    // None of these strings is in the head's training lines (words and amounts outside the
+    // synthetic generator's vocabulary); the shipped recogniser read none of € £ ö ß ñ ç.
+    const lines = [
+      "Bäckerei Schön: 1.482,37 €",
+      "Straßenfest Göttingen",
+      "Mañana Peña 58,06 £",
+      "Françoise Garçon € 906,14",
+    ];
+    const png = await renderLinesToPng(
+      lines.map((text, i) => ({ text, x: 0.08, y: 0.1 + i * 0.05, fontSize: 21 })),
+    );
+    const page = await engine.recognizePage(png, 1);
+    expect(page.lines.map((l) => squash(l.text))).toEqual(lines.map(squash));
+  });
+
   it("runs concurrent calls one page at a time, in order, on shared sessions", async () => {
     // The other engine was closed above; these sessions must still be alive.
     const pages = await Promise.all([

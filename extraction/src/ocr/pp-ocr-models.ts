@@ -10,10 +10,33 @@ import sharp from "sharp";
 import { ctcGreedyDecode, type DecodedText } from "./ctc-decode.js";
 import type { PageBitmap } from "./decode-page-image.js";
 import type { TextBox } from "./merge-lines.js";
+import { loadOcrHead, patchRecogniser, type OcrHead, type RecogniserClassifier } from "./ocr-head.js";
 
 export interface PpOcrSessionOptions {
   /** Threads per ONNX Runtime session; undefined = ORT's default (one per physical core). */
   intraOpThreads?: number;
+  /**
+   * The Latin classifier rows patched into the recogniser: by default the committed head
+   * (extraction/assets/ocr, sha256-checked); `false` runs the recogniser as shipped.
+   */
+  head?: OcrHead | false;
+  /** Also returns the classifier's input and logits from `readClassifier` (for training the head). */
+  exposeClassifier?: boolean;
+}
+
+/** A line crop as the recogniser takes it: RGBA pixels of the box cut out of the page. */
+export interface LineCrop {
+  rgba: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  box: number[][];
+}
+
+/** The recogniser's classifier input (`steps` × `featureDim`) and logits (`steps` × `classes`). */
+export interface ClassifierReading {
+  steps: number;
+  features: Float32Array;
+  logits: Float32Array;
 }
 
 /** A recognised box in the padded page's pixels, before line merging. */
@@ -31,7 +54,9 @@ export class PpOcrModels {
   private constructor(
     private readonly detector: InferenceSession,
     private readonly recogniser: InferenceSession,
-    private readonly dictionary: readonly string[],
+    readonly dictionary: readonly string[],
+    readonly classifier: RecogniserClassifier,
+    private readonly exposed: boolean,
   ) {}
 
   static async load(opts: PpOcrSessionOptions = {}): Promise<PpOcrModels> {
@@ -47,10 +72,25 @@ export class PpOcrModels {
     };
     const detector = await InferenceSession.create(modelPaths.detectionPath, sessionOptions);
     try {
-      const recogniser = await InferenceSession.create(modelPaths.recognitionPath, sessionOptions);
-      // The recogniser's classes are: blank, the dictionary's lines, then a space.
-      const dictionary = [...(await readFile(modelPaths.dictionaryPath, "utf8")).split("\n"), " "];
-      return new PpOcrModels(detector, recogniser, dictionary);
+      const [modelBytes, keys, head] = await Promise.all([
+        readFile(modelPaths.recognitionPath),
+        readFile(modelPaths.dictionaryPath, "utf8"),
+        opts.head === undefined ? loadOcrHead().then((h) => h.head) : opts.head,
+      ]);
+      // The recogniser's classes are: blank, the dictionary's lines, then a space; the head's new
+      // characters come after the space.
+      const patched = patchRecogniser(modelBytes, [...keys.split("\n"), " "], {
+        ...(head ? { head } : {}),
+        exposeClassifier: opts.exposeClassifier ?? false,
+      });
+      const recogniser = await InferenceSession.create(patched.model, sessionOptions);
+      return new PpOcrModels(
+        detector,
+        recogniser,
+        patched.dictionary,
+        patched.classifier,
+        opts.exposeClassifier ?? false,
+      );
     } catch (err) {
       await detector.release();
       throw err;
@@ -63,15 +103,9 @@ export class PpOcrModels {
 
   /** Detects text boxes on the page and reads each one. Coordinates are the bitmap's pixels. */
   async recognise(page: PageBitmap): Promise<RecognisedBox[]> {
-    const probabilities = await this.detect(page);
-    const mask = probabilityMask(probabilities);
-    const lineImages = await splitIntoLineImages(
-      new ImageRawBase({ data: mask, width: page.width, height: page.height }),
-      new ImageRawBase({ data: page.rgba, width: page.width, height: page.height }),
-    );
     const boxes: RecognisedBox[] = [];
-    for (const { image, box } of lineImages) {
-      const decoded = await this.read(image.data, image.width, image.height);
+    for (const { rgba, width, height, box } of await this.lineCrops(page)) {
+      const decoded = await this.read(rgba, width, height);
       const xs = box.map((p) => p[0]!);
       const ys = box.map((p) => p[1]!);
       boxes.push({
@@ -84,6 +118,43 @@ export class PpOcrModels {
       });
     }
     return boxes;
+  }
+
+  /** The detector's text boxes on the page, cut out as the recogniser reads them. */
+  async lineCrops(page: PageBitmap): Promise<LineCrop[]> {
+    const probabilities = await this.detect(page);
+    const mask = probabilityMask(probabilities);
+    const lineImages = await splitIntoLineImages(
+      new ImageRawBase({ data: mask, width: page.width, height: page.height }),
+      new ImageRawBase({ data: page.rgba, width: page.width, height: page.height }),
+    );
+    return lineImages.map(({ image, box }) => ({
+      rgba: image.data,
+      width: image.width,
+      height: image.height,
+      box,
+    }));
+  }
+
+  /** Reads one crop up to the classifier (needs `exposeClassifier`). */
+  async readClassifier(crop: LineCrop): Promise<ClassifierReading> {
+    if (!this.exposed) throw new Error("the recogniser was loaded without exposeClassifier");
+    const outputs = await this.runRecogniser(crop.rgba, crop.width, crop.height);
+    const features = outputs[this.classifier.features]!;
+    const logits = outputs[this.classifier.logits]!;
+    return {
+      steps: features.dims[1]!,
+      features: features.data as Float32Array,
+      logits: logits.data as Float32Array,
+    };
+  }
+
+  /** Reads one crop with the greedy decoder. */
+  async read(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<DecodedText> {
+    const outputs = await this.runRecogniser(rgba, width, height);
+    const output = outputs[this.recogniser.outputNames[0]!]!;
+    const [, steps, classes] = output.dims as [number, number, number];
+    return ctcGreedyDecode(output.data as Float32Array, steps, classes, this.dictionary);
   }
 
   private async detect(page: PageBitmap): Promise<Float32Array> {
@@ -99,11 +170,11 @@ export class PpOcrModels {
     return output.data as Float32Array;
   }
 
-  private async read(
+  private async runRecogniser(
     rgba: Uint8Array | Uint8ClampedArray,
     width: number,
     height: number,
-  ): Promise<DecodedText> {
+  ): Promise<InferenceSession.ReturnType> {
     if (rgba.byteLength !== width * height * 4) {
       throw new Error(`line crop holds ${rgba.byteLength} bytes, expected ${width * height * 4}`);
     }
@@ -116,12 +187,9 @@ export class PpOcrModels {
       .raw()
       .toBuffer({ resolveWithObject: true });
     const input = planarBgr(data, info.width, info.height, info.channels);
-    const outputs = await this.recogniser.run({
+    return this.recogniser.run({
       [this.recogniser.inputNames[0]!]: new Tensor("float32", input, [1, 3, info.height, info.width]),
     });
-    const output = outputs[this.recogniser.outputNames[0]!]!;
-    const [, steps, classes] = output.dims as [number, number, number];
-    return ctcGreedyDecode(output.data as Float32Array, steps, classes, this.dictionary);
   }
 }
 
