@@ -63,6 +63,17 @@ describe("worker/Dockerfile", () => {
       expect(existsSync(path.join(root, "worker/assets", file)), file).toBe(true);
   });
 
+  it("ships the OCR head beside extraction/dist, where the OCR engine looks for it", () => {
+    const runtimeCopies = copies.filter((c) => fromFlag(c) === undefined).map((c) => words(c));
+    expect(runtimeCopies).toContainEqual(["extraction/assets", "extraction/assets"]);
+    const manifest = JSON.parse(
+      readFileSync(path.join(root, "extraction/assets/ocr/latin-head.json"), "utf8"),
+    ) as {
+      file: string;
+    };
+    expect(existsSync(path.join(root, "extraction/assets/ocr", manifest.file)), manifest.file).toBe(true);
+  });
+
   it("copies every workspace manifest, so npm ci sees the lockfile's workspace set", () => {
     for (const stage of ["build", "runtime"]) {
       const start = froms.find((f) => f.getBuildStage() === stage)!.getRange().start.line;
