@@ -3,6 +3,10 @@ import { generateDocument } from "../src/synthetic.js";
 import { LABEL_KEYS, LOCALES, labelChoices } from "../src/generator/locales.js";
 import { NUMBER_MARKERS } from "../src/features/lexicon.js";
 import { words } from "../src/features/hash.js";
+import { Prng } from "../src/generator/prng.js";
+import { ocrSplitDocuments } from "../src/eval/ocr-cache.js";
+import { OCR_SPLIT_SEED } from "../src/eval/splits.js";
+import { headLineSpecs } from "../src/scripts/ocr-head-lines.js";
 
 const norm = (s: string): string =>
   s
@@ -64,6 +68,40 @@ describe("held-out wordings stay unseen", () => {
         [...heldoutWords].some((w) => w === entry) && !trainWords.has(entry),
         `lexicon entry "${entry}" occurs only in held-out wordings`,
       ).toBe(false);
+    }
+  });
+});
+
+describe("the OCR head's training lines stay on the training split", () => {
+  it("never hold a party-name word that only held-out documents use, nor a line of the real-OCR split", () => {
+    const nameWords = (docs: ReturnType<typeof generateDocument>[]) =>
+      new Set(
+        docs.flatMap((d) =>
+          [d.truth.fields.vendorName, d.truth.fields.customerName].flatMap((n) => (n ? n.split(/\s+/) : [])),
+        ),
+      );
+    const trainDocs = Array.from({ length: 400 }, (_, i) => generateDocument(i, { split: "train" }));
+    const trainWords = new Set(
+      trainDocs.flatMap((d) => d.pages.flatMap((p) => p.items.flatMap((it) => it.text.split(/\s+/)))),
+    );
+    const heldoutOnly = [
+      ...nameWords(Array.from({ length: 300 }, (_, i) => generateDocument(i, { split: "heldout" }))),
+    ].filter((w) => w.length >= 4 && !trainWords.has(w));
+    expect(heldoutOnly.length).toBeGreaterThan(5);
+    // The real-OCR split's vendor and customer lines, the text the head's reading is judged on.
+    const ocrNames = new Set(
+      ocrSplitDocuments(OCR_SPLIT_SEED, 80).flatMap((d) => [
+        d.truth.fields.vendorName,
+        d.truth.fields.customerName,
+      ]),
+    );
+    const lines = headLineSpecs(1, 60, new Prng(1), [150]).map((s) => s.text);
+    expect(lines.length).toBeGreaterThan(1000);
+    for (const line of lines) {
+      const lineWords = line.split(/[\s:]+/);
+      for (const w of heldoutOnly)
+        expect(lineWords.includes(w), `"${line}" holds held-out "${w}"`).toBe(false);
+      expect(ocrNames.has(line), `"${line}" is a party of the real-OCR split`).toBe(false);
     }
   });
 });
