@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ExtractedPage } from "@docsift/core";
 import type { OcrEngine } from "@docsift/extraction";
+import { recogniserIdentity } from "@docsift/extraction/ocr-head";
 import { generateDocument } from "../generator/generate.js";
 import { deriveSeed } from "../generator/prng.js";
 import type { SyntheticDocument } from "../generator/types.js";
@@ -27,8 +28,9 @@ export function ocrSplitDocuments(seed: number, count: number): SyntheticDocumen
 }
 
 /**
- * PP-OCR output of a document's first page, cached on disk under the seed and the PNG's hash, so a
- * re-run costs nothing and a changed generator or renderer never reuses stale text.
+ * PP-OCR output of a document's first page, cached on disk under the seed, the PNG's hash and the
+ * recogniser's identity (its Latin head's sha256), so a re-run costs nothing and a changed
+ * generator, renderer or recogniser never reuses stale text.
  */
 export async function ocrPages(
   doc: SyntheticDocument,
@@ -37,7 +39,8 @@ export async function ocrPages(
   dpi = 150,
 ): Promise<{ pages: ExtractedPage[]; cached: boolean; ms: number }> {
   const png = await renderPng(doc, 1, dpi);
-  const key = `${doc.seed}-${createHash("sha256").update(png).digest("hex").slice(0, 16)}.json`;
+  const png16 = createHash("sha256").update(png).digest("hex").slice(0, 16);
+  const key = `${doc.seed}-${png16}-${await recogniserIdentity()}.json`;
   const path = join(cacheDir, key);
   try {
     return { pages: JSON.parse(await readFile(path, "utf8")) as ExtractedPage[], cached: true, ms: 0 };

@@ -2,6 +2,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { hasPoppler, readDocument, readFileHead, type OcrEngine, type PdfEngine } from "@docsift/extraction";
+import { recogniserIdentity } from "@docsift/extraction/ocr-head";
 import { ocrPages, ocrSplitDocuments } from "../eval/ocr-cache.js";
 import { OCR_SPLIT_SEED } from "../eval/splits.js";
 import type { ExtractedPage } from "@docsift/core";
@@ -58,8 +59,7 @@ const specs: SplitSpec[] = [
   },
   {
     key: "c-ocr",
-    label:
-      "held-out one-page documents rendered to PNG (150 dpi) and read by the real PP-OCR engine (@docsift/extraction/ocr)",
+    label: `held-out one-page documents rendered to PNG (150 dpi) and read by the real PP-OCR engine (@docsift/extraction/ocr, recogniser ${await recogniserIdentity()})`,
     split: "heldout",
     documents: 0,
     seed: OCR_SPLIT_SEED,
