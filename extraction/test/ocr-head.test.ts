@@ -93,6 +93,12 @@ describe("patchRecogniser", () => {
     expect(after.bias[e]).toBe(before.bias[e]);
   });
 
+  it("refuses to patch a recogniser other than the one the head was trained against", () => {
+    const other = Buffer.from(original);
+    other[other.length - 1] = other[other.length - 1]! ^ 1;
+    expect(() => patchRecogniser(other, dictionary, { head })).toThrow(/trained against/);
+  });
+
   it("gives a model ONNX Runtime runs, with one output class per dictionary entry plus the blank", async () => {
     const patched = patchRecogniser(original, dictionary, { head });
     const session = await InferenceSession.create(patched.model);

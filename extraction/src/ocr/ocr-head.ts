@@ -21,6 +21,8 @@ export interface OcrHead {
   /** Row-major, `chars.length` × `featureDim`. */
   weights: Float32Array;
   bias: Float32Array;
+  /** The recogniser the rows were trained against: they mean nothing on another one. */
+  baseModelSha256?: string;
 }
 
 export const OCR_HEAD_MANIFEST = "latin-head.json";
@@ -59,7 +61,10 @@ export async function loadOcrHead(
   if (sha256 !== manifest.sha256) {
     throw new Error(`OCR head ${manifest.file} has sha256 ${sha256}, its manifest says ${manifest.sha256}`);
   }
-  return { head: decodeOcrHead(bytes, manifest), manifest };
+  return {
+    head: { ...decodeOcrHead(bytes, manifest), baseModelSha256: manifest.baseModel.sha256 },
+    manifest,
+  };
 }
 
 export function decodeOcrHead(
@@ -196,6 +201,12 @@ export function patchRecogniser(
   dictionary: readonly string[],
   opts: PatchOptions,
 ): { model: Uint8Array; dictionary: string[]; classifier: RecogniserClassifier } {
+  const base = opts.head?.baseModelSha256;
+  if (base && sha256Hex(modelBytes) !== base) {
+    throw new Error(
+      `OCR head ${opts.head?.version} was trained against recogniser ${base.slice(0, 12)}…, not this one (retrain it: npm run ocr:train-head)`,
+    );
+  }
   const { model, weightsTensor, biasTensor, classifier } = locate(modelBytes);
   const { featureDim: d, classes } = classifier;
   if (dictionary.length !== classes - 1) {
