@@ -8,7 +8,7 @@
 // few a line's label uses. A second set of lines from other seeds, none of whose strings was
 // trained on, measures the character error rate before and after.
 //
-//   npm run ocr:train-head [-- --train-docs 160 --check-docs 40 --epochs 30 --seed 7]
+//   npm run ocr:train-head [-- --train-docs 200 --check-docs 50 --epochs 30 --seed 7 --out DIR]
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -37,8 +37,8 @@ const baseOf = (ch: string): string => BASE_OF[ch] ?? ch.normalize("NFD").replac
 
 const { values: args } = parseArgs({
   options: {
-    "train-docs": { type: "string", default: "160" },
-    "check-docs": { type: "string", default: "40" },
+    "train-docs": { type: "string", default: "200" },
+    "check-docs": { type: "string", default: "50" },
     epochs: { type: "string", default: "30" },
     "learning-rate": { type: "string", default: "0.003" },
     seed: { type: "string", default: "7" },
