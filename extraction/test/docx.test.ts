@@ -8,6 +8,7 @@ import {
   writeZipBombDocx,
 } from "@docsift/extraction/testing";
 import { failureOf, readAll, scratchDir, texts } from "./helpers.js";
+import { tabSegments } from "../src/docx/layout.js";
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 beforeAll(async () => {
@@ -37,24 +38,38 @@ describe("DOCX", () => {
     expect(pages).toHaveLength(1);
     const page = pages[0]!;
     expect(page.source).toBe("docx");
+    // Tab-separated parts and table cells are lines of their own, placed where Word puts them.
     expect(texts(page)).toEqual([
       "ACME Corporation",
-      "Invoice number:\tINV-7",
-      "Item\tQty\tPrice",
-      "Widget\t2\t10.00",
-      "Total\t20.00",
+      "Invoice number:",
+      "INV-7",
+      "Item",
+      "Qty",
+      "Price",
+      "Widget",
+      "2",
+      "10.00",
+      "Total",
+      "20.00",
       "Thank you",
     ]);
-    const [title, indented, , , totalRow] = page.lines;
+    const at = (text: string) => page.lines.find((l) => l.text === text)!;
     // 1-inch margin on a 8.5-inch page; the indented paragraph starts 2 inches further right.
-    expect(title!.x).toBeCloseTo(1 / 8.5, 3);
-    expect(indented!.x).toBeCloseTo(3 / 8.5, 3);
-    // The total row's first non-empty cell is in the second grid column (4680 twips in).
-    expect(totalRow!.x).toBeCloseTo((1440 + 4680) / 12240, 3);
+    expect(at("ACME Corporation").x).toBeCloseTo(1 / 8.5, 3);
+    expect(at("Invoice number:").x).toBeCloseTo(3 / 8.5, 3);
+    // No custom stop: the tab goes to the next default stop (every 720 twips) past the label.
+    expect(at("INV-7").x).toBeCloseTo((1440 + 5040) / 12240, 3);
+    expect(at("INV-7").y).toBe(at("Invoice number:").y);
+    // Cells start at their grid columns (4,680 and 7,020 twips in); an empty cell makes no line.
+    expect(at("Qty").x).toBeCloseTo((1440 + 4680) / 12240, 3);
+    expect(at("Total").x).toBeCloseTo((1440 + 4680) / 12240, 3);
+    expect(at("20.00").x).toBeCloseTo((1440 + 7020) / 12240, 3);
+    expect(new Set(["Widget", "2", "10.00"].map((t) => at(t).y)).size).toBe(1);
     const ys = page.lines.map((l) => l.y);
     expect([...ys].sort((a, b) => a - b)).toEqual(ys);
+    const rows = [...new Set(ys)];
     // The blank paragraph keeps its place: the gap before the table is two line pitches.
-    expect(ys[2]! - ys[1]!).toBeCloseTo(2 * (ys[1]! - ys[0]!), 5);
+    expect(rows[2]! - rows[1]!).toBeCloseTo(2 * (rows[1]! - rows[0]!), 5);
     expect(stats).toMatchObject({ pages: 1, ocrPages: 0 });
   });
 
@@ -100,11 +115,14 @@ describe("DOCX", () => {
     );
     const { pages } = await readAll(path);
     expect(pages.map(texts)).toEqual([
-      ["Invoice\tINV-9", "Total 42.00 p1", "Ship to: Box text", "first", "second"],
-      ["next page", "Outer\tinner a inner b"],
+      ["Invoice", "INV-9", "Total 42.00 p1", "Ship to: Box text", "first", "second"],
+      ["next page", "Outer", "inner a inner b"],
       // Word recorded that its layout broke the page here.
       ["after a break at the page start"],
     ]);
+    // The paragraph's own left stop at 2,880 twips places the part after its tab.
+    expect(pages[0]!.lines[1]!.x).toBeCloseTo((1440 + 2880) / 12240, 3);
+    expect(pages[1]!.lines[2]!.x).toBeCloseTo((1440 + 3000) / 12240, 3);
   });
 
   it("fails a DOCX whose document part is not well-formed XML as corrupt", async () => {
@@ -168,5 +186,27 @@ describe("DOCX", () => {
     expect(await failureOf(readAll(path, { limits: { maxPages: 2 } }))).toMatchObject({
       code: "TOO_MANY_PAGES",
     });
+  });
+});
+
+describe("tab stops", () => {
+  it("places each part where Word does: left, right and centred stops, then default ones", () => {
+    const stops = [
+      { pos: 3000, align: "left" as const },
+      { pos: 8000, align: "right" as const },
+      { pos: 9000, align: "center" as const },
+    ];
+    expect(tabSegments("Total\t1.234,00\tEUR\tx\ty", 200, stops)).toEqual([
+      { text: "Total", offset: 200 },
+      { text: "1.234,00", offset: 3000 },
+      // Right stop: the part ends at 8,000 twips (8 characters of 110 twips).
+      { text: "EUR", offset: 8000 - 3 * 110 },
+      { text: "x", offset: 9000 - 110 / 2 },
+      // Past the last custom stop: the next default stop (every 720 twips).
+      { text: "y", offset: 9360 },
+    ]);
+    // A right stop too close to the text before it cannot move the part backwards.
+    expect(tabSegments("A long label\tX", 0, [{ pos: 1400, align: "right" }])[1]!.offset).toBe(12 * 110);
+    expect(tabSegments("no tabs", 300, stops)).toEqual([{ text: "no tabs", offset: 300 }]);
   });
 });

@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { tooManyCharacters } from "../limits.js";
-import { columnOffset, PageComposer } from "./layout.js";
+import { columnOffset, PageComposer, type TabStop } from "./layout.js";
 
 interface Paragraph {
   kind: "p";
@@ -8,6 +8,8 @@ interface Paragraph {
   indent: number;
   /** Lines finished inside the paragraph by a line break (w:br, w:cr). */
   lines: string[];
+  /** Its custom tab stops (w:tabs in its properties). */
+  stops: TabStop[];
 }
 
 interface Table {
@@ -30,9 +32,9 @@ const attribute = (tag: SaxesTagPlain, name: string): string | undefined => {
 
 /**
  * Streams WordprocessingML (`word/document.xml`) into pages of lines. Body paragraphs become
- * lines (x from their indentation); a table row becomes one line with its cells joined by
- * tabs (x from the first non-empty cell's grid column); nested tables and text boxes fold
- * into the enclosing cell or paragraph. Only `w:t` text counts, so deleted text, field codes
+ * lines (x from their indentation), their tab-separated parts separate lines at their tab stops;
+ * a table row's cells become lines at their grid columns, all on one row; nested tables and
+ * text boxes fold into the enclosing cell or paragraph. Only `w:t` text counts, so deleted text, field codes
  * and the duplicate fallback of `mc:AlternateContent` are skipped.
  */
 export class DocumentXmlParser {
@@ -96,7 +98,7 @@ export class DocumentXmlParser {
     const table = this.#table;
     switch (name) {
       case "p":
-        this.#stack.push({ kind: "p", text: "", indent: 0, lines: [] });
+        this.#stack.push({ kind: "p", text: "", indent: 0, lines: [], stops: [] });
         break;
       case "t":
         this.#inText = true;
@@ -107,6 +109,10 @@ export class DocumentXmlParser {
       case "tab":
         // A w:tab inside w:tabs (paragraph properties) defines a stop; only a run's w:tab is text.
         if (!this.#inTabStops) this.#appendText("\t");
+        else if (paragraph) {
+          const stop = tabStop(tag);
+          if (stop) paragraph.stops.push(stop);
+        }
         break;
       case "noBreakHyphen":
         this.#appendText("-");
@@ -215,7 +221,8 @@ export class DocumentXmlParser {
     const paragraph = this.#paragraph;
     if (!paragraph || !this.#atBodyLevel) return;
     this.#lineBreak(paragraph);
-    for (const line of paragraph.lines) if (line.trim() !== "") this.#pages.addLine(line, paragraph.indent);
+    for (const line of paragraph.lines)
+      if (line.trim() !== "") this.#pages.addLine(line, paragraph.indent, paragraph.stops);
     paragraph.lines = [];
     this.#pages.pageBreak();
   }
@@ -233,7 +240,7 @@ export class DocumentXmlParser {
       );
       return;
     }
-    for (const line of lines) this.#pages.addLine(line, paragraph.indent);
+    for (const line of lines) this.#pages.addLine(line, paragraph.indent, paragraph.stops);
   }
 
   /** Adds text to the container `depth` levels below the top of the stack (a cell or a paragraph). */
@@ -244,13 +251,20 @@ export class DocumentXmlParser {
     else if (container.cell) container.cell.text += (container.cell.text === "" ? "" : " ") + text;
   }
 
+  /** A body table's row: each cell where its grid column starts, as a PDF of it would show. */
   #emitRow(table: Table): void {
-    const cells = table.row ?? [];
-    const first = cells.find((c) => c.text.trim() !== "");
-    const text = cells
-      .map((c) => c.text.replace(/\s+/g, " ").trim())
-      .join("\t")
-      .replace(/^\t+|\t+$/g, "");
-    this.#pages.addLine(text, first ? columnOffset(table.grid, first.column) : 0);
+    this.#pages.addSegments(
+      (table.row ?? []).map((c) => ({ text: c.text, offset: columnOffset(table.grid, c.column) })),
+    );
   }
+}
+
+/** A custom tab stop; "clear" (removes a style's stop) and "bar" (draws a line) place no text. */
+function tabStop(tag: SaxesTagPlain): TabStop | undefined {
+  const pos = Number(attribute(tag, "pos"));
+  const val = attribute(tag, "val") ?? "left";
+  if (!Number.isFinite(pos) || val === "clear" || val === "bar") return undefined;
+  const align =
+    val === "right" || val === "end" || val === "decimal" ? "right" : val === "center" ? "center" : "left";
+  return { pos, align };
 }

@@ -29,24 +29,37 @@ export class PageComposer {
 
   constructor(private readonly maxCharacters: number) {}
 
-  /** `indentTwips` is the offset from the left margin. */
-  addLine(text: string, indentTwips: number): void {
+  /**
+   * One paragraph line; `indentTwips` is its offset from the left margin. Its tab-separated parts
+   * become separate lines at the positions Word puts them (see {@link tabSegments}), as a PDF of
+   * the document would show them: a header laid out with tab stops reads as columns.
+   */
+  addLine(text: string, indentTwips: number, stops: readonly TabStop[] = []): void {
+    this.addSegments(tabSegments(text, indentTwips, stops));
+  }
+
+  /** Parts of one line (a row's cells, a paragraph's tab stops), each at its offset from the margin. */
+  addSegments(segments: ReadonlyArray<{ text: string; offset: number }>): void {
     if (this.#slot >= DOCX_LINES_PER_PAGE) this.pageBreak();
-    const trimmed = text.replace(/[^\S\t]+/g, " ").trim();
     const slot = this.#slot++;
-    if (trimmed === "") return;
-    this.#characters += trimmed.length;
-    if (this.#characters > this.maxCharacters) throw tooManyCharacters(this.maxCharacters);
-    const left = Math.min(Math.max(0, MARGIN + indentTwips), PAGE_WIDTH - MARGIN);
-    this.#lines.push({
-      text: trimmed,
-      page: this.#number,
-      index: this.#lines.length,
-      x: left / PAGE_WIDTH,
-      y: (MARGIN + slot * LINE_PITCH) / PAGE_HEIGHT,
-      width: Math.min(trimmed.length * CHAR_WIDTH, MARGIN + TEXT_WIDTH - left) / PAGE_WIDTH,
-      height: LINE_HEIGHT / PAGE_HEIGHT,
-    });
+    const parts = segments
+      .map((s) => ({ text: s.text.replace(/\s+/g, " ").trim(), offset: s.offset }))
+      .filter((s) => s.text !== "")
+      .sort((a, b) => a.offset - b.offset);
+    for (const { text, offset } of parts) {
+      this.#characters += text.length;
+      if (this.#characters > this.maxCharacters) throw tooManyCharacters(this.maxCharacters);
+      const left = Math.min(Math.max(0, MARGIN + offset), PAGE_WIDTH - MARGIN);
+      this.#lines.push({
+        text,
+        page: this.#number,
+        index: this.#lines.length,
+        x: left / PAGE_WIDTH,
+        y: (MARGIN + slot * LINE_PITCH) / PAGE_HEIGHT,
+        width: Math.min(text.length * CHAR_WIDTH, MARGIN + TEXT_WIDTH - left) / PAGE_WIDTH,
+        height: LINE_HEIGHT / PAGE_HEIGHT,
+      });
+    }
   }
 
   pageBreak(): void {
@@ -74,6 +87,46 @@ export class PageComposer {
   takePages(): ExtractedPage[] {
     return this.#done.splice(0);
   }
+}
+
+/** A paragraph's custom tab stop: `pos` twips from the left margin. */
+export interface TabStop {
+  pos: number;
+  align: "left" | "right" | "center";
+}
+
+/** Word's default tab stops, every half inch, where a paragraph defines none further right. */
+const DEFAULT_TAB = 720;
+
+/**
+ * Splits a line at its tabs and places each part as Word does: a tab moves to the next stop past
+ * the text before it (a custom stop, else the next default one), where the part starts (left
+ * stop), ends (right or decimal stop) or is centred. Widths are estimated from the character
+ * count, as the line widths are.
+ */
+export function tabSegments(
+  text: string,
+  indentTwips: number,
+  stops: readonly TabStop[],
+): Array<{ text: string; offset: number }> {
+  const parts = text.split("\t");
+  if (parts.length === 1) return [{ text, offset: indentTwips }];
+  const sorted = [...stops].sort((a, b) => a.pos - b.pos);
+  const out: Array<{ text: string; offset: number }> = [];
+  let cursor = indentTwips;
+  parts.forEach((part, i) => {
+    const width = part.trim().length * CHAR_WIDTH;
+    let offset = cursor;
+    if (i > 0) {
+      const stop = sorted.find((s) => s.pos > cursor);
+      if (!stop) offset = (Math.floor(cursor / DEFAULT_TAB) + 1) * DEFAULT_TAB;
+      else if (stop.align === "left") offset = stop.pos;
+      else offset = Math.max(cursor, stop.pos - (stop.align === "right" ? width : width / 2));
+    }
+    out.push({ text: part, offset });
+    cursor = offset + width;
+  });
+  return out;
 }
 
 /** Twips from the left margin where table column `column` starts, from the table's grid. */
