@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 
 /** stderr kept from a poppler tool for the error details; the rest is dropped. */
-export const MAX_STDERR_CHARS = 2000;
+const MAX_STDERR_CHARS = 2000;
 
 /** One run of a poppler tool. */
 export interface ToolRun {
@@ -126,6 +126,8 @@ class Launcher {
         resolve();
       });
     });
+    // A listening server never needs to keep the process alive: a run's connection does.
+    server.unref();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DOCSIFT_POPPLER_ADDRESS: address,
@@ -202,14 +204,10 @@ class Launcher {
       },
     });
     this.#updateRef();
-    if (this.#ended) {
-      this.#pending.get(id)?.exited({ code: null, stderr: this.#ended.message, started: false });
-      this.#pending.delete(id);
-    } else {
-      this.child.send({ id, tool, args });
-      if (signal.aborted) kill();
-      else signal.addEventListener("abort", kill, { once: true });
-    }
+    // Runs only reach a launcher that has not ended (see `currentLauncher`).
+    this.child.send({ id, tool, args });
+    if (signal.aborted) kill();
+    else signal.addEventListener("abort", kill, { once: true });
     return {
       stdout: (async function* () {
         yield* (await socket) as AsyncIterable<Buffer>;
@@ -261,7 +259,6 @@ class Launcher {
     } else {
       this.child.unref();
       channel?.unref();
-      this.server.unref();
     }
   }
 }
@@ -296,11 +293,6 @@ async function currentLauncher(): Promise<Launcher | undefined> {
   launcher =
     process.platform === "linux" ? Launcher.start().catch(() => undefined) : Promise.resolve(undefined);
   return launcher;
-}
-
-/** Starts the launcher ahead of the first document (worker warm-up). */
-export async function prestartPopplerLauncher(): Promise<boolean> {
-  return (await currentLauncher()) !== undefined;
 }
 
 /** Runs a poppler tool through the launcher (directly where it cannot run); the signal kills it. */

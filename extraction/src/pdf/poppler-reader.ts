@@ -2,7 +2,8 @@ import type { ExtractedPage } from "@docsift/core";
 import { asCorrupt, throwIfAborted } from "../corrupt.js";
 import { tooManyPages } from "../limits.js";
 import { recognizeWith, type ReaderContext } from "../reader.js";
-import { pdfPageCount, popplerFailure, runPoppler, startPoppler } from "./poppler.js";
+import { pdfPageCount, popplerFailure, runPoppler } from "./poppler.js";
+import { startTool } from "./poppler-launcher.js";
 import { XmlPageParser } from "./pdftohtml-xml.js";
 
 /** Matches the pdfjs engine's OCR renders (see pdfjs-reader.ts). */
@@ -37,7 +38,7 @@ export async function* readPdfWithPoppler(
     String(maxPages + 1),
     path,
   ];
-  const tool = await startPoppler("pdftohtml", args, ctx.signal);
+  const tool = await startTool("pdftohtml", args, ctx.signal);
   const chunks: AsyncIterator<Buffer> = tool.stdout[Symbol.asyncIterator]();
   const parsed = new XmlPageParser(ctx.limits.maxCharacters);
   // "-l" stops pdftohtml one page past the cap, so a longer document costs at most the cap's

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { DocsiftError } from "@docsift/core";
-import { startTool, type ToolRun } from "./poppler-launcher.js";
+import { startTool } from "./poppler-launcher.js";
 
 let available: Promise<boolean> | undefined;
 
@@ -18,24 +18,13 @@ export interface ToolResult {
   code: number | null;
 }
 
-export type PopplerTool = "pdfinfo" | "pdftoppm" | "pdftohtml";
-
-/** Starts a poppler tool with its output piped (through the launcher); the signal kills it. */
-export function startPoppler(
-  tool: PopplerTool,
-  args: readonly string[],
-  signal: AbortSignal,
-): Promise<ToolRun> {
-  return startTool(tool, args, signal);
-}
-
 /** Runs a poppler tool to completion; the signal kills it. Output is bounded by `maxStdoutBytes`. */
 export async function runPoppler(
   tool: "pdfinfo" | "pdftoppm",
   args: readonly string[],
   opts: { signal: AbortSignal; maxStdoutBytes: number },
 ): Promise<ToolResult> {
-  const run = await startPoppler(tool, args, opts.signal);
+  const run = await startTool(tool, args, opts.signal);
   const out: Buffer[] = [];
   let outBytes = 0;
   try {
