@@ -27,6 +27,9 @@ export function ocrSplitDocuments(seed: number, count: number): SyntheticDocumen
   return out;
 }
 
+/** The recogniser's identity, read from the head's manifest once per process, not per page. */
+let identity: Promise<string> | undefined;
+
 /**
  * PP-OCR output of a document's first page, cached on disk under the seed, the PNG's hash and the
  * recogniser's identity (its Latin head's sha256), so a re-run costs nothing and a changed
@@ -40,7 +43,7 @@ export async function ocrPages(
 ): Promise<{ pages: ExtractedPage[]; cached: boolean; ms: number }> {
   const png = await renderPng(doc, 1, dpi);
   const png16 = createHash("sha256").update(png).digest("hex").slice(0, 16);
-  const key = `${doc.seed}-${png16}-${await recogniserIdentity()}.json`;
+  const key = `${doc.seed}-${png16}-${await (identity ??= recogniserIdentity())}.json`;
   const path = join(cacheDir, key);
   try {
     return { pages: JSON.parse(await readFile(path, "utf8")) as ExtractedPage[], cached: true, ms: 0 };
