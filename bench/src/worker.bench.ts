@@ -134,9 +134,22 @@ async function pdftotextMs(file: string): Promise<number> {
   return (end - start) * 1000;
 }
 
+/** `BENCH_WORKER_DOCUMENTS=pdf5mb,pdf100mb` runs only those documents (all by default). */
+function selectedDocuments(): BenchDocument[] {
+  const wanted = process.env.BENCH_WORKER_DOCUMENTS?.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!wanted?.length) return DOCUMENTS;
+  const unknown = wanted.filter((w) => !DOCUMENTS.some((d) => d.name === w));
+  if (unknown.length)
+    throw new Error(
+      `BENCH_WORKER_DOCUMENTS names ${unknown.join(", ")}; choose from ${DOCUMENTS.map((d) => d.name).join(", ")}`,
+    );
+  return DOCUMENTS.filter((d) => wanted.includes(d.name));
+}
+
 export async function run(): Promise<BenchReport> {
+  const selected = selectedDocuments();
   const files = new Map<string, string>();
-  for (const doc of DOCUMENTS) files.set(doc.name, await ensureDocument(doc));
+  for (const doc of selected) files.set(doc.name, await ensureDocument(doc));
 
   // Services only: this benchmark starts a worker process per document itself.
   const stack = await startBenchStack({ workers: 0, functions: false });
@@ -247,7 +260,7 @@ export async function run(): Promise<BenchReport> {
     const medianOf = (runs: Run[]): Run =>
       [...runs].sort((a, b) => processMs(a) - processMs(b))[Math.floor((runs.length - 1) / 2)]!;
 
-    for (const doc of DOCUMENTS) {
+    for (const doc of selected) {
       const file = files.get(doc.name)!;
       // WORKERS fresh worker processes (so peak RSS is this document's), each given the document
       // JOBS_PER_WORKER times: the first job after start, then the steady state a long-running
