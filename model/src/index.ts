@@ -16,7 +16,9 @@ import { defaultModelLocation as location } from "./runtime/location.js";
 import { parseManifest as parse } from "./runtime/manifest.js";
 
 /** Opens the committed default model (no registry needed). */
-export async function loadDefaultKeyInfoModel(opts: { intraOpThreads?: number } = {}): Promise<KeyInfoModel> {
+export async function loadDefaultKeyInfoModel(
+  opts: { intraOpThreads?: number; batchSize?: number } = {},
+): Promise<KeyInfoModel> {
   const loc = location();
   const manifest = parse(JSON.parse(await readFile(loc.manifestPath, "utf8")), loc.manifestPath);
   return load({ onnxPath: loc.onnxPath, manifest, ...opts });

@@ -41,4 +41,16 @@ describe("candidate extraction and featurization stay bit-identical", () => {
       expect(res.fields).toEqual(want.fields);
     },
   );
+
+  it("gives the same fields in batches of 7 rows, each sent as wide as its widest row", async () => {
+    const small = await loadDefaultKeyInfoModel({ intraOpThreads: 1, batchSize: 7 });
+    try {
+      for (const [i, seed] of SNAPSHOT_SEEDS.slice(0, 4).entries()) {
+        const res = await small.extract(snapshotPages(seed, i));
+        expect(res.fields).toEqual((expected[i] as SnapshotDoc).fields);
+      }
+    } finally {
+      await small.close();
+    }
+  });
 });

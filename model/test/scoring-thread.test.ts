@@ -11,6 +11,7 @@ import {
   scoreBatch,
 } from "../src/index.js";
 import { ScoringThread } from "../src/runtime/scoring-thread.js";
+import { withVariableSlots } from "../src/onnx/variable-slots.js";
 import { Prng } from "../src/generator/prng.js";
 
 const { slots, hashBuckets } = FEATURE_SPEC;
@@ -62,6 +63,28 @@ describe("ScoringThread", () => {
     expect(together.map((r) => r.fieldProbs.length)).toEqual(
       batches.map((b) => b.rows * FEATURE_SPEC.classes.length),
     );
+  });
+
+  it("scores rows sent only as wide as the widest one exactly as full-width rows", async () => {
+    const narrow = await ScoringThread.start(withVariableSlots(model), { intraOpThreads: 1 });
+    try {
+      const rows = 200;
+      const width = 37;
+      const { idx, dense } = randomBatch(rows, 11);
+      // Full-width rows whose ids end at `width`, and the same rows packed at that width.
+      for (let r = 0; r < rows; r++) idx.fill(0, r * slots + width, (r + 1) * slots);
+      const packed = new Int32Array(rows * slots);
+      for (let r = 0; r < rows; r++) packed.set(idx.subarray(r * slots, r * slots + width), r * width);
+      const full = await thread.score(idx.slice(), dense.slice(), rows);
+      const got = await narrow.score(packed.slice(), dense.slice(), rows, undefined, width);
+      expect(Array.from(got.fieldProbs)).toEqual(Array.from(full.fieldProbs));
+      // The model as committed fixes the width: only the relaxed graph takes narrower rows.
+      await expect(thread.score(packed.slice(), dense.slice(), rows, undefined, width)).rejects.toThrow(
+        /dimension|shape/i,
+      );
+    } finally {
+      await narrow.close();
+    }
   });
 
   it("refuses a model ONNX Runtime cannot load", async () => {

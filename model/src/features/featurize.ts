@@ -15,6 +15,8 @@ export interface PageFeatures {
   candidates: Candidate[];
   /** candidates.length × slots hashed token ids (0 = padding). */
   idx: Int32Array;
+  /** Token ids each row holds (the rest of its slots are padding). */
+  widths: Uint8Array;
   /** candidates.length × DENSE_SIZE. */
   dense: Float32Array;
 }
@@ -379,6 +381,7 @@ export function featurizePage(
   const n = candidates.length;
   const { slots } = FEATURE_SPEC;
   const idx = new Int32Array(n * slots);
+  const widths = new Uint8Array(n);
   const dense = new Float32Array(n * DENSE_SIZE);
 
   const heights = lines.map((l) => l.height).sort((a, b) => a - b);
@@ -457,8 +460,9 @@ export function featurizePage(
     dense[d + 14] = Math.min((valueCounts.get(c.kind) as Map<string, number>).get(c.value) ?? 1, 5) / 5;
     dense[d + 15] = line.height >= maxHeight - 1e-6 ? 1 : 0;
     dense[d + 24] = c.kind === "id" && marker ? 1 : 0;
+    widths[i] = row.n;
   }
-  return { candidates, idx, dense };
+  return { candidates, idx, widths, dense };
 }
 
 /** Hashed bag of the first page's words, for the document-type head. */

@@ -4,6 +4,11 @@ import { AttributeType, DataType, ModelProto } from "@docsift/extraction/onnx-pr
 
 export const INPUTS = { candIdx: "cand_idx", candDense: "cand_dense", docIdx: "doc_idx" } as const;
 export const OUTPUTS = { fieldProbs: "field_probs", docTypeProbs: "doctype_probs" } as const;
+/**
+ * Name of `cand_idx`'s second dimension: tokens per candidate, at most FEATURE_SPEC.slots. Left
+ * open so a batch is sent as wide as its longest row (see variable-slots.ts).
+ */
+export const SLOTS_DIM = "slots";
 
 const floatTensor = (name: string, dims: number[], data: Float32Array) => ({
   name,
@@ -43,7 +48,7 @@ export function exportOnnx(w: Weights, meta: Record<string, string>): Uint8Array
   const graph = {
     name: "docsift_kie",
     input: [
-      valueInfo(INPUTS.candIdx, DataType.INT32, ["n", FEATURE_SPEC.slots]),
+      valueInfo(INPUTS.candIdx, DataType.INT32, ["n", SLOTS_DIM]),
       valueInfo(INPUTS.candDense, DataType.FLOAT, ["n", DENSE_SIZE]),
       valueInfo(INPUTS.docIdx, DataType.INT32, ["m", FEATURE_SPEC.docSlots]),
     ],

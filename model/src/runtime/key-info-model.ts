@@ -8,6 +8,7 @@ import { documentBag, featurizePage, headerWords } from "../features/featurize.j
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
 import { FIELD_KIND } from "../train/labels.js";
 import type { ModelManifest } from "./manifest.js";
+import { withVariableSlots } from "../onnx/variable-slots.js";
 import { ScoringThread, type BatchScores } from "./scoring-thread.js";
 import { sha256Bytes } from "./sha256.js";
 
@@ -86,7 +87,8 @@ export async function loadKeyInfoModel(opts: LoadOptions): Promise<KeyInfoModel>
       `model ${manifest.name}@${manifest.version} was built for feature spec v${manifest.featureSpec.version}; this runtime computes v${FEATURE_SPEC.version}`,
     );
   }
-  const startScorer = () => ScoringThread.start(bytes, { intraOpThreads: opts.intraOpThreads ?? 1 });
+  const runnable = withVariableSlots(bytes);
+  const startScorer = () => ScoringThread.start(runnable, { intraOpThreads: opts.intraOpThreads ?? 1 });
   return new OnnxKeyInfoModel(await startScorer(), startScorer, manifest, opts.batchSize ?? 1024);
 }
 
@@ -146,6 +148,8 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     let { idx, dense } = takeBuffers();
     const inFlight: Array<Promise<void>> = [];
     let pending: Candidate[] = [];
+    /** Widest row (token ids) in the pending batch. */
+    let width = 1;
     const top = new TopK();
     let order: DateOrder | undefined;
     let docBag: Int32Array | undefined;
@@ -177,11 +181,19 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
       const batch = pending;
       const sent = { idx, dense };
+      const sentWidth = width;
+      // The batch goes as wide as its widest row (the session takes any width, see
+      // withVariableSlots): rows move left in place, row r's ids to r × width. What a row holds
+      // past its own ids is padding, copied whole from its page's zeroed rows.
+      if (sentWidth < slots)
+        for (let r = 1; r < batch.length; r++)
+          idx.copyWithin(r * sentWidth, r * slots, r * slots + sentWidth);
       ({ idx, dense } = takeBuffers());
       pending = [];
+      width = 1;
       const started = performance.now();
       const scoring = this.scorer
-        .score(sent.idx, sent.dense, batch.length, withDocBag ? docBag : undefined)
+        .score(sent.idx, sent.dense, batch.length, withDocBag ? docBag : undefined, sentWidth)
         .then((out) => {
           inferMs += performance.now() - started;
           giveBack({ idx: out.idx, dense: out.dense });
@@ -210,7 +222,10 @@ class OnnxKeyInfoModel implements KeyInfoModel {
         const take = Math.min(n - i, this.batchSize - row);
         idx.set(f.idx.subarray(i * slots, (i + take) * slots), row * slots);
         dense.set(f.dense.subarray(i * DENSE_SIZE, (i + take) * DENSE_SIZE), row * DENSE_SIZE);
-        for (let k = i; k < i + take; k++) pending.push(f.candidates[k] as Candidate);
+        for (let k = i; k < i + take; k++) {
+          pending.push(f.candidates[k] as Candidate);
+          if ((f.widths[k] as number) > width) width = f.widths[k] as number;
+        }
         i += take;
         if (pending.length === this.batchSize) await flush(false);
       }

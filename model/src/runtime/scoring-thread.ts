@@ -32,7 +32,7 @@ interface Reply {
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
-const { slots, dense: denseSize, docSlots, inputs, outputs } = workerData.spec;
+const { dense: denseSize, docSlots, inputs, outputs } = workerData.spec;
 const message = (err) => String((err && err.stack) || err);
 let session;
 // One request at a time, in arrival order; a close waits for the runs before it.
@@ -56,7 +56,7 @@ async function score(m) {
   try {
     const n = Math.max(m.rows, 1);
     const out = await session.run({
-      [inputs.candIdx]: new ort.Tensor("int32", m.idx.subarray(0, n * slots), [n, slots]),
+      [inputs.candIdx]: new ort.Tensor("int32", m.idx.subarray(0, n * m.width), [n, m.width]),
       [inputs.candDense]: new ort.Tensor("float32", m.dense.subarray(0, n * denseSize), [n, denseSize]),
       [inputs.docIdx]: new ort.Tensor("int32", m.docBag, [1, docSlots]),
     });
@@ -109,7 +109,6 @@ export class ScoringThread {
         model,
         intraOpThreads: opts.intraOpThreads,
         spec: {
-          slots: FEATURE_SPEC.slots,
           dense: DENSE_SIZE,
           docSlots: FEATURE_SPEC.docSlots,
           inputs: INPUTS,
@@ -162,14 +161,17 @@ export class ScoringThread {
   }
 
   /**
-   * Scores the first `rows` rows. `idx` and `dense` move to the thread (they are unusable here
-   * until the promise hands them back); `docBag` is copied.
+   * Scores the first `rows` rows, each `width` token ids wide in `idx` (a model whose slot
+   * dimension is fixed takes only FEATURE_SPEC.slots; see withVariableSlots). `idx` and `dense`
+   * move to the thread (they are unusable here until the promise hands them back); `docBag` is
+   * copied.
    */
   score(
     idx: Int32Array<ArrayBuffer>,
     dense: Float32Array<ArrayBuffer>,
     rows: number,
     docBag: Int32Array = EMPTY_DOC,
+    width: number = FEATURE_SPEC.slots,
   ): Promise<BatchScores> {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#nextId++;
@@ -177,7 +179,10 @@ export class ScoringThread {
       this.#pending.set(id, { resolve, reject });
       // While a batch is out, the thread must keep the process alive: its answer is awaited.
       if (this.#pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, idx, dense, rows, docBag: docBag.slice() }, [idx.buffer, dense.buffer]);
+      this.worker.postMessage({ id, idx, dense, rows, width, docBag: docBag.slice() }, [
+        idx.buffer,
+        dense.buffer,
+      ]);
     });
   }
 
