@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDefaultKeyInfoModel, type KeyInfoModel } from "../src/index.js";
+import { FeatureBuffers } from "../src/features/featurize.js";
 import { featureDigest, snapshotPages, SNAPSHOT_SEEDS } from "./helpers/featurize-digest.js";
 
 interface SnapshotDoc {
@@ -41,6 +42,18 @@ describe("candidate extraction and featurization stay bit-identical", () => {
       expect(res.fields).toEqual(want.fields);
     },
   );
+
+  it("gives the same features in reused buffers, whatever the page before left in them", () => {
+    // One set of buffers across all documents: pages of every size follow each other.
+    const buffers = new FeatureBuffers();
+    for (const [i, seed] of SNAPSHOT_SEEDS.entries()) {
+      const want = expected[i] as SnapshotDoc;
+      expect(featureDigest(snapshotPages(seed, i), buffers)).toEqual({
+        candidates: want.candidates,
+        sha256: want.sha256,
+      });
+    }
+  });
 
   it("gives the same fields in batches of 7 rows, each sent as wide as its widest row", async () => {
     const small = await loadDefaultKeyInfoModel({ intraOpThreads: 1, batchSize: 7 });

@@ -95,8 +95,8 @@ const DIGIT = /\d/;
 const CURRENCY_HINT = /[€$£¥]|[A-Z]{3}/;
 const ID_TOKEN = /[^\s:]+/gu;
 const ID_SHAPE = /^[\p{L}\d][\p{L}\d\-/_.#]*$/u;
-const ID_LEAD = /^[#([]+/;
-const ID_TRAIL = /[;,.)\]]+$/;
+const ID_LEAD_CHARS = "#([";
+const ID_TRAIL_CHARS = ";,.)]";
 const ID_EXCLUDED = /%|[€$£]/;
 const LAST_SPACE = /[\s\u00a0\u202f](?=[^\s\u00a0\u202f]*$)/u;
 
@@ -176,13 +176,15 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): 
   for (let m = ID_TOKEN.exec(text); m; m = ID_TOKEN.exec(text)) {
     // Trimming removes no digit, so a token without one can never become an identifier.
     if (!hasDigitIn(text, m.index, m.index + m[0].length)) continue;
-    const raw = m[0];
-    const trimmed = raw.replace(ID_LEAD, "").replace(ID_TRAIL, "");
-    if (trimmed.length < 3 || !DIGIT.test(trimmed) || ID_EXCLUDED.test(trimmed)) continue;
-    if (!ID_SHAPE.test(trimmed)) continue;
-    const start = m.index + raw.indexOf(trimmed);
-    const end = start + trimmed.length;
-    if (overlapsAny(taken, start, end)) continue;
+    // Most such tokens are the dates and amounts just found: the range check goes before the
+    // regular expressions. Leading "#([" and trailing ";,.)]" are cut by scanning the ends.
+    let start = m.index;
+    let end = m.index + m[0].length;
+    while (start < end && ID_LEAD_CHARS.includes(text.charAt(start))) start++;
+    while (end > start && ID_TRAIL_CHARS.includes(text.charAt(end - 1))) end--;
+    if (end - start < 3 || overlapsAny(taken, start, end) || !hasDigitIn(text, start, end)) continue;
+    const trimmed = text.slice(start, end);
+    if (ID_EXCLUDED.test(trimmed) || !ID_SHAPE.test(trimmed)) continue;
     push(out, line, "id", trimmed, start, end);
   }
 }

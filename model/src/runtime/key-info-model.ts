@@ -4,7 +4,7 @@ import { FIELD_NAMES } from "@docsift/core";
 import { dateOrderFor, detectLanguage, type Candidate, type CandidateKind } from "../candidates/extract.js";
 import type { DateOrder } from "../candidates/normalise.js";
 import { decode, SeenValues, type ScoredCandidate } from "../decode/decode.js";
-import { documentBag, featurizePage, headerWords } from "../features/featurize.js";
+import { documentBag, FeatureBuffers, featurizePage, headerWords } from "../features/featurize.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
 import { FIELD_KIND } from "../train/labels.js";
 import type { ModelManifest } from "./manifest.js";
@@ -161,6 +161,8 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     let docTypeProbs: number[] = [];
     const classes = FEATURE_SPEC.classes;
     const seen = new SeenValues();
+    // Per document, not per model: documents scored at once must not share it.
+    const features = new FeatureBuffers();
 
     const consume = (out: BatchScores, batch: Candidate[]): void => {
       for (let r = 0; r < batch.length; r++) {
@@ -192,7 +194,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       pending = [];
       width = 1;
       const started = performance.now();
-      const scoring = this.scorer
+      const answered = this.scorer
         .score(sent.idx, sent.dense, batch.length, withDocBag ? docBag : undefined, sentWidth)
         .then((out) => {
           inferMs += performance.now() - started;
@@ -201,8 +203,8 @@ class OnnxKeyInfoModel implements KeyInfoModel {
           if (withDocBag) docTypeProbs = Array.from(out.docTypeProbs);
         });
       // Awaited at a later flush or at the end; until then a failure must not count as unhandled.
-      scoring.catch(() => undefined);
-      inFlight.push(scoring);
+      answered.catch(() => undefined);
+      inFlight.push(answered);
     };
 
     for await (const page of pages) {
@@ -213,7 +215,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
         docBag = documentBag(page);
         header = headerWords(page);
       }
-      const f = featurizePage(page, order, header);
+      const f = featurizePage(page, order, header, features);
       const n = f.candidates.length;
       total += n;
       // Copy the page's rows into the batch in as few block copies as the batch boundaries allow.
@@ -233,7 +235,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     }
     docBag ??= new Int32Array(FEATURE_SPEC.docSlots);
     await flush(true);
-    for (const scoring of inFlight) await scoring;
+    for (const answered of inFlight) await answered;
     giveBack({ idx, dense });
 
     const candidates: Partial<Record<FieldName, ScoredCandidate[]>> = {};

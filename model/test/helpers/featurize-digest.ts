@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { ExtractedPage } from "@docsift/core";
 import { dateOrderFor, detectLanguage } from "../../src/candidates/extract.js";
-import { featurizePage, headerWords } from "../../src/features/featurize.js";
+import { featurizePage, headerWords, type FeatureBuffers } from "../../src/features/featurize.js";
 import { generateDocument } from "../../src/generator/generate.js";
 import { applyOcrNoise } from "../../src/render/ocr-noise.js";
 import { renderLabelledPages, renderPages, stripLabels } from "../../src/render/pages.js";
@@ -16,7 +16,11 @@ export function snapshotPages(seed: number, position: number): ExtractedPage[] {
   return position % 2 === 0 ? renderPages(doc) : stripLabels(applyOcrNoise(renderLabelledPages(doc), seed));
 }
 
-export function featureDigest(pages: readonly ExtractedPage[]): { candidates: number; sha256: string } {
+/** With `buffers`, every page is featurized into the same reused memory, as the runtime does. */
+export function featureDigest(
+  pages: readonly ExtractedPage[],
+  buffers?: FeatureBuffers,
+): { candidates: number; sha256: string } {
   const h = createHash("sha256");
   const first = pages[0];
   if (!first) return { candidates: 0, sha256: h.digest("hex") };
@@ -24,7 +28,7 @@ export function featureDigest(pages: readonly ExtractedPage[]): { candidates: nu
   const header = headerWords(first);
   let candidates = 0;
   for (const page of pages) {
-    const f = featurizePage(page, order, header);
+    const f = featurizePage(page, order, header, buffers);
     candidates += f.candidates.length;
     for (const c of f.candidates)
       h.update(`${c.kind}|${c.value}|${c.text}|${c.start}|${c.end}|${c.numeric}|${c.line.index}\n`);
