@@ -101,6 +101,42 @@ describe("text normaliser", () => {
     expect(normaliseText("-Müller & Söhne GmbH-")).toBe("Müller & Söhne GmbH-");
     expect(normaliseText("·| Contoso Ltd |·")).toBe("Contoso Ltd");
     expect(normaliseText("\tNorthwind\n Traders\r\n")).toBe("Northwind Traders");
+  });
+
+  it("collapses whitespace as /\\s+/ → one space does, on any mix of spaces, tabs, breaks and Unicode spaces", () => {
+    const rng = new Prng(17);
+    const pieces = [
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\u00a0",
+      "\u2009",
+      "\u3000",
+      "A",
+      "cme",
+      ":",
+      ".",
+      "-",
+      "|",
+      "é",
+      "7",
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from(
+        { length: Math.floor(rng.next() * 12) },
+        () => pieces[Math.floor(rng.next() * pieces.length)],
+      ).join("");
+      const collapsed = text.replace(/\s+/g, " ");
+      let start = 0;
+      let end = collapsed.length;
+      while (start < end && " :;,.-·|".includes(collapsed.charAt(start))) start++;
+      while (end > start && " :;,·|".includes(collapsed.charAt(end - 1))) end--;
+      expect(normaliseText(text), JSON.stringify(text)).toBe(collapsed.slice(start, end));
+    }
+  });
+
+  it("leaves nothing of punctuation alone, or of nothing", () => {
     expect(normaliseText(":; .")).toBe("");
     expect(normaliseText("")).toBe("");
   });

@@ -175,12 +175,26 @@ const LEADING_JUNK = new Set([" ", ":", ";", ",", ".", "-", "·", "|"]);
 const TRAILING_JUNK = new Set([" ", ":", ";", ",", "·", "|"]);
 
 /**
+ * Whether `text` is printable ASCII with no two spaces in a row, which collapsing whitespace
+ * leaves as it is: most text, checked without running the replacement.
+ */
+function hasOnlySingleSpaces(text: string): boolean {
+  let previous = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c > 126 || (c === 32 && previous === 32)) return false;
+    previous = c;
+  }
+  return true;
+}
+
+/**
  * Names and ids: collapsed whitespace, no surrounding punctuation (a leading "." or "-" goes,
  * a trailing one stays: "Co.", "Ltd."). The ends are cut with loops: an end-anchored regex is
  * retried from every position of the text.
  */
 export function normaliseText(text: string): string {
-  const collapsed = text.replace(/\s+/g, " ");
+  const collapsed = hasOnlySingleSpaces(text) ? text : text.replace(/\s+/g, " ");
   let start = 0;
   let end = collapsed.length;
   while (start < end && LEADING_JUNK.has(collapsed.charAt(start))) start++;

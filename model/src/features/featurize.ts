@@ -149,6 +149,10 @@ const DIGIT_STRINGS = Array.from({ length: 20 }, (_, i) => String(i));
 const DATE_ORDER = Array.from({ length: 16 }, (_, i) => P(`dord:${i >> 2}:${i & 3}`));
 const WORD_COUNT = Array.from({ length: 7 }, (_, i) => P(`wc:${i}`));
 
+const SLOTS = FEATURE_SPEC.slots;
+const HASH_M = FEATURE_SPEC.hashBuckets - 1;
+const HASH_R = 65536 % HASH_M;
+
 /** Writes hashed token ids into one row of the index matrix, dropping what exceeds the slots. */
 class Row {
   n = 0;
@@ -161,7 +165,8 @@ class Row {
     return this;
   }
   put(h: number): void {
-    if (this.n < FEATURE_SPEC.slots) this.idx[this.base + this.n++] = bucketOf(h, FEATURE_SPEC.hashBuckets);
+    // bucketOf(h, FEATURE_SPEC.hashBuckets) with its divisor's constants computed once.
+    if (this.n < SLOTS) this.idx[this.base + this.n++] = (((h >>> 16) * HASH_R + (h & 0xffff)) % HASH_M) + 1;
   }
   putBuckets(buckets: Int32Array): void {
     for (let i = 0; i < buckets.length && this.n < FEATURE_SPEC.slots; i++)
