@@ -116,12 +116,25 @@ function readingOrder(a: TextLine, b: TextLine): number {
   return Math.abs(a.y - b.y) < SAME_ROW ? a.x - b.x : a.y - b.y;
 }
 
+type AttributeName = "number" | "width" | "height" | "left" | "top";
+/** `name="` and ` name="` of each attribute read. */
+const ATTRIBUTE_KEYS: Record<AttributeName, readonly [string, string]> = {
+  number: ['number="', ' number="'],
+  width: ['width="', ' width="'],
+  height: ['height="', ' height="'],
+  left: ['left="', ' left="'],
+  top: ['top="', ' top="'],
+};
+
 /** A numeric attribute; pdftohtml always writes them, so a missing one means foreign input. */
-function attribute(attrs: string, name: string): number {
-  const key = ` ${name}="`;
-  const start = (" " + attrs).indexOf(key);
-  if (start === -1) throw new Error(`pdftohtml -xml element has no ${name}: <${attrs.slice(0, 120)}>`);
-  const from = start + key.length - 1;
+function attribute(attrs: string, name: AttributeName): number {
+  // Found in place: prefixing the attributes with a space to search for ` name="` cost a string
+  // per attribute, four per line of text.
+  const [bare, spaced] = ATTRIBUTE_KEYS[name];
+  const at = attrs.startsWith(bare) ? 0 : attrs.indexOf(spaced) + 1;
+  if (at === 0 && !attrs.startsWith(bare))
+    throw new Error(`pdftohtml -xml element has no ${name}: <${attrs.slice(0, 120)}>`);
+  const from = at + bare.length;
   const value = Number(attrs.slice(from, attrs.indexOf('"', from)));
   if (!Number.isFinite(value))
     throw new Error(`pdftohtml -xml element has a bad ${name}: <${attrs.slice(0, 120)}>`);
