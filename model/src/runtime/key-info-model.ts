@@ -100,8 +100,10 @@ class TopK {
     let list = this.byField.get(field);
     if (!list) this.byField.set(field, (list = []));
     if (list.length === TOP_K && (list[TOP_K - 1] as ScoredCandidate).score >= c.score) return;
-    list.push(c);
-    list.sort((a, b) => b.score - a.score);
+    // After every occurrence scored at least as high: the order a stable sort would give.
+    let at = list.length;
+    while (at > 0 && (list[at - 1] as ScoredCandidate).score < c.score) at--;
+    list.splice(at, 0, c);
     if (list.length > TOP_K) list.pop();
   }
 }
