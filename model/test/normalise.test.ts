@@ -7,7 +7,14 @@ import {
   normaliseIban,
   normaliseText,
 } from "../src/candidates/normalise.js";
-import { detectLanguage, lineCandidates } from "../src/candidates/extract.js";
+import {
+  DATE_PATTERNS,
+  detectLanguage,
+  HINT,
+  IBAN_PATTERN,
+  lineCandidates,
+  numericHints,
+} from "../src/candidates/extract.js";
 import { generateIban } from "../src/generator/values.js";
 import { Prng } from "../src/generator/prng.js";
 
@@ -155,5 +162,85 @@ describe("candidates", () => {
     expect(kinds("Bill to: Nordlicht Beratung GmbH")).toContain("text=Nordlicht Beratung GmbH");
     expect(normaliseCurrency("£")).toBe("GBP");
     expect(normaliseCurrency("eur")).toBeNull();
+  });
+});
+
+describe("numericHints", () => {
+  // Fragments that make and break the numeric patterns, joined at random.
+  const FRAGMENTS = [
+    "2024",
+    "12",
+    "3",
+    "1080",
+    "20245",
+    "-",
+    "/",
+    ".",
+    ",",
+    " ",
+    "  ",
+    "\u00a0",
+    "\t",
+    "de",
+    "March",
+    "Mär",
+    "juin",
+    "DE89",
+    "GB",
+    "O",
+    "l",
+    "EUR",
+    "=",
+    "(",
+    ":",
+    "Nr",
+    "a",
+    "Z",
+    "é",
+    "14,",
+    "Mar 3, ",
+    "2024-03-14",
+    "2024-3-14",
+    "14.03.2024",
+    "3/14/2024",
+    "1.2.",
+    "12-",
+    ".2024",
+    "14 ",
+    "-2024",
+  ];
+
+  it("never rules out a date or IBAN pattern that matches the line", () => {
+    const rng = new Prng(23);
+    const patterns = [
+      ...DATE_PATTERNS.map(
+        (p, i) => [p, [HINT.isoDate, HINT.numericDate, HINT.namedDate, HINT.namedDate][i]] as const,
+      ),
+      [IBAN_PATTERN, HINT.iban] as const,
+    ];
+    const seen = new Set<number>();
+    for (let i = 0; i < 20_000; i++) {
+      const text = Array.from(
+        { length: 1 + Math.floor(rng.next() * 8) },
+        () => FRAGMENTS[Math.floor(rng.next() * FRAGMENTS.length)],
+      ).join("");
+      const hints = numericHints(text);
+      for (const [pattern, bit] of patterns) {
+        const matches = new RegExp(pattern.source, pattern.flags.replace("g", "")).test(text);
+        if (matches) {
+          seen.add(bit);
+          expect(hints & bit, `${pattern.source} matches ${JSON.stringify(text)}`).toBe(bit);
+        }
+      }
+    }
+    // Every pattern matched some of the lines, so each bit was put to the test.
+    expect([...seen].sort()).toEqual([HINT.isoDate, HINT.numericDate, HINT.namedDate, HINT.iban].sort());
+  });
+
+  it("rules out every date pattern on a line of amounts", () => {
+    const hints = numericHints("Item 2.3 consulting services 9 hours at 120.00 EUR = 1080.00 EUR");
+    expect(hints & (HINT.isoDate | HINT.numericDate | HINT.namedDate)).toBe(0);
+    expect(hints & HINT.amount).toBe(HINT.amount);
+    expect(numericHints("Due 14 March 2024") & HINT.namedDate).toBe(HINT.namedDate);
   });
 });

@@ -25,7 +25,7 @@ export interface Candidate {
   numeric: number;
 }
 
-const DATE_PATTERNS = [
+export const DATE_PATTERNS = [
   /\b\d{4}-\d{2}-\d{2}\b/gu,
   /(?<![\d.])\d{1,2}[./-]\d{1,2}[./-]\d{4}(?!\d)/gu,
   /(?<!\d)\d{1,2}(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?\p{L}{3,10}\.?(?:\s*de\s*|\s*-\s*|\s*)\d{4}(?!\d)/giu,
@@ -33,7 +33,7 @@ const DATE_PATTERNS = [
 ];
 const AMOUNT_PATTERN =
   /(?<![\d.,])-?(?:\d{1,3}(?:[.,\u00a0\u202f' ]\d{3})+|\d+)[.,]\d{2}(?![\d.,]?\d)(?!\s?%)/gu;
-const IBAN_PATTERN = /\b[A-Z]{2}[0-9OIlSB]{2}(?:[ \u00a0]?[A-Z0-9a-z]{1,4}){3,8}\b/gu;
+export const IBAN_PATTERN = /\b[A-Z]{2}[0-9OIlSB]{2}(?:[ \u00a0]?[A-Z0-9a-z]{1,4}){3,8}\b/gu;
 const CURRENCY_PATTERN = /(?<![\p{L}])(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN)(?![\p{L}])|[€$£¥]/gu;
 const SEGMENT_SPLIT = /\s{2,}|\t|\s[·|•]\s/u;
 
@@ -109,25 +109,82 @@ function hasDigitIn(text: string, from: number, to: number): boolean {
   return false;
 }
 
+/** What `numericHints` found a line may hold; a pattern whose bit is unset cannot match it. */
+export const HINT = {
+  /** DATE_PATTERNS[0], an ISO date: four digits and a "-". */
+  isoDate: 1,
+  /** DATE_PATTERNS[1]: four digits after a ".", "/" or "-". */
+  numericDate: 2,
+  /** DATE_PATTERNS[2] and [3], dates with a month name: four digits after a letter, ".", "-", "," or digit. */
+  namedDate: 4,
+  /** AMOUNT_PATTERN: a "." or ",". */
+  amount: 8,
+  /** IBAN_PATTERN: two capitals and a digit (or a letter OCR reads for one). */
+  iban: 16,
+} as const;
+
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isIbanCheckChar = (c: number): boolean =>
+  isDigit(c) || c === 79 || c === 73 || c === 108 || c === 83 || c === 66; // O I l S B
+
+/**
+ * One pass over a line for what each numeric pattern cannot match without. Every date pattern
+ * ends in a year: four digits, the end of a run of digits. What precedes those four decides
+ * which date pattern can match; a line of amounts ("= 1080.00 EUR") needs none of them. The
+ * bits are a superset: skipping a pattern whose bit is unset leaves the results as they were.
+ */
+export function numericHints(text: string): number {
+  let hints = 0;
+  let run = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : -1;
+    if (isDigit(c)) {
+      run++;
+      continue;
+    }
+    if (run >= 4) {
+      const year = i - 4;
+      if (c === 45) hints |= HINT.isoDate;
+      const before = text.charCodeAt(year - 1);
+      if (before === 46 || before === 47 || before === 45) hints |= HINT.numericDate;
+      let j = year - 1;
+      while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+      if (j >= 0) {
+        const p = text.charCodeAt(j);
+        // A letter (any non-ASCII character may be one), or ".", "-", "," or a digit.
+        if (
+          p >= 128 ||
+          (p >= 65 && p <= 90) ||
+          (p >= 97 && p <= 122) ||
+          p === 46 ||
+          p === 45 ||
+          p === 44 ||
+          isDigit(p)
+        )
+          hints |= HINT.namedDate;
+      }
+    }
+    run = 0;
+    if (c === 46 || c === 44) hints |= HINT.amount;
+    else if (
+      isUpper(c) &&
+      i > 0 &&
+      isUpper(text.charCodeAt(i - 1)) &&
+      i + 1 < text.length &&
+      isIbanCheckChar(text.charCodeAt(i + 1))
+    )
+      hints |= HINT.iban;
+  }
+  return hints;
+}
+
+const DATE_PATTERN_HINTS = [HINT.isoDate, HINT.numericDate, HINT.namedDate, HINT.namedDate];
+
 function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): void {
   const text = line.text;
-  // What each pattern cannot match without, found in one pass: every date pattern needs four digits
-  // in a row, an amount a "." or "," and an IBAN two capitals in a row. Skipping a pattern that
-  // cannot match leaves the results as they were.
-  let run = 0;
-  let fourDigits = false;
-  let separator = false;
-  let capitals = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isDigit(c)) {
-      if (++run >= 4) fourDigits = true;
-    } else run = 0;
-    if (c === 46 || c === 44) separator = true;
-    else if (isUpper(c) && i > 0 && isUpper(text.charCodeAt(i - 1))) capitals = true;
-  }
+  const hints = numericHints(text);
   const taken: Range[] = [];
-  if (capitals) {
+  if (hints & HINT.iban) {
     IBAN_PATTERN.lastIndex = 0;
     for (let m = IBAN_PATTERN.exec(text); m; m = IBAN_PATTERN.exec(text)) {
       const iban = normaliseIban(m[0]);
@@ -137,21 +194,21 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): 
       push(out, line, "iban", iban, r.start, r.end);
     }
   }
-  if (fourDigits) {
-    for (const pattern of DATE_PATTERNS) {
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-        const start = m.index;
-        const end = start + m[0].length;
-        if (overlapsAny(taken, start, end)) continue;
-        const iso = normaliseDate(m[0], order);
-        if (!iso) continue;
-        taken.push({ start, end });
-        push(out, line, "date", iso, start, end, epochDays(iso));
-      }
+  for (let p = 0; p < DATE_PATTERNS.length; p++) {
+    if (!(hints & (DATE_PATTERN_HINTS[p] as number))) continue;
+    const pattern = DATE_PATTERNS[p] as RegExp;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (overlapsAny(taken, start, end)) continue;
+      const iso = normaliseDate(m[0], order);
+      if (!iso) continue;
+      taken.push({ start, end });
+      push(out, line, "date", iso, start, end, epochDays(iso));
     }
   }
-  if (separator) {
+  if (hints & HINT.amount) {
     AMOUNT_PATTERN.lastIndex = 0;
     for (let m = AMOUNT_PATTERN.exec(text); m; m = AMOUNT_PATTERN.exec(text)) {
       const start = m.index;
