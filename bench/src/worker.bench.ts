@@ -136,7 +136,9 @@ async function pdftotextMs(file: string): Promise<number> {
 
 /** `BENCH_WORKER_DOCUMENTS=pdf5mb,pdf100mb` runs only those documents (all by default). */
 function selectedDocuments(): BenchDocument[] {
-  const wanted = process.env.BENCH_WORKER_DOCUMENTS?.split(",").map((s) => s.trim()).filter(Boolean);
+  const wanted = process.env.BENCH_WORKER_DOCUMENTS?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!wanted?.length) return DOCUMENTS;
   const unknown = wanted.filter((w) => !DOCUMENTS.some((d) => d.name === w));
   if (unknown.length)

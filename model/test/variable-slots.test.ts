@@ -10,8 +10,7 @@ const candIdxShape = async (model: Uint8Array) => {
   const session = await ort.InferenceSession.create(model);
   try {
     return session.inputMetadata.find((m) => m.name === INPUTS.candIdx && m.isTensor) as
-      | { shape: ReadonlyArray<number | string> }
-      | undefined;
+      { shape: ReadonlyArray<number | string> } | undefined;
   } finally {
     await session.release();
   }

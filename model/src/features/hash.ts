@@ -60,7 +60,7 @@ function asciiWordSpans(text: string): { words: string[]; starts: number[]; ends
   const words: string[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (!isAsciiWordChar(text.charCodeAt(i))) {
       i++;
       continue;
