@@ -89,6 +89,23 @@ async function peakRssMb(pid: number): Promise<number> {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
 }
 
+/** What the worker said of its helper threads' CPUs at start (see worker/src/cpu-affinity.ts). */
+let helperCpus = "not reported";
+
+/** The worker's log line about its helper threads' CPUs, if `output` holds it whole. */
+function helperCpusSaid(output: string): string | undefined {
+  for (const line of output.split("\n").slice(0, -1)) {
+    if (!line.includes('"msg":"helper threads') && !line.includes('"msg":"could not keep')) continue;
+    try {
+      const said = JSON.parse(line) as { msg: string; cpus?: number[]; reason?: string };
+      return `${said.msg}${said.cpus ? ` (CPUs ${said.cpus.join(",")})` : ""}${said.reason ? ` (${said.reason})` : ""}`;
+    } catch {
+      continue; // The start of the line was cut off with the buffer.
+    }
+  }
+  return undefined;
+}
+
 /** A worker process, ready when it logs "worker ready". */
 async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [WORKER_MAIN], {
@@ -101,6 +118,7 @@ async function startWorkerProcess(env: Record<string, string>): Promise<ChildPro
     child.once("exit", (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
       buffered += chunk;
+      helperCpus = helperCpusSaid(buffered) ?? helperCpus;
       if (buffered.includes('"msg":"worker ready"')) {
         clearTimeout(timer);
         resolve();
@@ -194,6 +212,8 @@ export async function run(): Promise<BenchReport> {
     HEALTH_PORT: "0",
     LOG_LEVEL: "info",
     TEMP_DIR: path.join(os.tmpdir(), "docsift-bench-worker-tmp"),
+    // To compare: HELPER_CPU_AFFINITY=off npm run bench -- worker
+    ...(process.env.HELPER_CPU_AFFINITY ? { HELPER_CPU_AFFINITY: process.env.HELPER_CPU_AFFINITY } : {}),
   };
 
   const metrics: Record<string, number> = {};
@@ -328,6 +348,7 @@ export async function run(): Promise<BenchReport> {
     "processMs = extractMs + inferMs = the job's wall time from opening the document to its result (pages are read, featurized and scored overlapped); processMsMin/Max over the steady-state jobs",
     `speedVsPdftotext = plain pdftotext's wall time (median of ${ANCHOR_RUNS}) / processMs on the same PDF (goal ≥ 0.5)`,
     "peakRssMb = the highest VmHWM of the worker processes after their job (goal ≤ 300 MB at 100 MB); idleRssMb = before the task",
+    `helper CPUs (HELPER_CPU_AFFINITY): ${helperCpus}`,
   );
   return { name: "worker", metrics, notes };
 }

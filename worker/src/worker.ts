@@ -11,7 +11,7 @@ import {
 } from "@docsift/adapters";
 import { DocsiftError, systemClock } from "@docsift/core";
 import type { DocumentStore, EventPublisher, JobRepository, WorkerConfig } from "@docsift/core";
-import type { OcrEngine } from "@docsift/extraction";
+import { popplerLauncherPid, type OcrEngine } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
 import type { Logger } from "pino";
 import { runDocumentPipeline } from "./document-pipeline.js";
@@ -21,6 +21,7 @@ import type { HealthServer } from "./health-server.js";
 import { createLogger } from "./logger.js";
 import { WorkerMetrics } from "./metrics.js";
 import { loadModel } from "./model-loader.js";
+import { confineHelpers } from "./cpu-affinity.js";
 import { createOcrEngine } from "./ocr.js";
 import { TaskReceiver } from "./task-receiver.js";
 
@@ -132,6 +133,15 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
         ? undefined
         : (deps.ocr ?? (config.ocr.enabled ? await createOcrEngine(config, log) : undefined));
     const loadedModel = model;
+    // After the warm-up, which started the poppler launcher.
+    await confineHelpers(
+      config.helperCpuAffinity,
+      {
+        threads: loadedModel.scoringThreadIds(),
+        processes: [await popplerLauncherPid()].filter((pid) => pid !== undefined),
+      },
+      log,
+    );
     const pipelineConfig = {
       limits: config.limits,
       pdfEngine: config.pdfEngine,

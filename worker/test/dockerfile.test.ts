@@ -134,6 +134,8 @@ describe("worker/Dockerfile", () => {
     const apt = runs.find((r) => r.includes("apt-get install"));
     expect(apt).toMatch(/\bpoppler-utils\b/);
     expect(apt).toMatch(/\btini\b/);
+    // taskset, for HELPER_CPU_AFFINITY.
+    expect(apt).toMatch(/\butil-linux\b/);
   });
 
   it("runs dist/main.js under tini as a non-root user", () => {

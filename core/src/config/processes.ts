@@ -198,6 +198,7 @@ const workerShape = {
   MODEL_SOURCE: z.enum(["blob", "bundled"]).optional().default("blob"),
   MODEL_CACHE_DIR: z.string().optional(),
   ORT_INTRA_OP_THREADS: envInt(1, 1, 64),
+  HELPER_CPU_AFFINITY: z.enum(["auto", "off"]).optional().default("auto"),
   HEALTH_PORT: envInt(8080, 0, 65535),
   TEMP_DIR: z.string().optional(),
   PROGRESS_EVERY_PAGES: envInt(25, 1, 100_000),
@@ -219,6 +220,11 @@ export interface WorkerConfig extends CommonConfig {
     cacheDir?: string;
     intraOpThreads: number;
   };
+  /**
+   * "auto": the scoring thread and the poppler tools keep off the first CPU when the process has
+   * two or more CPUs of its own (see worker/src/cpu-affinity.ts); "off": they run anywhere.
+   */
+  helperCpuAffinity: "auto" | "off";
   healthPort: number;
   tempDir?: string;
   progressEveryPages: number;
@@ -272,6 +278,7 @@ export const WorkerConfigSchema = z
         ...(raw.MODEL_CACHE_DIR ? { cacheDir: raw.MODEL_CACHE_DIR } : {}),
         intraOpThreads: raw.ORT_INTRA_OP_THREADS,
       },
+      helperCpuAffinity: raw.HELPER_CPU_AFFINITY,
       healthPort: raw.HEALTH_PORT,
       ...(raw.TEMP_DIR ? { tempDir: raw.TEMP_DIR } : {}),
       progressEveryPages: raw.PROGRESS_EVERY_PAGES,

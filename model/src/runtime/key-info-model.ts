@@ -30,6 +30,11 @@ export interface KeyInfoModel {
     opts?: { onPage?: (n: number) => void },
   ): Promise<KeyInfoResult>;
   close(): Promise<void>;
+  /**
+   * OS thread ids of the thread the model scores on (Linux; empty elsewhere). A thread started to
+   * replace a crashed one is new, and listed once it runs.
+   */
+  scoringThreadIds(): number[];
 }
 
 export interface LoadOptions {
@@ -259,5 +264,9 @@ class OnnxKeyInfoModel implements KeyInfoModel {
   async close(): Promise<void> {
     this.#closed = true;
     await this.scorer.close();
+  }
+
+  scoringThreadIds(): number[] {
+    return this.scorer.tid === undefined ? [] : [this.scorer.tid];
   }
 }

@@ -17,6 +17,8 @@ export interface ScoringThreadOptions {
 
 interface Reply {
   id: number;
+  /** In the first reply: the thread's OS thread id, where the OS says it. */
+  tid?: number;
   error?: string;
   fieldProbs?: Float32Array;
   docTypeProbs?: Float32Array;
@@ -34,6 +36,13 @@ const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
 const { dense: denseSize, docSlots, inputs, outputs } = workerData.spec;
 const message = (err) => String((err && err.stack) || err);
+// This thread's id in the operating system (Linux), so the worker can confine it to some CPUs.
+let tid;
+try {
+  tid = Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop()) || undefined;
+} catch {
+  tid = undefined;
+}
 let session;
 // One request at a time, in arrival order; a close waits for the runs before it.
 let queue = ort.InferenceSession.create(workerData.model, {
@@ -45,7 +54,7 @@ let queue = ort.InferenceSession.create(workerData.model, {
 }).then(
   (opened) => {
     session = opened;
-    parentPort.postMessage({ id: 0 });
+    parentPort.postMessage({ id: 0, tid });
   },
   (err) => {
     parentPort.postMessage({ id: 0, error: message(err) });
@@ -99,6 +108,9 @@ export class ScoringThread {
     this.worker = worker;
   }
 
+  /** The thread's id in the operating system (Linux only), e.g. to confine it to some CPUs. */
+  tid: number | undefined;
+
   /** Starts the thread and waits until its session is open; a model ORT cannot load rejects. */
   static async start(model: Uint8Array, opts: ScoringThreadOptions): Promise<ScoringThread> {
     const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
@@ -124,7 +136,10 @@ export class ScoringThread {
         worker.off("error", failed);
         // After a failed open the thread closes its port and ends by itself.
         if (m.error) reject(new Error(`ONNX Runtime could not open the model: ${m.error}`));
-        else resolve();
+        else {
+          thread.tid = m.tid;
+          resolve();
+        }
       });
     });
     thread.#listen();
