@@ -82,6 +82,14 @@ describe("configuration", () => {
     expect(c.jobTimeoutMs).toBe(600_000);
     expect(c.drainGraceMs).toBe(630_000);
     expect(c.model).toMatchObject({ name: "docsift-kie", version: "current", source: "blob" });
+    expect(c.helperCpuAffinity).toBe("auto");
+    expect(
+      parseConfig("worker", WorkerConfigSchema, { ...azureWorker, HELPER_CPU_AFFINITY: "off" })
+        .helperCpuAffinity,
+    ).toBe("off");
+    expect(() =>
+      parseConfig("worker", WorkerConfigSchema, { ...azureWorker, HELPER_CPU_AFFINITY: "pinned" }),
+    ).toThrow(/HELPER_CPU_AFFINITY/);
   });
 
   it("rejects an http endpoint, both connection kinds at once, and an extraction timeout above the job timeout", () => {

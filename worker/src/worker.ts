@@ -14,6 +14,7 @@ import type { DocumentStore, EventPublisher, JobRepository, WorkerConfig } from 
 import { popplerLauncherPid, type OcrEngine } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
 import type { Logger } from "pino";
+import { confineHelpers } from "./cpu-affinity.js";
 import { runDocumentPipeline } from "./document-pipeline.js";
 import { Delivery, handleTask } from "./handle-task.js";
 import { startHealthServer } from "./health-server.js";
@@ -21,7 +22,6 @@ import type { HealthServer } from "./health-server.js";
 import { createLogger } from "./logger.js";
 import { WorkerMetrics } from "./metrics.js";
 import { loadModel } from "./model-loader.js";
-import { confineHelpers } from "./cpu-affinity.js";
 import { createOcrEngine } from "./ocr.js";
 import { TaskReceiver } from "./task-receiver.js";
 

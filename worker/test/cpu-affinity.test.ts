@@ -20,14 +20,17 @@ describe("CPU plan for the helpers", () => {
     expect(parseCpuList("0-1")).toEqual([0, 1]);
     expect(parseCpuList("0,2-4,7\n")).toEqual([0, 2, 3, 4, 7]);
     expect(parseCpuList("3")).toEqual([3]);
-    expect(() => parseCpuList("2-1")).toThrow(/not a CPU list/);
-    expect(() => parseCpuList("a")).toThrow(/not a CPU list/);
+    for (const bad of ["2-1", "a", "-1", "1-", "1,,2", "1-2-3", ""])
+      expect(() => parseCpuList(bad), bad).toThrow(/not a CPU list/);
   });
 
   it("keeps the helpers off the first CPU only when the CPUs are the process's own", () => {
     expect(planHelperCpus([0, 1], undefined)).toEqual({ cpus: [1] });
     expect(planHelperCpus([4, 5, 6, 7], 4)).toEqual({ cpus: [5, 6, 7] });
     expect(planHelperCpus([0], undefined)).toEqual({ skipped: expect.stringMatching(/one CPU/) });
+    // A quota that could not be read (0, NaN) skips rather than guesses.
+    expect(planHelperCpus([0, 1], 0)).toHaveProperty("skipped");
+    expect(planHelperCpus([0, 1], NaN)).toHaveProperty("skipped");
     // A Kubernetes limit of 2 CPUs on a 16-CPU node without the static CPU manager: shared CPUs.
     expect(planHelperCpus([...Array(16).keys()], 2)).toEqual({
       skipped: expect.stringMatching(/quota of 2 on 16 shared CPUs/),
@@ -41,19 +44,41 @@ describe("CPU plan for the helpers", () => {
     });
     afterAll(() => rm(root, { recursive: true, force: true }));
 
-    it("reads cgroup v2's cpu.max and v1's CFS files", async () => {
-      await writeFile(path.join(root, "cpu.max"), "max 100000\n");
-      expect(await cgroupCpuQuota(root)).toBeUndefined();
-      await writeFile(path.join(root, "cpu.max"), "150000 100000\n");
-      expect(await cgroupCpuQuota(root)).toBe(1.5);
-      await rm(path.join(root, "cpu.max"));
-      await mkdir(path.join(root, "cpu"));
-      await writeFile(path.join(root, "cpu", "cpu.cfs_quota_us"), "-1\n");
-      await writeFile(path.join(root, "cpu", "cpu.cfs_period_us"), "100000\n");
-      expect(await cgroupCpuQuota(root)).toBeUndefined();
-      await writeFile(path.join(root, "cpu", "cpu.cfs_quota_us"), "200000\n");
-      expect(await cgroupCpuQuota(root)).toBe(2);
-      expect(await cgroupCpuQuota(path.join(root, "missing"))).toBeUndefined();
+    const write = async (file: string, text: string) => {
+      await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await writeFile(path.join(root, file), text);
+    };
+
+    it("reads cgroup v2's cpu.max on the process's cgroup and its parents, the smallest wins", async () => {
+      const membership = path.join(root, "v2-cgroup");
+      await writeFile(membership, "0::/system.slice/docsift.service\n");
+      const v2 = path.join(root, "v2");
+      await mkdir(v2);
+      expect(await cgroupCpuQuota(v2, membership)).toBeUndefined();
+      await write("v2/system.slice/docsift.service/cpu.max", "max 100000\n");
+      expect(await cgroupCpuQuota(v2, membership)).toBeUndefined();
+      // A systemd CPUQuota= on the unit, below the root.
+      await write("v2/system.slice/docsift.service/cpu.max", "150000 100000\n");
+      expect(await cgroupCpuQuota(v2, membership)).toBe(1.5);
+      // A parent's smaller quota binds the child too.
+      await write("v2/system.slice/cpu.max", "100000 100000\n");
+      expect(await cgroupCpuQuota(v2, membership)).toBe(1);
+      // An unreadable quota counts as none available.
+      await write("v2/cpu.max", "lots 100000\n");
+      expect(await cgroupCpuQuota(v2, membership)).toBe(0);
+    });
+
+    it("reads cgroup v1's CFS files on the cpu hierarchy's path", async () => {
+      const membership = path.join(root, "v1-cgroup");
+      await writeFile(membership, "9:name=systemd:/\n4:cpuacct,cpu:/kubepods/pod1\n3:cpuset:/\n");
+      const v1 = path.join(root, "v1");
+      await write("v1/cpu/cpu.cfs_quota_us", "-1\n");
+      await write("v1/cpu/cpu.cfs_period_us", "100000\n");
+      expect(await cgroupCpuQuota(v1, membership)).toBeUndefined();
+      await write("v1/cpu/kubepods/pod1/cpu.cfs_quota_us", "200000\n");
+      await write("v1/cpu/kubepods/pod1/cpu.cfs_period_us", "100000\n");
+      expect(await cgroupCpuQuota(v1, membership)).toBe(2);
+      expect(await cgroupCpuQuota(path.join(root, "missing"), path.join(root, "missing"))).toBeUndefined();
     });
   });
 });
@@ -61,7 +86,12 @@ describe("CPU plan for the helpers", () => {
 // On this machine's kind (Linux, two CPUs, util-linux's taskset): the real threads and processes.
 const cpus = process.platform === "linux" ? await allowedCpus() : undefined;
 const quota = await cgroupCpuQuota();
-const canConfine = cpus !== undefined && "cpus" in planHelperCpus(cpus, quota);
+const hasTaskset = await new Promise<boolean>((resolve) =>
+  spawn("taskset", ["--version"], { stdio: "ignore" })
+    .once("error", () => resolve(false))
+    .once("exit", (code) => resolve(code === 0)),
+);
+const canConfine = hasTaskset && cpus !== undefined && "cpus" in planHelperCpus(cpus, quota);
 
 describe.skipIf(!canConfine)("confining the helpers", () => {
   let model: KeyInfoModel;
@@ -92,12 +122,34 @@ describe.skipIf(!canConfine)("confining the helpers", () => {
     }
   });
 
-  it("changes nothing when switched off", async () => {
+  it("changes nothing when switched off, and says so", async () => {
+    const said: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void said.push(line) });
     const child = spawn("sleep", ["30"], { stdio: "ignore" });
     try {
       await new Promise((resolve) => child.once("spawn", resolve));
-      expect(await confineHelpers("off", { threads: [], processes: [child.pid!] }, silent)).toBeUndefined();
+      expect(await confineHelpers("off", { threads: [], processes: [child.pid!] }, log)).toBeUndefined();
       expect(await allowedOf(`/proc/${child.pid}/status`)).toEqual(cpus);
+      expect(said.join("")).toMatch(/HELPER_CPU_AFFINITY=off.*helper threads run on every CPU/);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it("undoes what it set when one helper cannot be kept, and does not throw", async () => {
+    const said: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void said.push(line) });
+    const child = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      await new Promise((resolve) => child.once("spawn", resolve));
+      // The first is set, then a thread that does not exist fails (taskset -a on a gone
+      // process succeeds with nothing to do, so a thread it is).
+      const gone = 2 ** 22 + 12345;
+      expect(
+        await confineHelpers("auto", { threads: [child.pid!, gone], processes: [] }, log),
+      ).toBeUndefined();
+      expect(await allowedOf(`/proc/${child.pid}/status`)).toEqual(cpus);
+      expect(said.join("")).toMatch(/could not keep the helper threads/);
     } finally {
       child.kill();
     }

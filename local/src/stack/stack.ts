@@ -151,6 +151,8 @@ export async function startLocalStack(
             MODEL_CACHE_DIR: path.join(stateDir, "models"),
             TEMP_DIR: path.join(stateDir, "tmp"),
             OCR_ENABLED: String(config.ocrEnabled),
+            // Several workers on one machine would all keep their helpers off the same CPU.
+            ...(options.apps.workers > 1 ? { HELPER_CPU_AFFINITY: "off" } : {}),
             ...options.apps.env,
             LOG_LEVEL: appLogLevel,
           },
