@@ -65,21 +65,31 @@ describe("ScoringThread", () => {
     );
   });
 
-  it("scores rows sent only as wide as the widest one exactly as full-width rows", async () => {
+  it("scores rows sent only as wide as the widest one as full-width rows, at every width", async () => {
     const narrow = await ScoringThread.start(withVariableSlots(model), { intraOpThreads: 1 });
     try {
-      const rows = 200;
-      const width = 37;
-      const { idx, dense } = randomBatch(rows, 11);
-      // Full-width rows whose ids end at `width`, and the same rows packed at that width.
-      for (let r = 0; r < rows; r++) idx.fill(0, r * slots + width, (r + 1) * slots);
-      const packed = new Int32Array(rows * slots);
-      for (let r = 0; r < rows; r++) packed.set(idx.subarray(r * slots, r * slots + width), r * width);
-      const full = await thread.score(idx.slice(), dense.slice(), rows);
-      const got = await narrow.score(packed.slice(), dense.slice(), rows, undefined, width);
-      expect(Array.from(got.fieldProbs)).toEqual(Array.from(full.fieldProbs));
+      const rows = 50;
+      let identical = 0;
+      for (let width = 1; width <= slots; width++) {
+        const { idx, dense } = randomBatch(rows, 11 + width);
+        // Full-width rows whose ids end at `width`, and the same rows packed at that width.
+        for (let r = 0; r < rows; r++) idx.fill(0, r * slots + width, (r + 1) * slots);
+        const packed = new Int32Array(rows * slots);
+        for (let r = 0; r < rows; r++) packed.set(idx.subarray(r * slots, r * slots + width), r * width);
+        const full = await thread.score(idx.slice(), dense.slice(), rows);
+        const got = await narrow.score(packed.slice(), dense.slice(), rows, undefined, width);
+        // ONNX Runtime sums the slots four at a time: a width of 4k + 3 rounds differently in
+        // the last bits (measured ≤ 9e-7 on a probability); every other width is bit-identical.
+        let most = 0;
+        for (let i = 0; i < full.fieldProbs.length; i++)
+          most = Math.max(most, Math.abs((got.fieldProbs[i] as number) - (full.fieldProbs[i] as number)));
+        expect(most, `width ${width}`).toBeLessThanOrEqual(1e-6);
+        if (most === 0) identical++;
+      }
+      expect(identical).toBeGreaterThanOrEqual(slots - slots / 4);
       // The model as committed fixes the width: only the relaxed graph takes narrower rows.
-      await expect(thread.score(packed.slice(), dense.slice(), rows, undefined, width)).rejects.toThrow(
+      const { idx, dense } = randomBatch(10, 3);
+      await expect(thread.score(idx.subarray(0, 10 * 37).slice(), dense, 10, undefined, 37)).rejects.toThrow(
         /dimension|shape/i,
       );
     } finally {
