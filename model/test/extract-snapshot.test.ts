@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDefaultKeyInfoModel, type KeyInfoModel } from "../src/index.js";
-import { FeatureBuffers } from "../src/features/featurize.js";
+import { dateOrderFor, detectLanguage } from "../src/candidates/extract.js";
+import { FeatureBuffers, featurizePage, headerWords } from "../src/features/featurize.js";
+import { FEATURE_SPEC } from "../src/features/spec.js";
 import { featureDigest, snapshotPages, SNAPSHOT_SEEDS } from "./helpers/featurize-digest.js";
 
 interface SnapshotDoc {
@@ -53,6 +55,26 @@ describe("candidate extraction and featurization stay bit-identical", () => {
         sha256: want.sha256,
       });
     }
+  });
+
+  it("gives each row's width as the count of its token ids, the rest of the row padding", () => {
+    const buffers = new FeatureBuffers();
+    let rows = 0;
+    for (const [i, seed] of SNAPSHOT_SEEDS.slice(0, 6).entries()) {
+      const pages = snapshotPages(seed, i);
+      const order = dateOrderFor(detectLanguage(pages[0]!.lines));
+      const header = headerWords(pages[0]!);
+      for (const page of pages) {
+        const f = featurizePage(page, order, header, buffers);
+        for (let r = 0; r < f.candidates.length; r++, rows++) {
+          const row = f.idx.subarray(r * FEATURE_SPEC.slots, (r + 1) * FEATURE_SPEC.slots);
+          const width = f.widths[r] as number;
+          expect(row.subarray(0, width).every((id) => id > 0)).toBe(true);
+          expect(row.subarray(width).every((id) => id === 0)).toBe(true);
+        }
+      }
+    }
+    expect(rows).toBeGreaterThan(300);
   });
 
   it("gives the same fields in batches of 7 rows, each sent as wide as its widest row", async () => {

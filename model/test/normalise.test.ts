@@ -8,6 +8,7 @@ import {
   normaliseText,
 } from "../src/candidates/normalise.js";
 import {
+  DATE_PATTERN_HINTS,
   DATE_PATTERNS,
   detectLanguage,
   HINT,
@@ -213,9 +214,7 @@ describe("numericHints", () => {
   it("never rules out a date or IBAN pattern that matches the line", () => {
     const rng = new Prng(23);
     const patterns = [
-      ...DATE_PATTERNS.map(
-        (p, i) => [p, [HINT.isoDate, HINT.numericDate, HINT.namedDate, HINT.namedDate][i]] as const,
-      ),
+      ...DATE_PATTERNS.map((p, i) => [p, DATE_PATTERN_HINTS[i]] as const),
       [IBAN_PATTERN, HINT.iban] as const,
     ];
     const seen = new Set<number>();

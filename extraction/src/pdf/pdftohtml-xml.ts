@@ -131,9 +131,10 @@ function attribute(attrs: string, name: AttributeName): number {
   // Found in place: prefixing the attributes with a space to search for ` name="` cost a string
   // per attribute, four per line of text.
   const [bare, spaced] = ATTRIBUTE_KEYS[name];
-  const at = attrs.startsWith(bare) ? 0 : attrs.indexOf(spaced) + 1;
-  if (at === 0 && !attrs.startsWith(bare))
+  const after = attrs.startsWith(bare) ? -1 : attrs.indexOf(spaced);
+  if (after === -1 && !attrs.startsWith(bare))
     throw new Error(`pdftohtml -xml element has no ${name}: <${attrs.slice(0, 120)}>`);
+  const at = after + 1;
   const from = at + bare.length;
   const value = Number(attrs.slice(from, attrs.indexOf('"', from)));
   if (!Number.isFinite(value))

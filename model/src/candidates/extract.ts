@@ -178,7 +178,8 @@ export function numericHints(text: string): number {
   return hints;
 }
 
-const DATE_PATTERN_HINTS = [HINT.isoDate, HINT.numericDate, HINT.namedDate, HINT.namedDate];
+/** The hint bit each of DATE_PATTERNS needs, in their order. */
+export const DATE_PATTERN_HINTS = [HINT.isoDate, HINT.numericDate, HINT.namedDate, HINT.namedDate] as const;
 
 function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): void {
   const text = line.text;

@@ -6,7 +6,7 @@ import {
   type CandidateKind,
 } from "../candidates/extract.js";
 import type { DateOrder } from "../candidates/normalise.js";
-import { bucketOf, fnv, FNV_OFFSET, shape, wordSpans, words } from "./hash.js";
+import { bucketer, bucketOf, fnv, FNV_OFFSET, shape, wordSpans, words } from "./hash.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "./spec.js";
 import { NUMBER_MARKERS } from "./lexicon.js";
 import { countLetters } from "../candidates/letters.js";
@@ -150,8 +150,7 @@ const DATE_ORDER = Array.from({ length: 16 }, (_, i) => P(`dord:${i >> 2}:${i & 
 const WORD_COUNT = Array.from({ length: 7 }, (_, i) => P(`wc:${i}`));
 
 const SLOTS = FEATURE_SPEC.slots;
-const HASH_M = FEATURE_SPEC.hashBuckets - 1;
-const HASH_R = 65536 % HASH_M;
+const candidateBucket = bucketer(FEATURE_SPEC.hashBuckets);
 
 /** Writes hashed token ids into one row of the index matrix, dropping what exceeds the slots. */
 class Row {
@@ -165,11 +164,10 @@ class Row {
     return this;
   }
   put(h: number): void {
-    // bucketOf(h, FEATURE_SPEC.hashBuckets) with its divisor's constants computed once.
-    if (this.n < SLOTS) this.idx[this.base + this.n++] = (((h >>> 16) * HASH_R + (h & 0xffff)) % HASH_M) + 1;
+    if (this.n < SLOTS) this.idx[this.base + this.n++] = candidateBucket(h);
   }
   putBuckets(buckets: Int32Array): void {
-    for (let i = 0; i < buckets.length && this.n < FEATURE_SPEC.slots; i++)
+    for (let i = 0; i < buckets.length && this.n < SLOTS; i++)
       this.idx[this.base + this.n++] = buckets[i] as number;
   }
 }

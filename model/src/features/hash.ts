@@ -15,10 +15,18 @@ export const FNV_OFFSET = 0x811c9dc5;
  * the remainder of a uint32 is a floating-point modulo in V8, a C call that cost a tenth of
  * featurization, while these operands stay small integers (below 2^31 for any m < 2^15).
  */
-export const bucketOf = (h: number, buckets: number): number => {
+export const bucketOf = (h: number, buckets: number): number =>
+  bucketIn(h, buckets - 1, 65536 % (buckets - 1));
+
+/** bucketOf for one bucket count, its constants computed once: for the hottest loop. */
+export function bucketer(buckets: number): (h: number) => number {
   const m = buckets - 1;
-  return (((h >>> 16) * (65536 % m) + (h & 0xffff)) % m) + 1;
-};
+  const r = 65536 % m;
+  return (h) => bucketIn(h, m, r);
+}
+
+/** The remainder of `h >>> 0` by `m`, with `r` = 2^16 mod m. */
+const bucketIn = (h: number, m: number, r: number): number => (((h >>> 16) * r + (h & 0xffff)) % m) + 1;
 
 /** FNV-1a (32 bit) into buckets 1..n-1; equal to hashing the token's parts in sequence with `fnv`. */
 export const hashToken = (token: string, buckets: number): number =>

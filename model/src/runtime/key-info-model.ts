@@ -6,9 +6,9 @@ import type { DateOrder } from "../candidates/normalise.js";
 import { decode, SeenValues, type ScoredCandidate } from "../decode/decode.js";
 import { documentBag, FeatureBuffers, featurizePage, headerWords } from "../features/featurize.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
+import { withVariableSlots } from "../onnx/variable-slots.js";
 import { FIELD_KIND } from "../train/labels.js";
 import type { ModelManifest } from "./manifest.js";
-import { withVariableSlots } from "../onnx/variable-slots.js";
 import { ScoringThread, type BatchScores } from "./scoring-thread.js";
 import { sha256Bytes } from "./sha256.js";
 

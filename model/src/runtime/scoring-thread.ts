@@ -104,12 +104,11 @@ export class ScoringThread {
   #exited = false;
   #closing = false;
 
+  #tid: number | undefined;
+
   private constructor(worker: Worker) {
     this.worker = worker;
   }
-
-  /** The thread's id in the operating system (Linux only), e.g. to confine it to some CPUs. */
-  tid: number | undefined;
 
   /** Starts the thread and waits until its session is open; a model ORT cannot load rejects. */
   static async start(model: Uint8Array, opts: ScoringThreadOptions): Promise<ScoringThread> {
@@ -137,7 +136,7 @@ export class ScoringThread {
         // After a failed open the thread closes its port and ends by itself.
         if (m.error) reject(new Error(`ONNX Runtime could not open the model: ${m.error}`));
         else {
-          thread.tid = m.tid;
+          thread.#tid = m.tid;
           resolve();
         }
       });
@@ -199,6 +198,11 @@ export class ScoringThread {
         dense.buffer,
       ]);
     });
+  }
+
+  /** The thread's id in the operating system (Linux only), e.g. to confine it to some CPUs. */
+  get tid(): number | undefined {
+    return this.#tid;
   }
 
   /** Whether the thread has ended other than by `close` (a crash): it scores nothing more. */
