@@ -7,7 +7,7 @@ import {
   normaliseText,
   type DateOrder,
 } from "./normalise.js";
-import { countLetters } from "./letters.js";
+import { countLetters, isAsciiLetter } from "./letters.js";
 
 export const CANDIDATE_KINDS = ["date", "amount", "id", "iban", "currency", "text"] as const;
 export type CandidateKind = (typeof CANDIDATE_KINDS)[number];
@@ -152,15 +152,7 @@ export function numericHints(text: string): number {
       if (j >= 0) {
         const p = text.charCodeAt(j);
         // A letter (any non-ASCII character may be one), or ".", "-", "," or a digit.
-        if (
-          p >= 128 ||
-          (p >= 65 && p <= 90) ||
-          (p >= 97 && p <= 122) ||
-          p === 46 ||
-          p === 45 ||
-          p === 44 ||
-          isDigit(p)
-        )
+        if (p >= 128 || isAsciiLetter(p) || p === 46 || p === 45 || p === 44 || isDigit(p))
           hints |= HINT.namedDate;
       }
     }

@@ -1,5 +1,11 @@
 const LETTER = /\p{L}/u;
 
+/** Whether a UTF-16 code unit is an ASCII letter (A–Z, a–z). */
+export const isAsciiLetter = (c: number): boolean => {
+  const lower = c | 32;
+  return lower >= 97 && lower <= 122;
+};
+
 /**
  * How many code points of `text` are letters; equal to `text.match(/\p{L}/gu).length` without
  * building the match array, and without a regex call for ASCII, which is nearly all of a document.
@@ -9,8 +15,7 @@ export function countLetters(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 128) {
-      const lower = c | 32;
-      if (lower >= 97 && lower <= 122) n++;
+      if (isAsciiLetter(c)) n++;
       continue;
     }
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {

@@ -1,3 +1,5 @@
+import { isAsciiLetter } from "../candidates/letters.js";
+
 /** FNV-1a (32 bit) state after `text`, continuing from `h`: lets a token be hashed in parts without joining strings. */
 export function fnv(h: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
@@ -52,7 +54,7 @@ export function foldWord(w: string): string {
 
 /** A character of WORD in printable ASCII: a letter, a digit, "#" or "%". */
 const isAsciiWordChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 35 || c === 37;
+  isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 35 || c === 37;
 
 /** Folded words of a text with their [start, end) offsets in the original text. */
 export function wordSpans(text: string): { words: string[]; starts: number[]; ends: number[] } {
