@@ -40,11 +40,16 @@ export function planHelperCpus(
   return { cpus: allowed.slice(1) };
 }
 
+/** The CPUs a /proc/<pid>/status (or a thread's) allows; undefined if it has no such line. */
+export function cpusAllowedIn(status: string): number[] | undefined {
+  const list = /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1];
+  return list ? parseCpuList(list) : undefined;
+}
+
 /** The CPUs this process may run on, from /proc/self/status; undefined off Linux. */
 export async function allowedCpus(): Promise<number[] | undefined> {
   const status = await readFile("/proc/self/status", "utf8").catch(() => undefined);
-  const list = status && /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1];
-  return list ? parseCpuList(list) : undefined;
+  return status === undefined ? undefined : cpusAllowedIn(status);
 }
 
 /**
