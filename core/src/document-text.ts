@@ -22,6 +22,10 @@ export interface TextLine {
   y: number;
   width: number;
   height: number;
+  /** Font size in points where the reader knows it (PDF text layer); absent for OCR and flowed text. */
+  fontSize?: number;
+  /** The line is set in a bold face, where the reader knows it. */
+  bold?: boolean;
 }
 
 export interface ExtractedPage {

@@ -1,5 +1,6 @@
 import type { DocumentType, ExtractedField, FieldName } from "@docsift/core";
-import { DOCUMENT_TYPES, FIELD_NAMES } from "@docsift/core";
+import { FIELD_NAMES } from "@docsift/core";
+import { FEATURE_SPEC } from "../features/spec.js";
 
 /** One scored occurrence of a possible field value. */
 export interface ScoredCandidate {
@@ -34,6 +35,15 @@ export const FIELDS_BY_TYPE: Record<DocumentType, readonly FieldName[]> = {
   invoice: FIELD_NAMES,
   receipt: FIELD_NAMES,
   purchase_order: FIELD_NAMES.filter((f) => f !== "dueDate"),
+  // A credit note refunds: it has a number, a date, parties, amounts and the account paid back to.
+  credit_note: FIELD_NAMES.filter((f) => f !== "dueDate"),
+  // Offers, orders, delivery notes, statements and letters ask for no payment of their own: they
+  // report who sent them to whom, and nothing a payment run could mistake for an invoice.
+  quote: ["vendorName", "customerName"],
+  delivery_note: ["vendorName", "customerName"],
+  order_confirmation: ["vendorName", "customerName"],
+  statement: ["vendorName", "customerName"],
+  letter: ["vendorName", "customerName"],
   other: ["vendorName", "customerName"],
 };
 
@@ -105,7 +115,7 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
   input.docTypeProbs.forEach((p, i) => {
     if (p > (input.docTypeProbs[typeIndex] ?? -1)) typeIndex = i;
   });
-  const documentType = DOCUMENT_TYPES[typeIndex] ?? "other";
+  const documentType: DocumentType = FEATURE_SPEC.documentTypes[typeIndex] ?? "other";
   const allowed = new Set(FIELDS_BY_TYPE[documentType]);
   const th = (f: FieldName): number => opts.fieldThresholds?.[f] ?? opts.threshold;
   const opt = (f: FieldName, floor = th(f)): ScoredCandidate[] =>

@@ -1,7 +1,13 @@
-import type { DocumentType, FieldName } from "@docsift/core";
-import { DOCUMENT_TYPES } from "@docsift/core";
+import type { FieldName } from "@docsift/core";
 import { deriveSeed, Prng } from "./prng.js";
-import { LABEL_KEYS, LOCALES, labelChoices, type LabelKey, type LocaleSpec } from "./locales.js";
+import {
+  LABEL_KEYS,
+  LOCALES,
+  labelChoices,
+  type LabelKey,
+  type LocaleSpec,
+  type TemplateDocType as DocumentType,
+} from "./locales.js";
 import { recombinedTrainingTemplate, templatesFor, type Template } from "./templates.js";
 import { perturbLabel } from "./augment.js";
 import {
@@ -182,7 +188,7 @@ function pickDocType(rng: Prng): DocumentType {
   if (r < 0.55) return "invoice";
   if (r < 0.72) return "receipt";
   if (r < 0.87) return "purchase_order";
-  return DOCUMENT_TYPES[3];
+  return "other";
 }
 
 /** A truth value only counts if the page text really shows it (a marked span survived layout). */

@@ -1,4 +1,5 @@
-import type { DocumentType } from "@docsift/core";
+/** The document types this template generator writes (the layout grammar writes every type). */
+export type TemplateDocType = "invoice" | "receipt" | "purchase_order" | "other";
 import type { LocaleId, Split } from "./types.js";
 
 /** Label phrasings. Each key has wordings seen in training and wordings kept back for split (b). */
@@ -42,7 +43,7 @@ export interface LocaleSpec {
   months: string[];
   monthsShort: string[];
   labels: Record<LabelKey, Wordings>;
-  titles: Record<DocumentType, string[]>;
+  titles: Record<TemplateDocType, string[]>;
   currencies: string[];
   items: string[];
   notes: string[];

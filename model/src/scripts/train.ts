@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DOCUMENT_TYPES, FIELD_NAMES } from "@docsift/core";
+import { FIELD_NAMES } from "@docsift/core";
 import { buildDataset, type DatasetRecipe } from "../train/dataset.js";
 import { train, type TrainOptions } from "../train/trainer.js";
 import { DEFAULT_ARCHITECTURE, initWeights } from "../train/weights.js";
@@ -90,7 +90,7 @@ const manifest: ModelManifest = parseManifest({
   sizeBytes: onnx.byteLength,
   createdAt: new Date().toISOString(),
   fields: [...FIELD_NAMES],
-  documentTypes: [...DOCUMENT_TYPES],
+  documentTypes: [...FEATURE_SPEC.documentTypes],
   featureSpec: JSON.parse(JSON.stringify(FEATURE_SPEC)),
   architecture: weights.arch,
   onnx: { opset: 13, inputs: Object.values(INPUTS), outputs: Object.values(OUTPUTS) },

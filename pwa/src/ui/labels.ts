@@ -19,6 +19,12 @@ export const DOCUMENT_TYPE_LABELS: Record<DocumentType, string> = {
   invoice: "Invoice",
   receipt: "Receipt",
   purchase_order: "Purchase order",
+  credit_note: "Credit note",
+  quote: "Quote",
+  delivery_note: "Delivery note",
+  order_confirmation: "Order confirmation",
+  statement: "Statement",
+  letter: "Letter",
   other: "Other document",
 };
 
