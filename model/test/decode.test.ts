@@ -42,7 +42,7 @@ describe("decoder", () => {
     expect(due.fields.dueDate === undefined || due.fields.invoiceDate === undefined).toBe(true);
   });
 
-  it("keeps value, confidence, page and source text of the chosen candidate", () => {
+  it("keeps value, confidence, page and source text of the chosen candidate, and whether to review it", () => {
     const out = decode({
       docTypeProbs: invoice,
       candidates: { invoiceNumber: [c("INV-1", 0.7, 2), c("INV-2", 0.9, 1)] },
@@ -52,6 +52,7 @@ describe("decoder", () => {
       confidence: 0.9,
       page: 1,
       sourceText: "INV-2",
+      needsReview: false,
     });
   });
 

@@ -122,6 +122,7 @@ export async function runDocumentPipeline(
       documentType: extracted.documentType,
       documentTypeConfidence: extracted.documentTypeConfidence,
       fields: extracted.fields,
+      needsReview: extracted.needsReview,
       pages: extracted.pages,
       ocrPages: stats.ocrPages,
       characters: extracted.characters,

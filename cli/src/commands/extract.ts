@@ -63,6 +63,7 @@ export async function extractLocally(file: string, opts: ExtractOptions): Promis
       documentType: extracted.documentType,
       documentTypeConfidence: extracted.documentTypeConfidence,
       fields: extracted.fields,
+      needsReview: extracted.needsReview,
       pages: extracted.pages,
       ocrPages: stats.ocrPages,
       characters: extracted.characters,

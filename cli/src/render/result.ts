@@ -2,12 +2,18 @@ import { FIELD_NAMES } from "@docsift/core";
 import type { JobResult } from "@docsift/core";
 import { renderTable } from "./table.js";
 
-/** Document type, the fields found (value, confidence, page, source text), what was not found, timings. */
+/**
+ * Document type, the fields found (value, confidence, whether to review it and why, page, source
+ * text), what was not found, timings.
+ */
 export function renderResult(result: JobResult, extra: string[] = []): string {
   const found = FIELD_NAMES.filter((f) => result.fields[f]);
   const missing = FIELD_NAMES.filter((f) => !result.fields[f]);
   const lines = [
     `document type: ${result.documentType} (confidence ${result.documentTypeConfidence.toFixed(2)})`,
+    ...(result.needsReview
+      ? ["needs review: yes (check the fields marked below before relying on them)"]
+      : []),
     `pages: ${result.pages}${result.ocrPages ? ` (${result.ocrPages} by OCR)` : ""}, characters: ${result.characters}`,
     `model: ${result.model.name}@${result.model.version}`,
     ...extra,
@@ -16,10 +22,11 @@ export function renderResult(result: JobResult, extra: string[] = []): string {
   if (found.length > 0)
     lines.push(
       renderTable(
-        ["FIELD", "VALUE", "CONFIDENCE", "PAGE", "SOURCE TEXT"],
+        ["FIELD", "VALUE", "CONFIDENCE", "REVIEW", "PAGE", "SOURCE TEXT"],
         found.map((f) => {
           const v = result.fields[f]!;
-          return [f, v.value, v.confidence.toFixed(2), String(v.page), v.sourceText];
+          const review = v.needsReview ? (v.reviewReasons ?? ["yes"]).join(", ") : "";
+          return [f, v.value, v.confidence.toFixed(2), review, String(v.page), v.sourceText];
         }),
       ),
     );

@@ -23,6 +23,8 @@ export interface Candidate {
   end: number;
   /** Amount in units or date as days since epoch, for ranking features. */
   numeric: number;
+  /** A numeric date whose day/month order the document does not settle. */
+  ambiguous?: boolean;
 }
 
 export const DATE_PATTERNS = [

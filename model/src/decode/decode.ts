@@ -1,6 +1,7 @@
-import type { DocumentType, ExtractedField, FieldName } from "@docsift/core";
+import type { DocumentType, ExtractedField, FieldName, ReviewReason } from "@docsift/core";
 import { FIELD_NAMES } from "@docsift/core";
 import { FEATURE_SPEC } from "../features/spec.js";
+import { applyIsotonic, type FieldCalibration, type IsotonicMap } from "./calibration.js";
 
 /** One scored occurrence of a possible field value. */
 export interface ScoredCandidate {
@@ -8,6 +9,8 @@ export interface ScoredCandidate {
   score: number;
   page: number;
   sourceText: string;
+  /** A numeric date whose day/month order the document does not settle. */
+  ambiguous?: boolean;
 }
 
 export interface DecoderOptions {
@@ -19,6 +22,12 @@ export interface DecoderOptions {
   consistencyBonus: number;
   /** Per-field thresholds calibrated on a validation split; `threshold` applies to fields without one. */
   fieldThresholds?: Partial<Record<FieldName, number>>;
+  /** Raw score → probability of being right, per field, fitted on held-out data (see `calibration.ts`). */
+  calibration?: FieldCalibration;
+  /** The same for the document type's top probability. */
+  documentTypeCalibration?: IsotonicMap;
+  /** A value whose (calibrated) confidence is below this needs review (default 0.9). */
+  reviewBelow?: number;
 }
 
 export const DEFAULT_DECODER: DecoderOptions = {
@@ -58,7 +67,11 @@ export interface Decoded {
   documentType: DocumentType;
   documentTypeConfidence: number;
   fields: Partial<Record<FieldName, ExtractedField>>;
+  /** Some field needs review, or the document type is uncertain. */
+  needsReview: boolean;
 }
+
+export const DEFAULT_REVIEW_BELOW = 0.9;
 
 /** Same value seen several times: keep its best occurrence. Sorted by score, best first. */
 function distinct(cands: ScoredCandidate[] | undefined, floor: number): ScoredCandidate[] {
@@ -194,12 +207,49 @@ export function decode(input: DecodeInput, opts: DecoderOptions = DEFAULT_DECODE
     if (top) chosen[f] = top;
   }
 
+  return report(chosen, documentType, input.docTypeProbs[typeIndex] ?? 0, opts);
+}
+
+/**
+ * The reported fields: confidence is the calibrated probability that the value is right (the raw
+ * score when the model has no calibration), and a value is flagged for review when that is below
+ * `reviewBelow`, when the amounts it belongs to do not add up, or when it is a date whose day/month
+ * order the document does not settle.
+ */
+function report(
+  chosen: Partial<Record<FieldName, ScoredCandidate>>,
+  documentType: DocumentType,
+  typeProb: number,
+  opts: DecoderOptions,
+): Decoded {
+  const reviewBelow = opts.reviewBelow ?? DEFAULT_REVIEW_BELOW;
+  const { subtotal: s, taxAmount: t, totalAmount: g } = chosen;
+  const sumsDisagree = !!(s && t && g && cents(s.value) + cents(t.value) !== cents(g.value));
   const fields: Partial<Record<FieldName, ExtractedField>> = {};
+  let needsReview = false;
   for (const f of FIELD_NAMES) {
     const c = chosen[f];
-    if (c) fields[f] = { value: c.value, confidence: round(c.score), page: c.page, sourceText: c.sourceText };
+    if (!c) continue;
+    const map = opts.calibration?.[f];
+    const confidence = round(map ? applyIsotonic(map, c.score) : c.score);
+    const reasons: ReviewReason[] = [];
+    if (confidence < reviewBelow) reasons.push("low-confidence");
+    if (sumsDisagree && (f === "subtotal" || f === "taxAmount" || f === "totalAmount"))
+      reasons.push("inconsistent");
+    if (c.ambiguous) reasons.push("ambiguous-date");
+    const field: ExtractedField = { value: c.value, confidence, page: c.page, sourceText: c.sourceText };
+    field.needsReview = reasons.length > 0;
+    if (reasons.length > 0) {
+      field.reviewReasons = reasons;
+      needsReview = true;
+    }
+    fields[f] = field;
   }
-  return { documentType, documentTypeConfidence: round(input.docTypeProbs[typeIndex] ?? 0), fields };
+  const documentTypeConfidence = round(
+    opts.documentTypeCalibration ? applyIsotonic(opts.documentTypeCalibration, typeProb) : typeProb,
+  );
+  if (documentTypeConfidence < reviewBelow) needsReview = true;
+  return { documentType, documentTypeConfidence, fields, needsReview };
 }
 
 /** How the decoder weighs the relations between an issue date and a due date (see `chooseDates`). */

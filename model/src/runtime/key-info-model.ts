@@ -16,6 +16,8 @@ export interface KeyInfoResult {
   documentType: DocumentType;
   documentTypeConfidence: number;
   fields: Partial<Record<FieldName, ExtractedField>>;
+  /** Some field needs review, or the document type is uncertain (see `decode`). */
+  needsReview: boolean;
   pages: number;
   characters: number;
   inferMs: number;
@@ -179,7 +181,9 @@ class OnnxKeyInfoModel implements KeyInfoModel {
         for (const { k, field } of CLASSES_BY_KIND[c.kind]) {
           const score = out.fieldProbs[base + k] as number;
           if (score < 0.01) continue;
-          top.offer(field, { value: c.value, score, page: c.line.page, sourceText: c.text });
+          const scored: ScoredCandidate = { value: c.value, score, page: c.line.page, sourceText: c.text };
+          if (c.ambiguous) scored.ambiguous = true;
+          top.offer(field, scored);
         }
       }
     };
@@ -251,7 +255,10 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       if (list) candidates[f] = list;
     }
     const decoded = decode({ docTypeProbs, candidates, seen }, this.manifest.decoder);
-    if (pageCount === 0) decoded.fields = {};
+    if (pageCount === 0) {
+      decoded.fields = {};
+      decoded.needsReview = false;
+    }
     return {
       ...decoded,
       pages: pageCount,

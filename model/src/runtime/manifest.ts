@@ -15,6 +15,14 @@ export const FeatureSpecSchema = z.object({
   hash: z.string(),
 });
 
+/** A step function from raw score to calibrated probability (see decode/calibration.ts). */
+const IsotonicMapSchema = z
+  .object({ x: z.array(z.number().min(0).max(1)).min(1), y: z.array(z.number().min(0).max(1)).min(1) })
+  .strict()
+  .refine((m) => m.x.length === m.y.length, "x and y must have the same length")
+  .refine((m) => m.x.every((v, i) => i === 0 || v >= (m.x[i - 1] as number)), "x must not decrease")
+  .refine((m) => m.y.every((v, i) => i === 0 || v >= (m.y[i - 1] as number)), "y must not decrease");
+
 const FieldMetricsSchema = z.object({
   precision: z.number(),
   recall: z.number(),
@@ -51,6 +59,9 @@ export const ModelManifestSchema = z
       consistencyFloor: z.number().min(0).max(1),
       consistencyBonus: z.number().nonnegative(),
       fieldThresholds: z.partialRecord(z.enum(FIELD_NAMES), z.number().min(0).max(1)).optional(),
+      calibration: z.partialRecord(z.enum(FIELD_NAMES), IsotonicMapSchema).optional(),
+      documentTypeCalibration: IsotonicMapSchema.optional(),
+      reviewBelow: z.number().min(0).max(1).optional(),
     }),
     training: z.object({
       command: z.string(),

@@ -1,4 +1,4 @@
-import type { ExtractedField, FieldName, JobView } from "@docsift/core";
+import type { ExtractedField, FieldName, JobView, ReviewReason } from "@docsift/core";
 import type { KnownJob } from "../status/store.js";
 import type { UploadItem } from "../uploads.js";
 import { formatBytes } from "../validate.js";
@@ -187,7 +187,21 @@ function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>): HTMLEl
           "tr",
           { "data-field": name },
           h("th", { scope: "row", "data-label": "Field" }, FIELD_LABELS[name]),
-          h("td", { "data-label": "Value", class: "value" }, f.value),
+          h(
+            "td",
+            { "data-label": "Value", class: "value" },
+            f.value,
+            f.needsReview
+              ? h(
+                  "span",
+                  { class: "review-badge", title: reviewText(f.reviewReasons) },
+                  " ",
+                  h("span", { "aria-hidden": "true" }, "⚠"),
+                  " Check",
+                  h("span", { class: "visually-hidden" }, `: ${reviewText(f.reviewReasons)}`),
+                )
+              : "",
+          ),
           h(
             "td",
             { "data-label": "Confidence" },
@@ -210,6 +224,15 @@ function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>): HTMLEl
     ),
   );
 }
+
+const REVIEW_REASON_TEXT: Record<ReviewReason, string> = {
+  "low-confidence": "the model is not sure of this value",
+  inconsistent: "subtotal, tax and total do not add up",
+  "ambiguous-date": "the document does not tell whether the day or the month comes first",
+};
+
+const reviewText = (reasons: ReviewReason[] | undefined): string =>
+  reasons?.length ? reasons.map((r) => REVIEW_REASON_TEXT[r]).join("; ") : "check this value";
 
 export interface DetailActions {
   delete(jobId: string): void;
@@ -243,6 +266,13 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
           result.ocrPages ? ` (${result.ocrPages} read by OCR)` : "",
           ` · ${result.characters.toLocaleString()} characters`,
         ),
+        result.needsReview
+          ? h(
+              "p",
+              { class: "review-note", role: "note" },
+              "Some values need a check before you rely on them: they are marked “Check”.",
+            )
+          : "",
         fieldsTable(result.fields),
         h(
           "p",
