@@ -46,3 +46,29 @@ export async function evaluateSplit(model: KeyInfoModel, spec: SplitSpec): Promi
   }
   return { metrics: acc.result(), errors: acc.errors, msPerPage: pages ? ms / pages : 0 };
 }
+
+/** A document with known truth, read however its family is read (a real reader, OCR, generated layout). */
+export interface EvalItem {
+  seed: number;
+  truth: SyntheticDocument["truth"];
+  pages: () => Promise<ExtractedPage[]>;
+}
+
+/** Runs the full runtime path on any documents with known truth (families, files written by others). */
+export async function evaluateItems(
+  model: KeyInfoModel,
+  items: Iterable<EvalItem> | AsyncIterable<EvalItem>,
+): Promise<SplitResult> {
+  const acc = new MetricsAccumulator();
+  let pages = 0;
+  let ms = 0;
+  for await (const item of items) {
+    const source = await item.pages();
+    const started = performance.now();
+    const result = await model.extract(source);
+    ms += performance.now() - started;
+    pages += result.pages;
+    acc.add(item.seed, item.truth, result.documentType, result.fields);
+  }
+  return { metrics: acc.result(), errors: acc.errors, msPerPage: pages ? ms / pages : 0 };
+}

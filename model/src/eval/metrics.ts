@@ -2,6 +2,7 @@ import type { DocumentType, ExtractedField, FieldName } from "@docsift/core";
 import { DOCUMENT_TYPES, FIELD_NAMES } from "@docsift/core";
 import type { Truth } from "../generator/types.js";
 import type { SplitMetrics } from "../runtime/manifest.js";
+import { precisionAbove, reliability } from "../decode/calibration.js";
 
 interface Counts {
   tp: number;
@@ -23,6 +24,10 @@ export class MetricsAccumulator {
   private docs = 0;
   private typeHits = 0;
   readonly errors: Array<{ seed: number; field: FieldName; expected?: string; got?: string }> = [];
+  /** Every reported value: its confidence and whether it was right (for calibration figures). */
+  readonly reported: Array<{ field: FieldName; confidence: number; correct: boolean }> = [];
+  /** Truth type → predicted type → documents. */
+  readonly confusion = new Map<DocumentType, Map<DocumentType, number>>();
 
   add(
     seed: number,
@@ -31,6 +36,9 @@ export class MetricsAccumulator {
     predicted: Partial<Record<FieldName, ExtractedField>>,
   ): void {
     this.docs++;
+    const row = this.confusion.get(truth.documentType) ?? new Map<DocumentType, number>();
+    this.confusion.set(truth.documentType, row);
+    row.set(predictedType, (row.get(predictedType) ?? 0) + 1);
     const byType = this.types.get(truth.documentType) as Counts & { docs: number; typeHits: number };
     byType.docs++;
     if (predictedType === truth.documentType) {
@@ -41,6 +49,13 @@ export class MetricsAccumulator {
       const expected = truth.fields[f];
       const got = predicted[f]?.value;
       const c = this.fields.get(f) as Counts;
+      const field = predicted[f];
+      if (field)
+        this.reported.push({
+          field: f,
+          confidence: field.confidence,
+          correct: expected !== undefined && same(expected, field.value),
+        });
       for (const k of [c, byType]) {
         if (expected !== undefined) k.support++;
         if (expected !== undefined && got !== undefined && same(expected, got)) k.tp++;
@@ -83,12 +98,24 @@ export class MetricsAccumulator {
     for (const [t, c] of this.types) {
       if (c.docs > 0) perDocumentType[t] = { ...prf(c), typeAccuracy: r4(c.typeHits / c.docs) };
     }
+    const rel = reliability(this.reported);
+    const high = precisionAbove(this.reported, 0.9);
+    const confusion: Record<string, Record<string, number>> = {};
+    for (const [t, row] of this.confusion) confusion[t] = Object.fromEntries(row);
     return {
       documents: this.docs,
       perField,
       perDocumentType,
       micro: prf(micro),
       documentTypeAccuracy: r4(this.typeHits / Math.max(1, this.docs)),
+      calibration: {
+        ece: rel.ece,
+        precisionAt90: high.precision,
+        reportedAt90: high.n,
+        reported: this.reported.length,
+      },
+      reliability: rel.table,
+      confusion,
     };
   }
 }

@@ -36,6 +36,28 @@ export const SplitMetricsSchema = z.object({
   perDocumentType: z.record(z.string(), FieldMetricsSchema.extend({ typeAccuracy: z.number() })),
   micro: FieldMetricsSchema,
   documentTypeAccuracy: z.number(),
+  /** Expected calibration error of the reported confidences, and precision of those ≥ 0.9. */
+  calibration: z
+    .object({
+      ece: z.number(),
+      precisionAt90: z.number(),
+      reportedAt90: z.number().int(),
+      reported: z.number().int(),
+    })
+    .optional(),
+  reliability: z
+    .array(
+      z.object({
+        from: z.number(),
+        to: z.number(),
+        n: z.number().int(),
+        meanConfidence: z.number(),
+        accuracy: z.number(),
+      }),
+    )
+    .optional(),
+  /** Truth document type → predicted type → documents. */
+  confusion: z.record(z.string(), z.record(z.string(), z.number().int())).optional(),
 });
 
 export const ModelManifestSchema = z
@@ -70,6 +92,8 @@ export const ModelManifestSchema = z
       candidates: z.number().int(),
       split: z.literal("train"),
       templates: z.array(z.string()),
+      /** In-house document families trained on (absent: the template generator alone). */
+      families: z.array(z.string()).optional(),
       ocrShare: z.number(),
       mergedShare: z.number(),
       flowedShare: z.number(),
@@ -86,7 +110,9 @@ export const ModelManifestSchema = z
       calibration: z
         .object({
           documents: z.number().int(),
-          split: z.literal("train"),
+          split: z.enum(["train", "heldout"]),
+          /** Reported values the confidence calibration was fitted on. */
+          values: z.number().int().optional(),
           labelNoise: z.number().optional(),
           validationF1: z.partialRecord(z.enum(FIELD_NAMES), z.number()),
         })

@@ -11,13 +11,19 @@ import { documentBag, featurizePage, headerWords } from "../features/featurize.j
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
 import { generateDocument } from "../generator/generate.js";
 import { deriveSeed, Prng } from "../generator/prng.js";
-import type { Truth } from "../generator/types.js";
+import type { SyntheticDocument, Truth } from "../generator/types.js";
 import { stripLabels } from "../render/pages.js";
 import { pagesFor, type Variant } from "./dataset.js";
 import { FIELD_KIND } from "./labels.js";
+import {
+  fitIsotonic,
+  type CalibrationExample,
+  type FieldCalibration,
+  type IsotonicMap,
+} from "../decode/calibration.js";
 import { forwardCandidates, forwardDocType, type Weights } from "./weights.js";
 
-interface ValidationDoc {
+export interface ValidationDoc {
   truth: Truth;
   docTypeProbs: number[];
   candidates: Partial<Record<FieldName, ScoredCandidate[]>>;
@@ -36,12 +42,13 @@ export function scoreValidation(
   seed: number,
   documents: number,
   labelNoise = 0,
+  make: (seed: number) => SyntheticDocument = (s) => generateDocument(s, { split: "train", labelNoise }),
 ): ValidationDoc[] {
   const out: ValidationDoc[] = [];
   const pick = new Prng(deriveSeed(seed, 7));
   const classes = FEATURE_SPEC.classes;
   for (let d = 0; d < documents; d++) {
-    const doc = generateDocument(deriveSeed(seed, 900_000 + d), { split: "train", labelNoise });
+    const doc = make(deriveSeed(seed, 900_000 + d));
     const r = pick.next();
     const variant: Variant = r < 0.25 ? "ocr" : r < 0.4 ? "merged" : r < 0.55 ? "flowed" : "clean";
     const pages = stripLabels(pagesFor(doc, variant));
@@ -119,4 +126,41 @@ export function calibrateThresholds(
     }
   }
   return { fieldThresholds, f1 };
+}
+
+/** Whether a reported value is the truth (values are normalised; names compare case-insensitively). */
+export const sameValue = (got: string | undefined, want: string | undefined): boolean =>
+  got !== undefined && want !== undefined && got.toLowerCase() === want.toLowerCase();
+
+/**
+ * Isotonic maps from raw score to the probability of being right, per field and for the document
+ * type, fitted on documents the model was not trained on: every value the decoder reports (with the
+ * thresholds already chosen) is one example, right or wrong. A field with too few examples keeps
+ * no map (its raw score stands).
+ */
+export function fitCalibration(
+  docs: ValidationDoc[],
+  opts: DecoderOptions,
+): { calibration: FieldCalibration; documentType: IsotonicMap; examples: number } {
+  const byField = new Map<FieldName, CalibrationExample[]>();
+  const types: CalibrationExample[] = [];
+  const raw: DecoderOptions = { ...opts, calibration: undefined, documentTypeCalibration: undefined };
+  for (const d of docs) {
+    const out = decode({ docTypeProbs: d.docTypeProbs, candidates: d.candidates, seen: d.seen }, raw);
+    types.push({ score: out.documentTypeConfidence, correct: out.documentType === d.truth.documentType });
+    for (const f of FIELD_NAMES) {
+      const got = out.fields[f];
+      if (!got) continue;
+      let list = byField.get(f);
+      if (!list) byField.set(f, (list = []));
+      list.push({ score: got.confidence, correct: sameValue(got.value, d.truth.fields[f]) });
+    }
+  }
+  const calibration: FieldCalibration = {};
+  let examples = 0;
+  for (const [f, list] of byField) {
+    examples += list.length;
+    if (list.length >= 40) calibration[f] = fitIsotonic(list);
+  }
+  return { calibration, documentType: fitIsotonic(types), examples };
 }

@@ -42,6 +42,11 @@ export interface DatasetRecipe {
   labelNoise?: number;
   /** Share of documents laid out by a recombination of training block styles. */
   recombine?: number;
+  /**
+   * Where each training document comes from (default: the template generator with the options
+   * above). The layout-grammar families plug in here (`generator/sources.ts`).
+   */
+  generate?: (seed: number) => SyntheticDocument;
 }
 
 export function buildDataset(recipe: DatasetRecipe): Dataset {
@@ -55,11 +60,14 @@ export function buildDataset(recipe: DatasetRecipe): Dataset {
   const typeOf = new Map<string, number>(FEATURE_SPEC.documentTypes.map((t, i) => [t, i]));
   const pick = new Prng(deriveSeed(recipe.seed, 5));
   for (let d = 0; d < recipe.documents; d++) {
-    const doc = generateDocument(deriveSeed(recipe.seed, 1000 + d), {
-      split: recipe.split,
-      labelNoise: recipe.labelNoise ?? 0,
-      recombine: recipe.recombine ?? 0,
-    });
+    const docSeed = deriveSeed(recipe.seed, 1000 + d);
+    const doc = recipe.generate
+      ? recipe.generate(docSeed)
+      : generateDocument(docSeed, {
+          split: recipe.split,
+          labelNoise: recipe.labelNoise ?? 0,
+          recombine: recipe.recombine ?? 0,
+        });
     const r = pick.next();
     const variant: Variant =
       r < recipe.ocrShare
