@@ -261,6 +261,19 @@ describe("the docsift PWA in Chromium against the local stack", () => {
       expect((await cells.nth(3).textContent())!.length).toBeGreaterThan(0);
     }
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    // Values the result flags for review carry a "Check" badge with the reason; the others none.
+    const job = (await page.evaluate(async (id) => (await fetch(`/api/jobs/${id}`)).json(), id20)) as {
+      result: {
+        needsReview?: boolean;
+        fields: Record<string, { needsReview?: boolean; reviewReasons?: string[] }>;
+      };
+    };
+    for (const [name, field] of Object.entries(job.result.fields)) {
+      const badge = page.locator(`tr[data-field="${name}"] .review-badge`);
+      expect(await badge.count(), name).toBe(field.needsReview ? 1 : 0);
+      if (field.needsReview) expect(await badge.getAttribute("title"), name).not.toBe("");
+    }
+    expect(await page.locator(".review-note").count()).toBe(job.result.needsReview ? 1 : 0);
     await shot(page, "result-desktop");
     await page.setViewportSize(PHONE);
     await shot(page, "result-phone");
