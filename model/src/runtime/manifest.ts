@@ -113,6 +113,8 @@ export const ModelManifestSchema = z
           split: z.enum(["train", "heldout"]),
           /** Reported values the confidence calibration was fitted on. */
           values: z.number().int().optional(),
+          /** Calibration examples also came from models trained without each family, of this size. */
+          crossFit: z.object({ documents: z.number().int(), epochs: z.number().int() }).optional(),
           labelNoise: z.number().optional(),
           validationF1: z.partialRecord(z.enum(FIELD_NAMES), z.number()),
         })

@@ -18,6 +18,8 @@ const { values } = parseArgs({
     recombine: { type: "string", default: "0.5" },
     families: { type: "string", default: IN_HOUSE_FAMILIES.join(",") },
     "calibration-documents": { type: "string", default: "1200" },
+    "cross-fit-documents": { type: "string", default: "3000" },
+    "cross-fit-epochs": { type: "string", default: "3" },
   },
 });
 
@@ -36,11 +38,12 @@ const run = {
   labelNoise: Number(values["label-noise"]),
   recombine: Number(values.recombine),
   calibrationDocuments: Number(values["calibration-documents"]),
+  crossFit: { documents: Number(values["cross-fit-documents"]), epochs: Number(values["cross-fit-epochs"]) },
 };
 const { onnx, manifest } = trainModel({
   ...run,
   log: (line) => console.log(line),
-  command: `npm run model:train -- --documents ${run.documents} --epochs ${run.epochs} --seed ${run.seed} --version ${run.version} --label-noise ${run.labelNoise} --recombine ${run.recombine} --families ${families.join(",")} --calibration-documents ${run.calibrationDocuments}`,
+  command: `npm run model:train -- --documents ${run.documents} --epochs ${run.epochs} --seed ${run.seed} --version ${run.version} --label-noise ${run.labelNoise} --recombine ${run.recombine} --families ${families.join(",")} --calibration-documents ${run.calibrationDocuments} --cross-fit-documents ${run.crossFit.documents} --cross-fit-epochs ${run.crossFit.epochs}`,
 });
 const dir = join(values.root, manifest.name, manifest.version);
 await mkdir(dir, { recursive: true });

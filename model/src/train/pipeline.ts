@@ -6,10 +6,11 @@ import { templatesFor } from "../generator/templates.js";
 import { exportOnnx, INPUTS, OUTPUTS } from "../onnx/export.js";
 import { parseManifest, type ModelManifest } from "../runtime/manifest.js";
 import { sha256Bytes } from "../runtime/sha256.js";
-import { calibrateThresholds, fitCalibration, scoreValidation } from "./calibrate.js";
+import { calibrateThresholds, fitCalibration, scoreValidation, type ValidationDoc } from "./calibrate.js";
 import { buildDataset, type DatasetRecipe } from "./dataset.js";
 import { train, type TrainOptions } from "./trainer.js";
-import { DEFAULT_ARCHITECTURE, initWeights } from "./weights.js";
+import { DEFAULT_ARCHITECTURE, initWeights, type Weights } from "./weights.js";
+import { deriveSeed } from "../generator/prng.js";
 
 export interface TrainingRun {
   name: string;
@@ -23,6 +24,8 @@ export interface TrainingRun {
   recombine: number;
   /** Documents for the thresholds and the confidence calibration (held-out wordings and names). */
   calibrationDocuments: number;
+  /** Size of the models trained without one family each for the calibration (none: no cross-fit). */
+  crossFit?: { documents: number; epochs: number };
   log?: (line: string) => void;
   /** How the run is reproduced, recorded in the manifest. */
   command: string;
@@ -40,15 +43,20 @@ export const TRAINING_OPTIONS: Omit<TrainOptions, "epochs" | "seed"> = {
 
 const SHARES = { ocrShare: 0.25, mergedShare: 0.15, flowedShare: 0.15 };
 
-/**
- * Generates the training set, trains, picks per-field thresholds and fits the confidence
- * calibration, and exports the ONNX model with its manifest. Thresholds and calibration come from
- * documents with wordings and names the model was not trained on (`calibrationDocument`), because a
- * model's confidence on wordings it learnt says nothing about its confidence on a stranger's
- * document; never from an evaluation split.
- */
-export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: ModelManifest } {
-  const log = run.log ?? (() => undefined);
+interface WeightsRun {
+  seed: number;
+  documents: number;
+  epochs: number;
+  families: readonly InHouseFamily[];
+  labelNoise: number;
+  recombine: number;
+}
+
+/** Generates a training set from `families` and trains weights on it. */
+function trainWeights(
+  run: WeightsRun,
+  log: (line: string) => void,
+): { weights: Weights; rows: number; finalLoss: number; trainMs: number } {
   const recipe: DatasetRecipe = {
     seed: run.seed,
     documents: run.documents,
@@ -62,23 +70,41 @@ export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: Mode
       recombine: run.recombine,
     }),
   };
-  const options: TrainOptions = { ...TRAINING_OPTIONS, epochs: run.epochs, seed: run.seed };
   const t0 = performance.now();
   const data = buildDataset(recipe);
   const positives = data.labels.reduce((n, y) => n + (y > 0 ? 1 : 0), 0);
   log(
-    `dataset: ${data.docs} documents, ${data.rows} candidates (${positives} field occurrences) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `dataset (${run.families.join(", ")}): ${data.docs} documents, ${data.rows} candidates (${positives} field occurrences) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   const weights = initWeights(run.seed, DEFAULT_ARCHITECTURE);
   const t1 = performance.now();
   const { finalLoss } = train(weights, data, {
-    ...options,
+    ...TRAINING_OPTIONS,
+    epochs: run.epochs,
+    seed: run.seed,
     onEpoch: (e) =>
       log(
         `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, doc-type loss ${e.docLoss.toFixed(4)}, ${(e.ms / 1000).toFixed(1)} s`,
       ),
   });
-  const trainMs = performance.now() - t1;
+  return { weights, rows: data.rows, finalLoss, trainMs: performance.now() - t1 };
+}
+
+/**
+ * Generates the training set, trains, picks per-field thresholds and fits the confidence
+ * calibration, and exports the ONNX model with its manifest.
+ *
+ * Thresholds come from documents with wordings and names the model was not trained on
+ * (`calibrationDocument`); never from an evaluation split. The confidence calibration is
+ * CROSS-FITTED over families: for each family, a smaller model of the same recipe trained without
+ * it scores that family's documents, so the examples say how right a score is on a layout family
+ * the model never saw, which is what a stranger's document is. Those out-of-family examples are
+ * pooled with the final model's own examples on unseen wordings. The final model is at least as
+ * good as the smaller ones, so the map errs on the modest side.
+ */
+export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: ModelManifest } {
+  const log = run.log ?? (() => undefined);
+  const { weights, rows, finalLoss, trainMs } = trainWeights(run, log);
 
   const t2 = performance.now();
   const validation = scoreValidation(
@@ -90,9 +116,28 @@ export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: Mode
   );
   const thresholds = calibrateThresholds(validation, DEFAULT_DECODER);
   const decoder = { ...DEFAULT_DECODER, fieldThresholds: thresholds.fieldThresholds };
-  const fitted = fitCalibration(validation, decoder);
+  const examples: ValidationDoc[] = [...validation];
+  const crossFit = run.crossFit;
+  if (crossFit && run.families.length > 1)
+    for (const left of run.families) {
+      const fold = trainWeights(
+        { ...run, families: run.families.filter((f) => f !== left), ...crossFit },
+        () => undefined,
+      );
+      examples.push(
+        ...scoreValidation(
+          fold.weights,
+          deriveSeed(run.seed, 31),
+          Math.ceil(run.calibrationDocuments / run.families.length),
+          0,
+          familyMix([left], "calibration"),
+        ),
+      );
+      log(`cross-fit: a model without ${left} scored its documents`);
+    }
+  const fitted = fitCalibration(examples, decoder);
   log(
-    `thresholds and calibration on ${run.calibrationDocuments} documents (${fitted.examples} values) in ${((performance.now() - t2) / 1000).toFixed(1)} s: ${JSON.stringify(thresholds.fieldThresholds)}`,
+    `thresholds on ${run.calibrationDocuments} documents, calibration on ${examples.length} documents (${fitted.examples} values) in ${((performance.now() - t2) / 1000).toFixed(1)} s: ${JSON.stringify(thresholds.fieldThresholds)}`,
   );
 
   const onnx = exportOnnx(weights, {
@@ -121,26 +166,21 @@ export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: Mode
       command: run.command,
       seed: run.seed,
       documents: run.documents,
-      candidates: data.rows,
+      candidates: rows,
       split: "train",
       templates: templatesFor("train").map((t) => t.id),
       families: [...run.families],
       ...SHARES,
       labelNoise: run.labelNoise,
       recombine: run.recombine,
-      epochs: options.epochs,
-      batchSize: options.batchSize,
-      learningRate: options.learningRate,
-      decay: options.decay,
-      noneWeight: options.noneWeight,
-      tokenDropout: options.tokenDropout,
-      heavyDropoutShare: options.heavyDropoutShare,
-      heavyDropout: options.heavyDropout,
+      epochs: run.epochs,
+      ...TRAINING_OPTIONS,
       calibration: {
         documents: run.calibrationDocuments,
         split: "heldout",
         labelNoise: 1,
         values: fitted.examples,
+        ...(crossFit && run.families.length > 1 ? { crossFit } : {}),
         validationF1: thresholds.f1,
       },
       finalLoss: Math.round(finalLoss * 1e6) / 1e6,
