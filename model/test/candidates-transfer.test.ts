@@ -2,7 +2,7 @@
 // sentences, short numbers, negative amounts and dates in more languages.
 import { describe, expect, it } from "vitest";
 import type { TextLine } from "@docsift/core";
-import { lineCandidates, markAmbiguousDates } from "../src/candidates/extract.js";
+import { HINT, lineCandidates, markAmbiguousDates, numericHints } from "../src/candidates/extract.js";
 import {
   monthNumber,
   normaliseCurrency,
@@ -229,5 +229,16 @@ describe("ambiguous dates", () => {
     expect(cs.some((c) => c.ambiguous)).toBe(false);
     markAmbiguousDates(cs);
     expect(cs.filter((c) => c.ambiguous).map((c) => c.value)).toEqual(["2025-03-04"]);
+  });
+});
+
+describe("hints for the new rules", () => {
+  it("sets the yen and IBAN-label bits only where their rules can match", () => {
+    expect(numericHints("合計 ¥12,500") & HINT.yen).toBe(HINT.yen);
+    expect(numericHints("12.500 円") & HINT.yen).toBe(HINT.yen);
+    expect(numericHints("Total JPY 12500") & HINT.yen).toBe(HINT.yen);
+    expect(numericHints("Total EUR 12500") & HINT.yen).toBe(0);
+    expect(numericHints("IBAN: DE 89 3704") & HINT.ibanLabel).toBe(HINT.ibanLabel);
+    expect(numericHints("Iban DE 89 3704") & HINT.ibanLabel).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import type { TextLine } from "@docsift/core";
 import { normaliseCurrency, normaliseIban, type DateOrder } from "./normalise.js";
-import { CURRENCY_PATTERN, IBAN_PATTERN } from "./patterns.js";
+import { CURRENCY_PATTERN, IBAN_PATTERN, isLocalCurrency, LOCAL_CURRENCY } from "./patterns.js";
 
 export type Language = "en" | "de" | "fr" | "es" | "nl" | "it" | "pt" | "pl";
 
@@ -161,6 +161,12 @@ export function documentDateOrder(lines: readonly TextLine[]): DocumentDateOrder
   for (let m = CURRENCY_PATTERN.exec(text); m; m = CURRENCY_PATTERN.exec(text)) {
     const code = normaliseCurrency(m[0]);
     if (code && !currencies.has(code)) currencies.set(code, m[0]);
+  }
+  LOCAL_CURRENCY.lastIndex = 0;
+  for (let m = LOCAL_CURRENCY.exec(text); m; m = LOCAL_CURRENCY.exec(text)) {
+    const code = normaliseCurrency(m[0]);
+    if (code && !currencies.has(code) && isLocalCurrency(text, m.index, m.index + m[0].length))
+      currencies.set(code, m[0]);
   }
   for (const [code, as] of currencies) {
     if (code === "USD") signals.push({ order: "mdy", weight: as === "$" ? 1 : 2, what: `currency ${as}` });

@@ -11,7 +11,14 @@ import {
   type DateOrder,
 } from "./normalise.js";
 import { countLetters, isAsciiLetter } from "./letters.js";
-import { CURRENCY_HINT, CURRENCY_PATTERN, IBAN_PATTERN, LOCAL_CURRENCY_HINT } from "./patterns.js";
+import {
+  CURRENCY_HINT,
+  CURRENCY_PATTERN,
+  IBAN_PATTERN,
+  isLocalCurrency,
+  LOCAL_CURRENCY,
+  LOCAL_CURRENCY_HINT,
+} from "./patterns.js";
 import { ID_MARKERS } from "../features/lexicon.js";
 
 export { IBAN_PATTERN } from "./patterns.js";
@@ -96,13 +103,14 @@ export function lineCandidates(line: TextLine, order: DateOrder, orderCertain = 
   // Dates, amounts, IBANs and identifiers all hold a digit: most lines of a long document skip them.
   const hasDigit = DIGIT.test(text);
   if (hasDigit) numericCandidates(line, order, out, orderCertain);
-  if (CURRENCY_HINT.test(text) || (hasDigit && LOCAL_CURRENCY_HINT.test(text))) {
+  if (CURRENCY_HINT.test(text)) {
     CURRENCY_PATTERN.lastIndex = 0;
     for (let m = CURRENCY_PATTERN.exec(text); m; m = CURRENCY_PATTERN.exec(text)) {
       const code = normaliseCurrency(m[0]);
       if (code) push(out, line, "currency", code, m.index, m.index + m[0].length);
     }
   }
+  if (hasDigit && LOCAL_CURRENCY_HINT.test(text)) localCurrencies(line, out);
   // Text spans (names): each column segment of the line, and what follows a label's colon.
   let offset = 0;
   for (const segment of text.split(SEGMENT_SPLIT)) {
@@ -119,6 +127,27 @@ export function lineCandidates(line: TextLine, order: DateOrder, orderCertain = 
 }
 
 const DIGIT = /\d/;
+
+/** "RM", "Rs.", "Fr.", "kr" next to an amount, in line order among the currencies already found. */
+function localCurrencies(line: TextLine, out: Candidate[]): void {
+  const text = line.text;
+  const from = out.length;
+  LOCAL_CURRENCY.lastIndex = 0;
+  for (let m = LOCAL_CURRENCY.exec(text); m; m = LOCAL_CURRENCY.exec(text)) {
+    const end = m.index + m[0].length;
+    if (!isLocalCurrency(text, m.index, end)) continue;
+    const code = normaliseCurrency(m[0]);
+    if (code) push(out, line, "currency", code, m.index, end);
+  }
+  if (out.length === from) return;
+  // Keep the candidates of the line in the order of their kinds, currencies by position.
+  let first = from;
+  while (first > 0 && (out[first - 1] as Candidate).kind === "currency") first--;
+  if (first < from) {
+    const currencies = out.splice(first).sort((a, b) => a.start - b.start);
+    out.push(...currencies);
+  }
+}
 const ID_TOKEN = /[^\s:]+/gu;
 const ID_SHAPE = /^[\p{L}\d][\p{L}\d\-/_.#]*$/u;
 const ID_LEAD_CHARS = "#([";
@@ -147,6 +176,10 @@ export const HINT = {
   amount: 8,
   /** IBAN_PATTERN: two capitals and a digit (or a letter OCR reads for one). */
   iban: 16,
+  /** The label "IBAN", after which an IBAN may be spaced any way. */
+  ibanLabel: 32,
+  /** A yen marker ("¥", "￥", "円", "JPY"): whole numbers next to it are amounts. */
+  yen: 64,
 } as const;
 
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
@@ -184,14 +217,18 @@ export function numericHints(text: string): number {
     }
     run = 0;
     if (c === 46 || c === 44) hints |= HINT.amount;
-    else if (
-      isUpper(c) &&
-      i > 0 &&
-      isUpper(text.charCodeAt(i - 1)) &&
-      i + 1 < text.length &&
-      isIbanCheckChar(text.charCodeAt(i + 1))
-    )
-      hints |= HINT.iban;
+    else if (isUpper(c)) {
+      if (
+        i > 0 &&
+        isUpper(text.charCodeAt(i - 1)) &&
+        i + 1 < text.length &&
+        isIbanCheckChar(text.charCodeAt(i + 1))
+      )
+        hints |= HINT.iban;
+      if (c === 73) {
+        if (text.startsWith("IBAN", i)) hints |= HINT.ibanLabel;
+      } else if (c === 74 && text.startsWith("JPY", i)) hints |= HINT.yen;
+    } else if (c === 0xa5 || c === 0xffe5 || c === 0x5186) hints |= HINT.yen; // ¥ ￥ 円
   }
   return hints;
 }
@@ -225,7 +262,7 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[], o
   }
   // After the word "IBAN" the number may be spaced as the pattern does not expect ("DE 89 3704 …",
   // "DE8937 0400 …"): read up to an IBAN's length of letters and digits across short gaps.
-  const label = text.indexOf("IBAN");
+  const label = hints & HINT.ibanLabel ? text.indexOf("IBAN") : -1;
   if (label >= 0) {
     const found = ibanAfterLabel(text, label + 4);
     if (found && !overlapsAny(taken, found.start, found.end)) {
@@ -291,7 +328,7 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[], o
     }
   }
   // Yen amounts have no decimals: a whole number is an amount only where a yen marker touches it.
-  if (YEN_HINT.test(text)) {
+  if (hints & HINT.yen) {
     WHOLE_NUMBER.lastIndex = 0;
     for (let m = WHOLE_NUMBER.exec(text); m; m = WHOLE_NUMBER.exec(text)) {
       const start = m.index;
@@ -338,7 +375,6 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[], o
   }
 }
 
-const YEN_HINT = /[¥\uffe5円]|JPY/;
 const SIGNS = "€$£¥\uffe5₹";
 const isSignAt = (text: string, i: number): boolean => i >= 0 && SIGNS.includes(text.charAt(i));
 
