@@ -101,6 +101,7 @@ describe("amounts", () => {
     expect(found("Credit (12.50)")).toEqual(["amount=-12.50[(12.50)]"]);
     expect(found("Credit ($1,212.50)")).toEqual(["amount=-1212.50[($1,212.50)]", "currency=USD[$]"]);
     expect(found("STORNO 12.50-")).toEqual(["amount=-12.50[12.50-]"]);
+    expect(found("Gutschrift \u221212,50")).toEqual(["amount=-12.50[\u221212,50]"]);
     // A range is no negative amount, nor a minus before the amount read twice.
     expect(found("12.50-15.00").map((c) => c.split("[")[0])).not.toContain("amount=-12.50");
     expect(found("Rabatt -12,50")).toContain("amount=-12.50[-12,50]");

@@ -294,8 +294,8 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[], o
       if (overlapsAny(taken, start, end)) continue;
       let value = normaliseAmount(m[0]);
       if (value) {
-        // A credit in parentheses, "(12.50)" or "(€12.50)", or with a trailing minus as tills print
-        // it, "12.50-": a negative amount, its span taking the marks.
+        // A credit in parentheses, "(12.50)" or "(€12.50)", after a typographic minus "−12.50", or
+        // with a trailing minus as tills print it, "12.50-": a negative amount, its span taking the marks.
         if (value.charCodeAt(0) !== 45) {
           const open =
             text.charCodeAt(start - 1) === 40
@@ -307,6 +307,10 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[], o
             value = `-${value}`;
             start = open;
             end++;
+          } else if (text.charCodeAt(start - 1) === 0x2212) {
+            // The typographic minus sign "−12.50".
+            value = `-${value}`;
+            start--;
           } else if (
             text.charCodeAt(end) === 45 &&
             (end + 1 === text.length || isSpace(text.charCodeAt(end + 1)))
