@@ -55,6 +55,10 @@ describe("documentDateOrder", () => {
 
   it("is not certain without evidence, or when it contradicts, and falls back on the language", () => {
     expect(decide("Invoice", "Date: 03/04/2025", "Total 12.00")).toBe("mdy?");
+    // Neither a customer id (Idaho?) nor amounts after a plus are a country's marks.
+    expect(decide("Invoice", "Customer ID 12345", "Date: 03/04/2025")).toBe("mdy?");
+    expect(decide("Invoice", "Shipping +12.50 12.00", "Date: 03/04/2025")).toBe("mdy?");
+    expect(decide("Invoice", "Tel. +1.212.555.0100", "Date: 03/04/2025")).toBe("mdy");
     expect(decide()).toBe("mdy?");
     expect(decide("Invoice", "Total USD 12.00", "IBAN DE89 3704 0044 0532 0130 00")).toBe("mdy?");
     const r = documentDateOrder(

@@ -57,8 +57,10 @@ const PAGE_DATE = /(?<![\d.])(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?!\d)/g;
 const VAT_ID =
   /\b(ATU|GB|DE|FR|IT|NL|BE|IE|PT|PL|LU|DK|SE|FI|CZ|EL|ES)[ ]?[0-9A-Z]?\d{7,11}(?:B\d{2})?\b|\bGB ?\d{3} ?\d{4} ?\d{2}\b/g;
 const PHONE = /(?<![\w+])\+ ?\d{1,3}(?:[ \-.()]{0,3}\d{2,5}){2,}/g;
+// After the city's comma ("Springfield, IL 62701"): "Customer ID 12345" is no Idaho address.
 const US_ADDRESS =
-  /\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY),? \d{5}(?:-\d{4})?\b/;
+  /[\p{L}.], ?(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY) \d{5}(?:-\d{4})?\b/u;
+const CENTS = /[.,]\d{2}(?!\d)/;
 const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b/;
 /** Calling codes of countries that write the day first (the +1 countries write the month first). */
 const DAY_FIRST_CALLING_CODES = new Set([
@@ -153,7 +155,7 @@ export function documentDateOrder(lines: readonly TextLine[]): DocumentDateOrder
   if (score > 0 && lang !== "en") signals.push({ order: "dmy", weight: 3, what: `language ${lang}` });
   // Whatever the language, the marks of a country.
   const us = US_ADDRESS.exec(text);
-  if (us) signals.push({ order: "mdy", weight: 3, what: `US address ${us[0]}` });
+  if (us) signals.push({ order: "mdy", weight: 3, what: `US address ${us[0].slice(1).replace(/^, ?/, "")}` });
   const uk = UK_POSTCODE.exec(text);
   if (uk) signals.push({ order: "dmy", weight: 2, what: `UK postcode ${uk[0]}` });
   const currencies = new Map<string, string>();
@@ -186,7 +188,10 @@ export function documentDateOrder(lines: readonly TextLine[]): DocumentDateOrder
   if (vat) signals.push({ order: "dmy", weight: 2, what: `VAT id ${vat[0]}` });
   PHONE.lastIndex = 0;
   for (let m = PHONE.exec(text); m; m = PHONE.exec(text)) {
-    const code = callingCode(m[0].replace(/\D/g, ""));
+    // "+12.50 12.00" is two amounts, not a phone number.
+    const digits = m[0].replace(/\D/g, "");
+    if (digits.length < 9 || CENTS.test(m[0])) continue;
+    const code = callingCode(digits);
     if (!code) continue;
     signals.push({ order: code === "1" ? "mdy" : "dmy", weight: 2, what: `phone +${code}` });
     break;
