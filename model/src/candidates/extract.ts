@@ -1,13 +1,34 @@
 import type { TextLine } from "@docsift/core";
 import {
+  isAmbiguousNumericDate,
   normaliseAmount,
   normaliseCurrency,
   normaliseDate,
   normaliseIban,
   normaliseText,
+  normaliseWholeAmount,
+  ibanLength,
   type DateOrder,
 } from "./normalise.js";
 import { countLetters, isAsciiLetter } from "./letters.js";
+import {
+  CURRENCY_HINT,
+  CURRENCY_PATTERN,
+  IBAN_PATTERN,
+  isLocalCurrency,
+  LOCAL_CURRENCY,
+  LOCAL_CURRENCY_HINT,
+} from "./patterns.js";
+import { ID_MARKERS } from "../features/lexicon.js";
+
+export { IBAN_PATTERN } from "./patterns.js";
+export {
+  dateOrderFor,
+  detectLanguage,
+  documentDateOrder,
+  type DocumentDateOrder,
+  type Language,
+} from "./date-order.js";
 
 export const CANDIDATE_KINDS = ["date", "amount", "id", "iban", "currency", "text"] as const;
 export type CandidateKind = (typeof CANDIDATE_KINDS)[number];
@@ -23,20 +44,26 @@ export interface Candidate {
   end: number;
   /** Amount in units or date as days since epoch, for ranking features. */
   numeric: number;
-  /** A numeric date whose day/month order the document does not settle. */
+  /**
+   * A numeric date whose day and month are both ≤ 12 and differ ("03/04/2025"), on a document
+   * whose date order is not certain: its value follows the best order, but a reviewer should look.
+   * Set only when `lineCandidates` is told the order is uncertain, or by `markAmbiguousDates`.
+   */
   ambiguous?: boolean;
 }
 
 export const DATE_PATTERNS = [
   /\b\d{4}-\d{2}-\d{2}\b/gu,
   /(?<![\d.])\d{1,2}[./-]\d{1,2}[./-]\d{4}(?!\d)/gu,
-  /(?<!\d)\d{1,2}(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?\p{L}{3,10}\.?(?:\s*de\s*|\s*-\s*|\s*)\d{4}(?!\d)/giu,
-  /\b\p{L}{3,10}\.?\s*\d{1,2},?\s*\d{4}(?!\d)/giu,
+  /(?<!\d)\d{1,2}(?:st|nd|rd|th|er)?(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?\p{L}{3,12}\.?(?:\s*de\s*|\s*-\s*|\s*)\d{4}(?!\d)/giu,
+  /\b\p{L}{3,12}\.?\s*\d{1,2}(?:st|nd|rd|th)?,?\s*\d{4}(?!\d)/giu,
 ];
+// Not after a digit, "," or "." — unless that "." ends a currency abbreviation glued to the amount
+// ("Rs.1,200.00", "Fr.12.50").
 const AMOUNT_PATTERN =
-  /(?<![\d.,])-?(?:\d{1,3}(?:[.,\u00a0\u202f' ]\d{3})+|\d+)[.,]\d{2}(?![\d.,]?\d)(?!\s?%)/gu;
-export const IBAN_PATTERN = /\b[A-Z]{2}[0-9OIlSB]{2}(?:[ \u00a0]?[A-Z0-9a-z]{1,4}){3,8}\b/gu;
-const CURRENCY_PATTERN = /(?<![\p{L}])(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN)(?![\p{L}])|[€$£¥]/gu;
+  /(?<![\d,]|(?<!Rs|Fr)\.)-?(?:\d{1,3}(?:[.,\u00a0\u202f'\u2019 ]\d{3})+|\d+)[.,]\d{2}(?![\d.,]?\d)(?!\s?%)/gu;
+/** A whole number, for amounts a yen marker touches ("¥12,500", "12.500 円"). */
+const WHOLE_NUMBER = /(?<![\d.,])(?:\d{1,3}(?:[.,\u00a0\u202f'\u2019 ]\d{3})+|\d+)(?!\d|[.,]\d)/gu;
 const SEGMENT_SPLIT = /\s{2,}|\t|\s[·|•]\s/u;
 
 interface Range {
@@ -63,14 +90,19 @@ function push(
   out.push({ kind, value, text: line.text.slice(start, end), line, start, end, numeric });
 }
 
-/** All candidates of one line: dates, amounts, IBANs, currency markers, identifiers and text spans. */
-export function lineCandidates(line: TextLine, order: DateOrder): Candidate[] {
+/**
+ * All candidates of one line: dates, amounts, IBANs, currency markers, identifiers and text spans.
+ * With `orderCertain` false (the document's own evidence did not settle its date order, see
+ * `documentDateOrder`), numeric dates that read both ways are marked `ambiguous`.
+ */
+export function lineCandidates(line: TextLine, order: DateOrder, orderCertain = true): Candidate[] {
   const text = line.text;
   const out: Candidate[] = [];
   if (text.length < 2) return out;
 
   // Dates, amounts, IBANs and identifiers all hold a digit: most lines of a long document skip them.
-  if (DIGIT.test(text)) numericCandidates(line, order, out);
+  const hasDigit = DIGIT.test(text);
+  if (hasDigit) numericCandidates(line, order, out, orderCertain);
   if (CURRENCY_HINT.test(text)) {
     CURRENCY_PATTERN.lastIndex = 0;
     for (let m = CURRENCY_PATTERN.exec(text); m; m = CURRENCY_PATTERN.exec(text)) {
@@ -78,6 +110,7 @@ export function lineCandidates(line: TextLine, order: DateOrder): Candidate[] {
       if (code) push(out, line, "currency", code, m.index, m.index + m[0].length);
     }
   }
+  if (hasDigit && LOCAL_CURRENCY_HINT.test(text)) localCurrencies(line, out);
   // Text spans (names): each column segment of the line, and what follows a label's colon.
   let offset = 0;
   for (const segment of text.split(SEGMENT_SPLIT)) {
@@ -94,7 +127,27 @@ export function lineCandidates(line: TextLine, order: DateOrder): Candidate[] {
 }
 
 const DIGIT = /\d/;
-const CURRENCY_HINT = /[€$£¥]|[A-Z]{3}/;
+
+/** "RM", "Rs.", "Fr.", "kr" next to an amount, in line order among the currencies already found. */
+function localCurrencies(line: TextLine, out: Candidate[]): void {
+  const text = line.text;
+  const from = out.length;
+  LOCAL_CURRENCY.lastIndex = 0;
+  for (let m = LOCAL_CURRENCY.exec(text); m; m = LOCAL_CURRENCY.exec(text)) {
+    const end = m.index + m[0].length;
+    if (!isLocalCurrency(text, m.index, end)) continue;
+    const code = normaliseCurrency(m[0]);
+    if (code) push(out, line, "currency", code, m.index, end);
+  }
+  if (out.length === from) return;
+  // Keep the candidates of the line in the order of their kinds, currencies by position.
+  let first = from;
+  while (first > 0 && (out[first - 1] as Candidate).kind === "currency") first--;
+  if (first < from) {
+    const currencies = out.splice(first).sort((a, b) => a.start - b.start);
+    out.push(...currencies);
+  }
+}
 const ID_TOKEN = /[^\s:]+/gu;
 const ID_SHAPE = /^[\p{L}\d][\p{L}\d\-/_.#]*$/u;
 const ID_LEAD_CHARS = "#([";
@@ -123,6 +176,10 @@ export const HINT = {
   amount: 8,
   /** IBAN_PATTERN: two capitals and a digit (or a letter OCR reads for one). */
   iban: 16,
+  /** The label "IBAN", after which an IBAN may be spaced any way. */
+  ibanLabel: 32,
+  /** A yen marker ("¥", "￥", "円", "JPY"): whole numbers next to it are amounts. */
+  yen: 64,
 } as const;
 
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
@@ -160,14 +217,18 @@ export function numericHints(text: string): number {
     }
     run = 0;
     if (c === 46 || c === 44) hints |= HINT.amount;
-    else if (
-      isUpper(c) &&
-      i > 0 &&
-      isUpper(text.charCodeAt(i - 1)) &&
-      i + 1 < text.length &&
-      isIbanCheckChar(text.charCodeAt(i + 1))
-    )
-      hints |= HINT.iban;
+    else if (isUpper(c)) {
+      if (
+        i > 0 &&
+        isUpper(text.charCodeAt(i - 1)) &&
+        i + 1 < text.length &&
+        isIbanCheckChar(text.charCodeAt(i + 1))
+      )
+        hints |= HINT.iban;
+      if (c === 73) {
+        if (text.startsWith("IBAN", i)) hints |= HINT.ibanLabel;
+      } else if (c === 74 && text.startsWith("JPY", i)) hints |= HINT.yen;
+    } else if (c === 0xa5 || c === 0xffe5 || c === 0x5186) hints |= HINT.yen; // ¥ ￥ 円
   }
   return hints;
 }
@@ -175,18 +236,38 @@ export function numericHints(text: string): number {
 /** The hint bit each of DATE_PATTERNS needs, in their order. */
 export const DATE_PATTERN_HINTS = [HINT.isoDate, HINT.numericDate, HINT.namedDate, HINT.namedDate] as const;
 
-function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): void {
+function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[], orderCertain: boolean): void {
   const text = line.text;
   const hints = numericHints(text);
   const taken: Range[] = [];
   if (hints & HINT.iban) {
     IBAN_PATTERN.lastIndex = 0;
     for (let m = IBAN_PATTERN.exec(text); m; m = IBAN_PATTERN.exec(text)) {
-      const iban = normaliseIban(m[0]);
+      let span = m[0];
+      let iban = normaliseIban(span);
+      // Inside a sentence or a payment block the pattern runs on into the next word ("… 00 BIC",
+      // "… 00 bei"): drop trailing groups until the checksum holds, and read on from there.
+      while (!iban) {
+        const cut = span.search(LAST_SPACE);
+        if (cut < 4) break;
+        span = span.slice(0, cut);
+        iban = normaliseIban(span);
+      }
       if (!iban) continue;
-      const r = { start: m.index, end: m.index + m[0].length };
+      const r = { start: m.index, end: m.index + span.length };
+      IBAN_PATTERN.lastIndex = r.end;
       taken.push(r);
       push(out, line, "iban", iban, r.start, r.end);
+    }
+  }
+  // After the word "IBAN" the number may be spaced as the pattern does not expect ("DE 89 3704 …",
+  // "DE8937 0400 …"): read up to an IBAN's length of letters and digits across short gaps.
+  const label = hints & HINT.ibanLabel ? text.indexOf("IBAN") : -1;
+  if (label >= 0) {
+    const found = ibanAfterLabel(text, label + 4);
+    if (found && !overlapsAny(taken, found.start, found.end)) {
+      taken.push(found);
+      push(out, line, "iban", found.iban, found.start, found.end);
     }
   }
   for (let p = 0; p < DATE_PATTERNS.length; p++) {
@@ -201,16 +282,43 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): 
       if (!iso) continue;
       taken.push({ start, end });
       push(out, line, "date", iso, start, end, epochDays(iso));
+      if (!orderCertain && p === 1 && isAmbiguousNumericDate(m[0]))
+        (out[out.length - 1] as Candidate).ambiguous = true;
     }
   }
   if (hints & HINT.amount) {
     AMOUNT_PATTERN.lastIndex = 0;
     for (let m = AMOUNT_PATTERN.exec(text); m; m = AMOUNT_PATTERN.exec(text)) {
-      const start = m.index;
-      const end = start + m[0].length;
+      let start = m.index;
+      let end = start + m[0].length;
       if (overlapsAny(taken, start, end)) continue;
-      const value = normaliseAmount(m[0]);
+      let value = normaliseAmount(m[0]);
       if (value) {
+        // A credit in parentheses, "(12.50)" or "(€12.50)", after a typographic minus "−12.50", or
+        // with a trailing minus as tills print it, "12.50-": a negative amount, its span taking the marks.
+        if (value.charCodeAt(0) !== 45) {
+          const open =
+            text.charCodeAt(start - 1) === 40
+              ? start - 1
+              : isSignAt(text, start - 1) && text.charCodeAt(start - 2) === 40
+                ? start - 2
+                : -1;
+          if (open >= 0 && text.charCodeAt(end) === 41) {
+            value = `-${value}`;
+            start = open;
+            end++;
+          } else if (text.charCodeAt(start - 1) === 0x2212) {
+            // The typographic minus sign "−12.50".
+            value = `-${value}`;
+            start--;
+          } else if (
+            text.charCodeAt(end) === 45 &&
+            (end + 1 === text.length || isSpace(text.charCodeAt(end + 1)))
+          ) {
+            value = `-${value}`;
+            end++;
+          }
+        }
         taken.push({ start, end });
         push(out, line, "amount", value, start, end, Number(value));
       }
@@ -218,8 +326,22 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): 
       const lastSpace = m[0].search(LAST_SPACE);
       if (lastSpace > 0) {
         const tail = normaliseAmount(m[0].slice(lastSpace + 1));
-        if (tail) push(out, line, "amount", tail, start + lastSpace + 1, end, Number(tail));
+        if (tail)
+          push(out, line, "amount", tail, m.index + lastSpace + 1, m.index + m[0].length, Number(tail));
       }
+    }
+  }
+  // Yen amounts have no decimals: a whole number is an amount only where a yen marker touches it.
+  if (hints & HINT.yen) {
+    WHOLE_NUMBER.lastIndex = 0;
+    for (let m = WHOLE_NUMBER.exec(text); m; m = WHOLE_NUMBER.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!touchesYen(text, start, end) || overlapsAny(taken, start, end)) continue;
+      const value = normaliseWholeAmount(m[0]);
+      if (!value) continue;
+      taken.push({ start, end });
+      push(out, line, "amount", value, start, end, Number(value));
     }
   }
   // Identifiers: tokens with a digit that are not already a date, amount or IBAN. OCR glues a label's
@@ -232,13 +354,92 @@ function numericCandidates(line: TextLine, order: DateOrder, out: Candidate[]): 
     // regular expressions. Leading "#([" and trailing ";,.)]" are cut by scanning the ends.
     let start = m.index;
     let end = m.index + m[0].length;
+    // "N°123" glued: the marker is no part of the number.
+    let marked = false;
+    const n = text.charCodeAt(start);
+    const deg = text.charCodeAt(start + 1);
+    if ((n === 78 || n === 110) && (deg === 0xb0 || deg === 0xba) && isDigit(text.charCodeAt(start + 2))) {
+      start += 2;
+      marked = true;
+    }
     while (start < end && ID_LEAD_CHARS.includes(text.charAt(start))) start++;
     while (end > start && ID_TRAIL_CHARS.includes(text.charAt(end - 1))) end--;
-    if (end - start < 3 || overlapsAny(taken, start, end) || !hasDigitIn(text, start, end)) continue;
+    if (end - start < 3) {
+      // Short numbers ("No. 7", "#27", "Rechnung 12") only after a number marker.
+      if (
+        end === start ||
+        !(marked || text.charCodeAt(start - 1) === 35 || followsNumberMarker(text, m.index))
+      )
+        continue;
+    }
+    if (overlapsAny(taken, start, end) || !hasDigitIn(text, start, end)) continue;
     const trimmed = text.slice(start, end);
     if (ID_EXCLUDED.test(trimmed) || !ID_SHAPE.test(trimmed)) continue;
     push(out, line, "id", trimmed, start, end);
   }
+}
+
+const SIGNS = "€$£¥\uffe5₹";
+const isSignAt = (text: string, i: number): boolean => i >= 0 && SIGNS.includes(text.charAt(i));
+
+/** Whether "¥", "￥" or "JPY" comes right before `start`, or "円" or "JPY" right after `end` (one space between at most). */
+function touchesYen(text: string, start: number, end: number): boolean {
+  let b = start;
+  if (b > 0 && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 0xa0)) b--;
+  const before = text.charAt(b - 1);
+  if (before === "¥" || before === "\uffe5" || (b >= 3 && text.startsWith("JPY", b - 3))) return true;
+  let e = end;
+  if (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 0xa0) e++;
+  return text.charAt(e) === "円" || text.startsWith("JPY", e);
+}
+
+/** Whether the word before `at` (past spaces and a colon) is a number marker: "No.", "Nr", "N°", "Rechnung". */
+function followsNumberMarker(text: string, at: number): boolean {
+  let j = at - 1;
+  while (j >= 0 && (isSpace(text.charCodeAt(j)) || text.charCodeAt(j) === 58 || text.charCodeAt(j) === 0xa0))
+    j--;
+  if (j < 0) return false;
+  if (text.charCodeAt(j) === 35) return true;
+  const end = j + 1;
+  while (j >= 0 && !isSpace(text.charCodeAt(j)) && text.charCodeAt(j) !== 58 && text.charCodeAt(j) !== 0xa0)
+    j--;
+  let word = text.slice(j + 1, end).toLowerCase();
+  while (word.endsWith(".") || word.endsWith("#") || word.endsWith(":")) word = word.slice(0, -1);
+  return ID_MARKERS.has(word);
+}
+
+const IBAN_GAP = " \u00a0\t-";
+const IBAN_LEAD = " \u00a0\t:.#-=";
+
+/** An IBAN written after its label with any spacing: the first run of letters and digits that passes the checksum. */
+function ibanAfterLabel(text: string, from: number): { start: number; end: number; iban: string } | null {
+  let i = from;
+  while (i < text.length && IBAN_LEAD.includes(text.charAt(i))) i++;
+  const at: number[] = [];
+  let chars = "";
+  while (i < text.length && at.length < 34) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c) || isAsciiLetter(c)) {
+      at.push(i);
+      chars += text.charAt(i);
+      i++;
+      continue;
+    }
+    let gap = 0;
+    while (i + gap < text.length && IBAN_GAP.includes(text.charAt(i + gap))) gap++;
+    if (gap === 0 || gap > 2) break;
+    i += gap;
+  }
+  if (at.length < 15 || !isAsciiLetter(chars.charCodeAt(0)) || !isAsciiLetter(chars.charCodeAt(1)))
+    return null;
+  const length = ibanLength(chars.slice(0, 2).toUpperCase());
+  const lengths = length ? [length] : [at.length];
+  for (const l of lengths) {
+    if (l > at.length) continue;
+    const iban = normaliseIban(chars.slice(0, l));
+    if (iban) return { start: at[0] as number, end: (at[l - 1] as number) + 1, iban };
+  }
+  return null;
 }
 
 function addTextCandidate(raw: string, start: number, out: Candidate[], line: TextLine): void {
@@ -250,26 +451,11 @@ function addTextCandidate(raw: string, start: number, out: Candidate[], line: Te
   push(out, line, "text", value, at, at + value.length);
 }
 
-const LANGUAGE_WORDS: Record<"en" | "de" | "fr" | "es", RegExp> = {
-  en: /\b(invoice|total|date|due|amount|bill|receipt|order|the|and|payment|thank)\b/giu,
-  de: /\b(rechnung|datum|betrag|summe|bestellung|zahlbar|und|mit|ihre|lieferschein|gesamt)/giu,
-  fr: /\b(facture|montant|date|échéance|commande|client|et|pour|à|livraison|paiement)\b/giu,
-  es: /\b(factura|importe|fecha|pedido|cliente|total|y|para|del|gracias|vencimiento)\b/giu,
-};
-
-/** Which language a page reads as; decides how ambiguous slash dates are read. */
-export function detectLanguage(lines: readonly TextLine[]): "en" | "de" | "fr" | "es" {
-  const text = lines.map((l) => l.text).join("\n");
-  let best: "en" | "de" | "fr" | "es" = "en";
-  let bestScore = -1;
-  for (const [lang, re] of Object.entries(LANGUAGE_WORDS) as Array<["en" | "de" | "fr" | "es", RegExp]>) {
-    const score = text.match(re)?.length ?? 0;
-    if (score > bestScore) {
-      best = lang;
-      bestScore = score;
-    }
-  }
-  return best;
+/**
+ * Marks the numeric dates among `candidates` that read both ways ("03/04/2025") as `ambiguous`,
+ * for a document whose date order is not certain; what `lineCandidates(line, order, false)` does,
+ * for callers that receive the candidates from `featurizePage`.
+ */
+export function markAmbiguousDates(candidates: readonly Candidate[]): void {
+  for (const c of candidates) if (c.kind === "date" && isAmbiguousNumericDate(c.text)) c.ambiguous = true;
 }
-
-export const dateOrderFor = (lang: "en" | "de" | "fr" | "es"): DateOrder => (lang === "en" ? "mdy" : "dmy");

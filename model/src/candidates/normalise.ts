@@ -1,17 +1,18 @@
-import { LOCALES } from "../generator/locales.js";
-import { ibanMod97 } from "../generator/values.js";
+import { monthNumber } from "./months.js";
+
+export { monthNumber } from "./months.js";
 
 export type DateOrder = "dmy" | "mdy";
 
-const AMOUNT_REWRITE = /[\s\u00a0\u202f']/;
-const AMOUNT_REWRITE_ALL = /[\s\u00a0\u202f']/g;
+const AMOUNT_REWRITE = /[\s\u00a0\u202f'\u2019]/;
+const AMOUNT_REWRITE_ALL = /[\s\u00a0\u202f'\u2019]/g;
 const AMOUNT_SHAPE = /^(-)?(\d{1,3}(?:[., ]\d{3})*|\d+)([.,])(\d{2})$/;
 
 /** "1.234,56", "1,234.56", "1 234,56", "1234.56" → "1234.56"; null when it is not an amount with cents. */
 export function normaliseAmount(text: string): string | null {
   // Most amounts hold no space or apostrophe; they skip the rewrite (and the trim, which \s covers).
   const t = AMOUNT_REWRITE.test(text)
-    ? text.replace(AMOUNT_REWRITE_ALL, (m) => (m === "'" ? "," : " ")).trim()
+    ? text.replace(AMOUNT_REWRITE_ALL, (m) => (m === "'" || m === "\u2019" ? "," : " ")).trim()
     : text;
   const m = AMOUNT_SHAPE.exec(t);
   if (!m) return null;
@@ -30,24 +31,21 @@ export function normaliseAmount(text: string): string | null {
   return `${sign ?? ""}${String(Number(digits))}.${cents}`;
 }
 
-const fold = (s: string): string =>
-  s
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/\.$/, "");
+const WHOLE_SHAPE = /^(-)?(\d{1,3}(?:([.,\u00a0\u202f' \u2019])\d{3})(?:\3\d{3})*|\d+)$/;
 
-const MONTHS = new Map<string, number>();
-for (const loc of Object.values(LOCALES)) {
-  loc.months.forEach((m, i) => MONTHS.set(fold(m), i + 1));
-  loc.monthsShort.forEach((m, i) => MONTHS.set(fold(m), i + 1));
-  loc.months.forEach((m, i) => MONTHS.set(fold(m).slice(0, 3), i + 1));
+/**
+ * An amount printed without a decimal part, as yen amounts are ("12,500", "12.500", "12 500")
+ * → "12500.00"; null when the grouping is irregular. Only for a number a yen marker touches: an
+ * ordinary integer is no amount.
+ */
+export function normaliseWholeAmount(text: string): string | null {
+  const m = WHOLE_SHAPE.exec(text.trim());
+  if (!m) return null;
+  const [, sign, whole = ""] = m;
+  let digits = "";
+  for (const ch of whole) if (ch >= "0" && ch <= "9") digits += ch;
+  return `${sign ?? ""}${String(Number(digits))}.00`;
 }
-// Three-letter stems that would clash: "mar" is March in en/es and "mars" in fr (both 3); "jui" is ambiguous.
-MONTHS.delete("jui");
-MONTHS.set("sep", 9);
-
-export const monthNumber = (word: string): number | undefined => MONTHS.get(fold(word));
 
 const pad = (n: number): string => String(n).padStart(2, "0");
 
@@ -60,9 +58,22 @@ export function isoFromParts(year: number, month: number, day: number): string |
 
 const NUMERIC_DATE = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// An English ordinal ("17th March") or the French "1er" may follow the day.
 const DAY_MONTH_YEAR =
-  /^(\d{1,2})(?:\.\s*|\s*-\s*|\s*)(?:(de)(\s*))?([\p{L}]{3,10})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
-const MONTH_DAY_YEAR = /^([\p{L}]{3,10})\.?\s*(\d{1,2}),?\s*(\d{4})$/iu;
+  /^(\d{1,2})(?:st|nd|rd|th|er)?(?:\.\s*|\s*-\s*|\s*)(?:(de)(\s*))?([\p{L}]{3,12})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
+const MONTH_DAY_YEAR = /^([\p{L}]{3,12})\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$/iu;
+
+/**
+ * Whether a numeric date reads two ways: "/" or "-" separated, day and month both ≤ 12 and
+ * different ("03/04/2025"). Dotted dates are read day first whatever the order, so they are not.
+ */
+export function isAmbiguousNumericDate(text: string): boolean {
+  const m = NUMERIC_DATE.exec(text.trim());
+  if (!m || text.trim()[m[1]!.length] === ".") return false;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return a <= 12 && b <= 12 && a !== b;
+}
 
 /**
  * A date in any of the supported spellings → ISO 8601. Slash dates whose day and month are both ≤ 12
@@ -112,7 +123,23 @@ const IBAN_LENGTHS: Record<string, number> = {
   LU: 20,
   IE: 22,
   PL: 28,
+  SE: 24,
+  NO: 15,
+  DK: 18,
+  FI: 18,
+  CZ: 24,
+  SK: 24,
+  HU: 28,
+  RO: 24,
+  GR: 27,
+  HR: 21,
+  SI: 19,
+  LI: 21,
+  MC: 27,
 };
+
+/** How long an IBAN of a country is, where known. */
+export const ibanLength = (country: string): number | undefined => IBAN_LENGTHS[country];
 const DIGIT_FIXES: Record<string, string> = {
   O: "0",
   o: "0",
@@ -124,6 +151,17 @@ const DIGIT_FIXES: Record<string, string> = {
   Z: "2",
   G: "6",
 };
+
+/** Remainder of an IBAN (compact, upper case) modulo 97, as ISO 13616 computes it: 1 when valid. */
+function ibanMod97(iban: string): number {
+  let rest = 0;
+  for (let k = 0; k < iban.length; k++) {
+    const ch = iban.charCodeAt((k + 4) % iban.length);
+    if (ch >= 65 && ch <= 90) rest = (rest * 100 + (ch - 55)) % 97;
+    else rest = (rest * 10 + (ch - 48)) % 97;
+  }
+  return rest;
+}
 
 export const isValidIban = (iban: string): boolean =>
   /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban) &&
@@ -161,8 +199,43 @@ export const CURRENCY_CODES = [
   "NOK",
   "DKK",
   "PLN",
+  "INR",
+  "MYR",
+  "NZD",
+  "SGD",
+  "HKD",
 ] as const;
-const SYMBOLS: Record<string, string> = { "€": "EUR", $: "USD", "£": "GBP", "¥": "JPY" };
+/**
+ * Signs and local abbreviations. "kr" is read as SEK (NOK and DKK print it too: their codes, when
+ * the document prints them, are candidates of their own); "Fr." is the Swiss franc.
+ */
+const SYMBOLS: Record<string, string> = {
+  "€": "EUR",
+  $: "USD",
+  US$: "USD",
+  "£": "GBP",
+  "¥": "JPY",
+  "￥": "JPY",
+  円: "JPY",
+  "₹": "INR",
+  Rs: "INR",
+  "Rs.": "INR",
+  RM: "MYR",
+  zł: "PLN",
+  Fr: "CHF",
+  "Fr.": "CHF",
+  SFr: "CHF",
+  "SFr.": "CHF",
+  kr: "SEK",
+  "kr.": "SEK",
+  A$: "AUD",
+  AU$: "AUD",
+  C$: "CAD",
+  CA$: "CAD",
+  S$: "SGD",
+  NZ$: "NZD",
+  HK$: "HKD",
+};
 
 export function normaliseCurrency(text: string): string | null {
   const t = text.trim();
