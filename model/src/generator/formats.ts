@@ -7,7 +7,7 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
 export const isoDate = (d: Date): string =>
   `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
-type DateFormat = (d: Date, loc: LocaleSpec) => string;
+type DateFormat = (d: Date, loc: LocaleSpec, dayFirst: boolean) => string;
 
 const day = (d: Date): number => d.getUTCDate();
 const month = (d: Date): number => d.getUTCMonth() + 1;
@@ -17,7 +17,9 @@ const DATE_FORMATS: Record<LocaleSpec["id"], DateFormat[]> = {
   en: [
     (d, l) => `${l.months[month(d) - 1]} ${day(d)}, ${year(d)}`,
     (d, l) => `${day(d)} ${l.monthsShort[month(d) - 1]} ${year(d)}`,
-    (d) => `${pad(month(d))}/${pad(day(d))}/${year(d)}`,
+    // Numeric dates: month first in the US, day first wherever else English is written (GB, IE, IN, …).
+    (d, _l, dayFirst) =>
+      dayFirst ? `${pad(day(d))}/${pad(month(d))}/${year(d)}` : `${pad(month(d))}/${pad(day(d))}/${year(d)}`,
     (d) => isoDate(d),
     (d, l) => `${pad(day(d))}-${l.monthsShort[month(d) - 1]}-${year(d)}`,
   ],
@@ -41,10 +43,18 @@ const DATE_FORMATS: Record<LocaleSpec["id"], DateFormat[]> = {
   ],
 };
 
-/** Picks one date format for the whole document, as real issuers do. */
-export function pickDateFormat(rng: Prng, loc: LocaleSpec): (d: Date) => string {
+/**
+ * Picks one date format for the whole document, as real issuers do. `dayFirst` tells, when a date
+ * is written, whether the issuer writes numeric dates day first (asked then, since the document's
+ * currency is chosen after its format).
+ */
+export function pickDateFormat(
+  rng: Prng,
+  loc: LocaleSpec,
+  dayFirst: () => boolean = () => loc.id !== "en",
+): (d: Date) => string {
   const f = rng.pick(DATE_FORMATS[loc.id]);
-  return (d) => f(d, loc);
+  return (d) => f(d, loc, dayFirst());
 }
 
 export type AmountStyle = { thousands: string; decimal: string };

@@ -215,7 +215,8 @@ function buildContent(
     const out = perturbLabel(noise.rng, chosen, loc.id);
     return heldout.has(foldLabel(out)) ? chosen : out;
   };
-  const fmtDate = pickDateFormat(rng, loc);
+  // Only US issuers (dollars) write numeric dates month first.
+  const fmtDate = pickDateFormat(rng, loc, () => loc.id !== "en" || currency !== "USD");
   const style: AmountStyle = pickAmountStyle(rng, loc);
   const currency = rng.pick(loc.currencies);
   const currencyMode = rng.pick(["none", "symbol", "code", "total-code", "symbol"] as const);

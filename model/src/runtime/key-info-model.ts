@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type { DocumentType, ExtractedField, ExtractedPage, FieldName, ModelRef } from "@docsift/core";
 import { FIELD_NAMES } from "@docsift/core";
-import { dateOrderFor, detectLanguage, type Candidate, type CandidateKind } from "../candidates/extract.js";
+import { markAmbiguousDates, type Candidate, type CandidateKind } from "../candidates/extract.js";
+import { documentDateOrder } from "../candidates/date-order.js";
 import type { DateOrder } from "../candidates/normalise.js";
 import { decode, SeenValues, type ScoredCandidate } from "../decode/decode.js";
 import { documentBag, FeatureBuffers, featurizePage, headerWords } from "../features/featurize.js";
@@ -161,6 +162,8 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     let width = 1;
     const top = new TopK();
     let order: DateOrder | undefined;
+    /** Whether the first page's evidence settles the day/month order of numeric dates. */
+    let orderCertain = true;
     let docBag: Int32Array | undefined;
     let header: string[] = [];
     let pageCount = 0;
@@ -222,11 +225,15 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       pageCount++;
       for (const l of page.lines) characters += l.text.length;
       if (!order) {
-        order = dateOrderFor(detectLanguage(page.lines));
+        const dates = documentDateOrder(page.lines);
+        order = dates.order;
+        orderCertain = dates.certain;
         docBag = documentBag(page);
         header = headerWords(page);
       }
       const f = featurizePage(page, order, header, features);
+      // A date that reads both ways on a document that does not say which is flagged for review.
+      if (!orderCertain) markAmbiguousDates(f.candidates);
       const n = f.candidates.length;
       total += n;
       // Copy the page's rows into the batch in as few block copies as the batch boundaries allow.

@@ -1,5 +1,5 @@
 import { FIELD_NAMES, type FieldName } from "@docsift/core";
-import { dateOrderFor, detectLanguage } from "../candidates/extract.js";
+import { documentDateOrder } from "../candidates/date-order.js";
 import {
   decode,
   SeenValues,
@@ -52,7 +52,7 @@ export function scoreValidation(
     const r = pick.next();
     const variant: Variant = r < 0.25 ? "ocr" : r < 0.4 ? "merged" : r < 0.55 ? "flowed" : "clean";
     const pages = stripLabels(pagesFor(doc, variant));
-    const order = dateOrderFor(detectLanguage(pages[0]?.lines ?? []));
+    const order = documentDateOrder(pages[0]?.lines ?? []).order;
     const header = pages[0] ? headerWords(pages[0]) : [];
     const candidates: Partial<Record<FieldName, ScoredCandidate[]>> = {};
     const seen = new SeenValues();

@@ -1,6 +1,6 @@
 import { FEATURE_SPEC, DENSE_SIZE } from "../features/spec.js";
 import { documentBag, featurizePage, headerWords } from "../features/featurize.js";
-import { dateOrderFor, detectLanguage } from "../candidates/extract.js";
+import { documentDateOrder } from "../candidates/date-order.js";
 import { generateDocument } from "../generator/generate.js";
 import { deriveSeed, Prng } from "../generator/prng.js";
 import type { Split, SyntheticDocument } from "../generator/types.js";
@@ -78,7 +78,7 @@ export function buildDataset(recipe: DatasetRecipe): Dataset {
             ? "flowed"
             : "clean";
     const pages = pagesFor(doc, variant);
-    const order = dateOrderFor(detectLanguage(pages[0]?.lines ?? []));
+    const order = documentDateOrder(pages[0]?.lines ?? []).order;
     const header = pages[0] ? headerWords(pages[0]) : [];
     for (const page of pages) {
       const f = featurizePage(page, order, header);
