@@ -80,26 +80,28 @@ interface BrowserLike {
   close(): Promise<void>;
 }
 
-/** One browser for a whole call, launched on the first cache miss. */
+type PageLike = Awaited<ReturnType<BrowserLike["newPage"]>>;
+
+/** One browser and one tab for a whole call, opened on the first cache miss. */
 class Printer {
-  private browser: Promise<BrowserLike> | undefined;
+  private page: Promise<{ browser: BrowserLike; page: PageLike }> | undefined;
 
   async pdf(html: string): Promise<Uint8Array> {
-    this.browser ??= (async () => {
+    this.page ??= (async () => {
       const { chromium } = await import("playwright-core");
-      return (await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })) as BrowserLike;
+      const browser = (await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        args: CHROMIUM_ARGS,
+      })) as BrowserLike;
+      return { browser, page: await browser.newPage() };
     })();
-    const page = await (await this.browser).newPage();
-    try {
-      await page.setContent(html, { waitUntil: "load" });
-      return new Uint8Array(await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true }));
-    } finally {
-      await page.close();
-    }
+    const { page } = await this.page;
+    await page.setContent(html, { waitUntil: "load" });
+    return new Uint8Array(await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true }));
   }
 
   async close(): Promise<void> {
-    if (this.browser) await (await this.browser).close();
+    if (this.page) await (await this.page).browser.close();
   }
 }
 

@@ -72,6 +72,24 @@ async function streamToBytes(doc: NodeJS.ReadableStream): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/**
+ * pdf-invoice resolves when its PDF stream ends, before the file stream it pipes into has
+ * flushed (or even opened) the file: wait until the file holds the whole PDF.
+ */
+async function finishedPdf(path: string): Promise<Uint8Array> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const bytes = await readFile(path);
+      if (bytes.subarray(-32).toString("latin1").includes("%%EOF")) return new Uint8Array(bytes);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`pdf-invoice did not finish ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 // ---- microinvoice (PDFKit): every label and value is ours; prices get " <currency code>" appended.
 
 interface MicroInvoiceCtor {
@@ -167,7 +185,10 @@ interface PdfInvoiceCtor {
 
 const INTL_LOCALE: Record<string, string> = { "en-SE": "sv-SE", "en-MY": "en-MY", "en-JP": "en-US" };
 
-function planPdfInvoice(s: Scenario, rng: Prng): NpmPlan {
+function planPdfInvoice(scenario: Scenario, rng: Prng): NpmPlan {
+  // Its meta column is 30% of the page wide: a long date ("20. März 2024" after its label) wraps
+  // inside the value, so this library gets numeric dates.
+  const s: Scenario = { ...scenario, dateStyle: 0 };
   const P = new Printed(s);
   const p = s.profile;
   const W = WORDINGS[p.lang];
@@ -274,7 +295,7 @@ function planPdfInvoice(s: Scenario, rng: Prng): NpmPlan {
         copy.invoice.path = path;
         // Without a config the library uses its own English labels (its default parameter).
         await new PDFInvoice(copy, config).create();
-        return new Uint8Array(await readFile(path));
+        return await finishedPdf(path);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
