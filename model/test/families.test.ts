@@ -82,8 +82,11 @@ const CASES = [
   { family: "npm-generators", count: wide || 12, seed, needs: () => havePoppler },
 ] as const;
 
-it("names its families", () => {
+it("names its families and refuses others", async () => {
   expect([...EXTERNAL_FAMILIES].sort()).toEqual(CASES.map((c) => c.family).sort());
+  await expect(generateFamilyDocuments("synthetic", 1, 1, { cacheDir: scratch })).rejects.toThrow(
+    /unknown family/,
+  );
 });
 
 describe.each(CASES)("family $family", ({ family, count, seed, needs }) => {

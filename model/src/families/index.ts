@@ -10,7 +10,7 @@ import { deriveSeed, Prng } from "../generator/prng.js";
 import type { Truth } from "../generator/types.js";
 import { makeScenario, pickDocType, profileById } from "./data.js";
 import { HTML_TEMPLATES, renderHtml, TEMPLATE_PROFILES } from "./html-templates.js";
-import { NPM_LIBRARIES, planNpmDocument } from "./npm-generators.js";
+import { libraryVersion, planNpmDocument } from "./npm-generators.js";
 
 export interface FamilyDocument {
   id: string;
@@ -132,10 +132,10 @@ function planNpm(seed: number, n: number): Planned {
     id: `npm-generators/${seed}-${n}`,
     docType: plan.docType,
     locale: plan.locale,
-    layout: NPM_LIBRARIES[plan.library],
+    layout: libraryVersion(plan.library),
     truth: { documentType: plan.docType, fields },
     printed,
-    key: { library: NPM_LIBRARIES[plan.library], input: plan.input },
+    key: { library: libraryVersion(plan.library), input: plan.input },
     render: plan.render,
   };
 }

@@ -22,12 +22,29 @@ import { TITLES, WORDINGS } from "./labels.js";
 
 const require = createRequire(import.meta.url);
 
+/** Each library and the PDF engine it draws with. */
 export const NPM_LIBRARIES = {
-  microinvoice: "microinvoice@1.0.6",
-  "pdf-invoice": "@h1dd3nsn1p3r/pdf-invoice@1.0.12",
-  "jspdf-invoice-template": "jspdf-invoice-template-nodejs@1.4.40",
+  microinvoice: { pkg: "microinvoice", engine: "pdfkit" },
+  "pdf-invoice": { pkg: "@h1dd3nsn1p3r/pdf-invoice", engine: "pdfmake" },
+  "jspdf-invoice-template": { pkg: "jspdf-invoice-template-nodejs", engine: "jspdf" },
 } as const;
 export type NpmLibrary = keyof typeof NPM_LIBRARIES;
+
+const versions = new Map<NpmLibrary, string>();
+/** "name@version (engine@version)" as installed, so an upgrade never reuses cached files. */
+export function libraryVersion(library: NpmLibrary): string {
+  let v = versions.get(library);
+  if (!v) {
+    const { pkg, engine } = NPM_LIBRARIES[library];
+    const own = require(`${pkg}/package.json`) as { version: string };
+    const engineVersion = (
+      createRequire(require.resolve(pkg))(`${engine}/package.json`) as { version: string }
+    ).version;
+    v = `${pkg}@${own.version} (${engine}@${engineVersion})`;
+    versions.set(library, v);
+  }
+  return v;
+}
 
 /** A planned document: its truth is known before rendering; `render` draws the PDF. */
 export interface NpmPlan {
