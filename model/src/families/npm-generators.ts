@@ -18,7 +18,7 @@ import {
   profileById,
   type Scenario,
 } from "./data.js";
-import { TITLES, WORDINGS } from "./labels.js";
+import { NUMBER_LABELS, TITLES, WORDINGS } from "./labels.js";
 
 const require = createRequire(import.meta.url);
 
@@ -77,6 +77,14 @@ const LIBRARY_PROFILES: Record<NpmLibrary, readonly string[]> = {
   "jspdf-invoice-template": ["en-US", "en-GB", "de-DE", "de-AT", "nl-NL", "es-ES", "it-IT", "fr-CH", "en-MY"],
 };
 
+/** The number's label: an invoice's own wording, or the one of the document type. */
+function numberLabel(s: Scenario, rng: Prng): string {
+  const W = WORDINGS[s.profile.lang];
+  return s.docType === "invoice"
+    ? rng.pick(W.number)
+    : (NUMBER_LABELS[s.profile.lang][s.docType] ?? rng.pick(W.number));
+}
+
 /** Recording helper for libraries that print a number we formatted. */
 function amount(P: Printed, cents: number, field?: "subtotal" | "taxAmount" | "totalAmount"): string {
   const text = formatNumber(cents, P.s.profile);
@@ -120,7 +128,7 @@ function planMicroinvoice(s: Scenario, rng: Prng): NpmPlan {
   const cur = p.currency;
   P.field("currency", cur, cur);
   const header: { label: string; value: string }[] = [
-    { label: rng.pick(W.number), value: P.number() },
+    { label: numberLabel(s, rng), value: P.number() },
     { label: rng.pick(W.date), value: P.date(s.issue, "invoiceDate") },
   ];
   if (s.due && s.docType === "invoice")
@@ -162,7 +170,7 @@ function planMicroinvoice(s: Scenario, rng: Prng): NpmPlan {
     },
     data: {
       invoice: {
-        name: rng.pick(TITLES[p.lang].invoice),
+        name: rng.pick(TITLES[p.lang][s.docType]),
         header,
         currency: cur,
         customer: [{ label: rng.pick(W.billTo), value: [P.customer(), ...s.customer.lines] }],
@@ -205,7 +213,11 @@ const INTL_LOCALE: Record<string, string> = { "en-SE": "sv-SE", "en-MY": "en-MY"
 function planPdfInvoice(scenario: Scenario, rng: Prng): NpmPlan {
   // Its meta column is 30% of the page wide: a long date ("20. März 2024" after its label) wraps
   // inside the value, so this library gets numeric dates.
-  const s: Scenario = { ...scenario, dateStyle: 0 };
+  // Its company name is an 18 pt heading in a 70% column: a name that would wrap there is
+  // shortened, as a real company would pick a shorter trading name for its header.
+  const words = scenario.vendor.name.split(" ");
+  while (words.join(" ").length > 28 && words.length > 2) words.splice(1, 1);
+  const s: Scenario = { ...scenario, dateStyle: 0, vendor: { ...scenario.vendor, name: words.join(" ") } };
   const P = new Printed(s);
   const p = s.profile;
   const W = WORDINGS[p.lang];
@@ -331,10 +343,11 @@ function planJsPdf(s: Scenario, rng: Prng): NpmPlan {
   const W = WORDINGS[p.lang];
   const cur = p.currency;
   P.field("currency", cur, cur);
-  const numberLabel = `${rng.pick(W.number)}: `;
+  const label = `${numberLabel(s, rng)}: `;
   const num = P.number();
   const invGenDate = `${rng.pick(W.date)}: ${P.date(s.issue, "invoiceDate")}`;
-  const invDate = s.due ? `${rng.pick(W.due)}: ${P.date(s.due, "dueDate")}` : "";
+  const dueLabel = s.docType === "invoice" ? W.due : s.docType === "quote" ? W.validUntil : undefined;
+  const invDate = s.due && dueLabel ? `${rng.pick(dueLabel)}: ${P.date(s.due, "dueDate")}` : "";
   const table = s.items.map((it, i) => [
     i + 1,
     it.description,
@@ -365,7 +378,7 @@ function planJsPdf(s: Scenario, rng: Prng): NpmPlan {
     style: { fontSize: 14 },
   });
   let desc = rng.pick(W.thanks);
-  if (s.iban) {
+  if (s.iban && s.docType === "invoice") {
     const sentence = rng.pick(W.payment);
     desc = sentence
       .replace("{amount}", `${formatNumber(s.total, p)} ${cur}`)
@@ -391,7 +404,7 @@ function planJsPdf(s: Scenario, rng: Prng): NpmPlan {
       otherInfo: s.po ? `${rng.pick(W.yourOrder)}: ${P.po()}` : "",
     },
     invoice: {
-      label: numberLabel,
+      label,
       num,
       invDate,
       invGenDate,
@@ -434,7 +447,12 @@ export function planNpmDocument(seed: number): NpmPlan {
   const library = rng.pick(Object.keys(NPM_LIBRARIES) as NpmLibrary[]);
   const profile = profileById(rng.pick(LIBRARY_PROFILES[library]));
   // Only pdf-invoice has titles of its own for other document types (an estimate, a receipt).
-  const docType = library === "pdf-invoice" ? pickDocType(rng, ["invoice", "quote", "receipt"]) : "invoice";
+  // pdf-invoice titles an estimate or a receipt; the others take any title and number label, so
+  // they also draw credit notes, quotes and order confirmations (which print the same totals).
+  const docType =
+    library === "pdf-invoice"
+      ? pickDocType(rng, ["invoice", "quote", "receipt"])
+      : pickDocType(rng, ["invoice", "credit_note", "quote", "order_confirmation"]);
   const s = makeScenario(rng, profile, docType);
   if (library === "microinvoice") return planMicroinvoice(s, rng);
   if (library === "pdf-invoice") return planPdfInvoice(s, rng);
