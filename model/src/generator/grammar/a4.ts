@@ -41,12 +41,12 @@ interface Party {
 const UNITS: Record<string, string[]> = {
   en: ["pcs", "h", "ea", "kg"],
   de: ["Stk.", "Std.", "St", "kg"],
-  fr: ["u.", "h", "pce", "kg"],
-  es: ["ud.", "h", "uds", "kg"],
-  nl: ["st.", "uur", "stuks", "kg"],
+  fr: ["u", "h", "pce", "kg"],
+  es: ["u", "h", "pza", "kg"],
+  nl: ["st.", "uur", "stk", "kg"],
   it: ["pz", "ore", "n.", "kg"],
-  pt: ["un.", "h", "uni", "kg"],
-  pl: ["szt.", "godz.", "kpl.", "kg"],
+  pt: ["uds", "h", "cx", "kg"],
+  pl: ["szt", "godz.", "kpl.", "kg"],
 };
 
 const NUMBER_KEY: Record<string, WordKey | undefined> = {
@@ -655,29 +655,15 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   if (docType === "letter") {
     notes.push(plain(w("subject")));
     notes.push(plain(""));
+    const addressee = recipientCompany ? plain(contact) : recipientName();
     notes.push(
-      plain(
-        `${rng.pick(["Dear", "Sehr geehrte Damen und Herren,", "Madame, Monsieur,", "Estimados señores:", "Geachte heer/mevrouw,", "Gentili Signori,", "Exmos. Senhores,", "Szanowni Państwo,"])} ${loc.lang === "en" ? `${contact},` : ""}`.trim(),
-      ),
+      loc.lang === "en" ? concat(plain("Dear "), addressee, plain(",")) : plain(SALUTATION[loc.lang] ?? ""),
     );
     notes.push(plain(w("letter")));
     notes.push(plain(w("letter")));
     notes.push(plain(""));
-    notes.push(
-      plain(
-        rng.pick([
-          "Kind regards",
-          "Mit freundlichen Grüßen",
-          "Cordialement",
-          "Atentamente",
-          "Met vriendelijke groet",
-          "Cordiali saluti",
-          "Com os melhores cumprimentos",
-          "Z poważaniem",
-        ]),
-      ),
-    );
-    notes.push(plain(contact));
+    notes.push(plain(REGARDS[loc.lang] ?? "Kind regards"));
+    notes.push(plain(personName(rng, ctx.split)));
   }
   if (docType === "quote")
     notes.push(fill(w("valid"), { d: ctx.date(addDays(issueDate, rng.pick([14, 30, 60]))) }));
@@ -765,4 +751,25 @@ const VAT_LABEL: Record<string, string> = {
   it: "P. IVA",
   pt: "NIF",
   pl: "NIP",
+};
+
+const SALUTATION: Record<string, string> = {
+  de: "Sehr geehrte Damen und Herren,",
+  fr: "Madame, Monsieur,",
+  es: "Estimados señores:",
+  nl: "Geachte heer/mevrouw,",
+  it: "Gentili Signori,",
+  pt: "Exmos. Senhores,",
+  pl: "Szanowni Państwo,",
+};
+
+const REGARDS: Record<string, string> = {
+  en: "Kind regards",
+  de: "Mit freundlichen Grüßen",
+  fr: "Cordialement",
+  es: "Atentamente",
+  nl: "Met vriendelijke groet",
+  it: "Cordiali saluti",
+  pt: "Com os melhores cumprimentos",
+  pl: "Z poważaniem",
 };

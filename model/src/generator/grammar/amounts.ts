@@ -82,7 +82,8 @@ export function buildAmounts(rng: Prng, o: AmountOptions): Amounts {
   const mainRate = o.rates[0] as number;
   const byRate = new Map<number, number>();
   for (const l of lines) byRate.set(l.rate, (byRate.get(l.rate) ?? 0) + l.amount);
-  if (discount !== 0 || shipping !== 0) byRate.set(mainRate, (byRate.get(mainRate) ?? 0) - discount + shipping);
+  if (discount !== 0 || shipping !== 0)
+    byRate.set(mainRate, (byRate.get(mainRate) ?? 0) - discount + shipping);
   const rates = [...byRate.keys()].filter((r) => byRate.get(r) !== 0).sort((a, b) => b - a);
   const taxes: TaxPart[] = rates.map((rate) => {
     const base = byRate.get(rate) as number;
