@@ -258,8 +258,11 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   const placeMeta = (style: string, x: number, top: number): number => {
     let my = top;
     if (style === "header-row" || style === "above") {
-      const perRow = style === "header-row" ? 4 : 2;
-      const colW = (R - x) / perRow;
+      const cell = Math.max(
+        ...meta.map((e) => Math.max(textWidth(e.label, small), textWidth(e.value.text, size)) + 0.03),
+      );
+      const perRow = Math.max(1, Math.min(style === "header-row" ? 4 : 2, Math.floor((R - x) / cell)));
+      const colW = Math.max(cell, (R - x) / perRow);
       for (let i = 0; i < meta.length; i += perRow) {
         meta.slice(i, i + perRow).forEach((e, j) => {
           layout.add(plain(e.label), x + j * colW, my, small, true);
@@ -286,7 +289,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
       return my;
     }
     // left-label: "Label   value" in two aligned columns.
-    const valueX = x + Math.min(0.2, Math.max(...meta.map((e) => textWidth(e.label, size))) + 0.02);
+    const valueX = x + Math.max(...meta.map((e) => textWidth(e.label, size))) + 0.02;
     for (const e of meta) {
       layout.add(plain(e.label), x, my, size, rng.chance(0.2));
       layout.add(e.value, valueX, my, size);
@@ -328,8 +331,19 @@ export function buildA4(ctx: Ctx): SynthPage[] {
     putTitle(y);
     y += (titleSize * 1.8) / PAGE_HEIGHT_PT;
   } else if (arrangement === "two-columns") {
-    putTitle(0.04);
-    y = Math.max(y, 0.04 + (titleSize * 1.6) / PAGE_HEIGHT_PT) + lh;
+    // Title in the brand's row at the right when both fit, else below the header.
+    const titleW = textWidth(`${titleText ?? ""} ${numberValue}`, titleSize);
+    const brandW = Math.max(
+      textWidth(issuer.brand, brandSize),
+      textWidth(issuer.legal, logo ? size : brandSize),
+    );
+    if (titlePos === "right" && L + brandW + titleW + 0.05 < R) {
+      putTitle(0.04);
+      y = Math.max(y, 0.04 + (titleSize * 1.6) / PAGE_HEIGHT_PT) + lh;
+    } else {
+      putTitle(y);
+      y += (titleSize * 1.6) / PAGE_HEIGHT_PT + lh;
+    }
     y = placeMeta(metaStyle, L, y) + lh;
     const issuerFirst = rng.chance(0.6);
     const cols: Party[] = [
@@ -459,9 +473,15 @@ export function buildA4(ctx: Ctx): SynthPage[] {
       layout.addCenter(line2, 0.5, footerTop + (fs * 1.3) / PAGE_HEIGHT_PT, fs);
       return;
     }
-    const colW = (R - L) / footerColumns.length;
+    // Columns as wide as their widest line, spread over the page width.
+    const colWidths = footerColumns.map((col) => Math.max(...col.map((p) => textWidth(p.text, fs))));
+    const spare =
+      Math.max(0, R - L - colWidths.reduce((a, b) => a + b, 0)) / Math.max(1, footerColumns.length - 1);
+    const colX = colWidths.map((_, i) => L + colWidths.slice(0, i).reduce((a, b) => a + b + spare, 0));
     footerColumns.forEach((col, i) =>
-      col.forEach((p, k) => layout.add(p, L + i * colW, footerTop + (k * fs * 1.25) / PAGE_HEIGHT_PT, fs)),
+      col.forEach((p, k) =>
+        layout.add(p, colX[i] as number, footerTop + (k * fs * 1.25) / PAGE_HEIGHT_PT, fs),
+      ),
     );
   };
   const bottom = footerTop - lh * 2;
@@ -482,17 +502,39 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   if (ctx.money.where === "none" && rng.chance(0.7))
     colLabel.amount = `${colLabel.amount} (${ctx.money.mark})`;
   const numeric = new Set(["qty", "unitPrice", "taxRate", "amount"]);
-  const widths: Record<string, number> = {
-    pos: 0.05,
-    desc: 0.34,
-    qty: 0.08,
-    unit: 0.07,
-    unitPrice: 0.14,
-    taxRate: 0.08,
-    amount: 0.15,
-  };
+  if (docType === "statement")
+    // A statement lists the open invoices instead of articles.
+    amounts.lines.forEach((l, i) => {
+      l.desc = `${documentNumber(rng, ["INV", "RE", "F"], year)}  ${ctx.date(addDays(issueDate, -10 * (i + 1)))}`;
+      l.detail = undefined;
+    });
+  const cellText = (c: string, l: Amounts["lines"][number], idx: number): string =>
+    c === "pos"
+      ? String(idx + 1)
+      : c === "desc"
+        ? l.desc
+        : c === "qty"
+          ? String(l.qty)
+          : c === "unit"
+            ? l.unit
+            : c === "unitPrice"
+              ? fmt(l.unitPrice)
+              : c === "taxRate"
+                ? `${String(l.rate).replace(".", ctx.money.number.decimal)}%`
+                : fmt(l.amount);
+  // Column widths from their widest cell; the description takes what is left.
+  const gap = 0.02;
+  const widths: Record<string, number> = {};
+  for (const c of columns)
+    widths[c] =
+      Math.max(
+        textWidth(colLabel[c] as string, size),
+        ...amounts.lines.map((l, idx) => textWidth(cellText(c, l, idx), size)),
+      ) + gap;
+  const others = columns.filter((c) => c !== "desc").reduce((a, c) => a + (widths[c] as number), 0);
+  if (columns.includes("desc")) widths.desc = Math.max(widths.desc as number, R - L - others);
   const totalW = columns.reduce((a, c) => a + (widths[c] as number), 0);
-  const scale = (R - L) / totalW;
+  const scale = Math.min(1, (R - L) / totalW);
   const colX: number[] = [];
   columns.reduce((x, c) => {
     colX.push(x);
@@ -503,7 +545,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
     const c = columns[i] as string;
     const x = colX[i] as number;
     const cw = (widths[c] as number) * scale;
-    if (numeric.has(c) && rightAlign) layout.addRight(p, x + cw - 0.01, cy, size, bold);
+    if (numeric.has(c) && rightAlign) layout.addRight(p, x + cw - gap, cy, size, bold);
     else layout.add(p, x, cy, size, bold);
   };
   const tableHeader = (): void => {
@@ -520,13 +562,6 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   };
   if (hasTable) {
     tableHeader();
-    if (docType === "statement") {
-      // A statement lists the open invoices instead of articles.
-      amounts.lines.forEach((l, i) => {
-        l.desc = `${w("inv")} ${documentNumber(rng, ["INV", "RE", "F"], year)} ${ctx.date(addDays(issueDate, -10 * (i + 1)))}`;
-        l.detail = undefined;
-      });
-    }
     amounts.lines.forEach((l, idx) => {
       if (y > bottom - lh * 2) {
         layout.add(plain("…"), R - 0.03, y, small);
@@ -534,23 +569,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
         continuedHeader();
         tableHeader();
       }
-      columns.forEach((c, i) => {
-        const text =
-          c === "pos"
-            ? String(idx + 1)
-            : c === "desc"
-              ? l.desc
-              : c === "qty"
-                ? String(l.qty)
-                : c === "unit"
-                  ? l.unit
-                  : c === "unitPrice"
-                    ? fmt(l.unitPrice)
-                    : c === "taxRate"
-                      ? `${String(l.rate).replace(".", ctx.money.number.decimal)}%`
-                      : fmt(l.amount);
-        cellAt(i, plain(text), y);
-      });
+      columns.forEach((c, i) => cellAt(i, plain(cellText(c, l, idx)), y));
       y += lh;
       if (l.detail && columns.includes("desc")) {
         layout.add(plain(l.detail), colX[columns.indexOf("desc")] as number, y, small);
@@ -634,7 +653,13 @@ export function buildA4(ctx: Ctx): SynthPage[] {
       continuedHeader();
     }
     const boxed = rng.chance(0.5);
-    const labelX = rng.pick([0.55, 0.6, 0.5]);
+    const widest = (f: (e: Entry) => string, sz: number): number =>
+      Math.max(...totals.map((e) => textWidth(f(e), sz)));
+    const labelX = Math.min(
+      rng.pick([0.55, 0.6, 0.5]),
+      R - widest((e) => e.value.text, size + 1) - widest((e) => e.label, size + 1) - 0.03,
+    );
+    const labelRight = R - widest((e) => e.value.text, size + 1) - 0.02;
     for (const e of totals) {
       const bold = e.bold === true && rng.chance(0.8);
       const sz = bold && rng.chance(0.4) ? size + 1 : size;
@@ -642,7 +667,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
         layout.add(plain(e.label), labelX, y, sz, bold);
         layout.addRight(e.value, R, y, sz, bold);
       } else {
-        layout.addRight(plain(e.label.endsWith(":") ? e.label : `${e.label}:`), R - 0.17, y, sz, bold);
+        layout.addRight(plain(e.label.endsWith(":") ? e.label : `${e.label}:`), labelRight, y, sz, bold);
         layout.addRight(e.value, R, y, sz, bold);
       }
       y += lh * (bold ? 1.3 : 1);
