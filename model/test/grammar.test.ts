@@ -14,7 +14,7 @@ import {
 import { LANGS, WORD_KEYS, titleWordings, wordings } from "../src/generator/grammar/words.js";
 import { LOCALE_SPECS } from "../src/generator/grammar/locales.js";
 import { ibanMod97 } from "../src/generator/values.js";
-import { itemWidth } from "../src/generator/generate.js";
+import { itemHeight, itemWidth } from "../src/generator/generate.js";
 import { renderPages, renderPdf, renderText } from "../src/synthetic.js";
 
 const NON_PAYMENT: DocumentType[] = [
@@ -179,6 +179,26 @@ describe("layout grammar generator", () => {
     expect(() => generateGrammarDocument(1, { family: "receipt", docType: "invoice" })).toThrow(
       /does not write/,
     );
+  });
+
+  it("lays blocks out without overlapping text", () => {
+    const overlaps: string[] = [];
+    for (const family of GRAMMAR_FAMILIES)
+      for (let seed = 0; seed < 80; seed++) {
+        const doc = generateGrammarDocument(seed, { family });
+        for (const page of doc.pages) {
+          const its = page.items;
+          for (let i = 0; i < its.length; i++)
+            for (let j = i + 1; j < its.length; j++) {
+              const a = its[i] as (typeof its)[number];
+              const b = its[j] as (typeof its)[number];
+              const ox = Math.min(a.x + itemWidth(a), b.x + itemWidth(b)) - Math.max(a.x, b.x);
+              const oy = Math.min(a.y + itemHeight(a), b.y + itemHeight(b)) - Math.max(a.y, b.y);
+              if (ox > 0.005 && oy > 0.004) overlaps.push(`${family} ${seed}: "${a.text}" / "${b.text}"`);
+            }
+        }
+      }
+    expect(overlaps).toEqual([]);
   });
 
   it("writes till receipts of at most 48 monospaced columns", () => {

@@ -102,7 +102,12 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   const recipientName = (): Piece => ctx.mark(recipientField, recipientValue, recipientValue);
   const phone = `${loc.phonePrefix} ${rng.int(10, 99)} ${rng.int(100, 999)} ${rng.int(1000, 9999)}`;
   const web = `www.${issuer.brand.toLowerCase().replace(/[^a-z]/g, "")}.${rng.pick(["com", "eu", "net", loc.ibanCountry?.toLowerCase() ?? "com"])}`;
-  const vatId = `${loc.vatPrefix}${rng.int(100000000, 999999999)}`;
+  const letters = (n: number): string =>
+    Array.from({ length: n }, () => String.fromCharCode(65 + rng.int(0, 25))).join("");
+  const vatId =
+    loc.id === "en-IN"
+      ? `${loc.vatPrefix}${rng.int(10, 36)}${letters(5)}${rng.int(1000, 9999)}${letters(1)}1Z${rng.int(0, 9)}`
+      : `${loc.vatPrefix}${rng.int(100000000, 999999999)}`;
   const vatLabel = /[A-Z]{2}$/.test(loc.vatPrefix) ? `${VAT_LABEL[loc.lang] ?? "VAT No."} ` : "";
   const regNo = `${rng.pick(loc.regLabels)} ${rng.int(10000, 999999)}`;
 
@@ -581,10 +586,11 @@ export function buildA4(ctx: Ctx): SynthPage[] {
 
   // --- Totals.
   const totals: Entry[] = [];
-  const ratePrint = (r: number): string => formatRate(r, ctx.money.number, rng);
+  const rateSpaced = rng.chance(0.5);
+  const ratePrint = (r: number): string => formatRate(r, ctx.money.number, rateSpaced);
   const taxLabel = (r: number | undefined): string => {
     const t = w("tax");
-    if (r === undefined) return t.replace(/\s*\(?\{r\}\)?/, "").trim();
+    if (r === undefined) return t.replace(/\s*(?:@|à taxa de|à|al)?\s*\(?\{r\}\)?/, "").trim();
     return t.includes("{r}") ? t.replace("{r}", ratePrint(r)) : `${t} ${ratePrint(r)}`;
   };
   const showTotals = hasTable && priced;

@@ -110,7 +110,7 @@ export function pickDateFormat(rng: Prng, loc: GrammarLocaleSpec, short = false)
 }
 
 /** Tax rate as printed in the locale: "19 %", "5.5%", "8,875 %". */
-export function formatRate(rate: number, style: NumberStyle, rng: Prng): string {
+export function formatRate(rate: number, style: NumberStyle, spaced: boolean): string {
   const r = String(rate).replace(".", style.decimal);
-  return `${r}${rng.chance(0.5) ? " " : ""}%`;
+  return `${r}${spaced ? " " : ""}%`;
 }

@@ -140,6 +140,7 @@ export function buildReceipt(ctx: Ctx): SynthPage[] {
   const money = (c: number, field: FieldName | undefined, isTotal = false): Piece =>
     ctx.amount(c, field, isTotal);
   const single = a.taxes.length === 1;
+  const rateSpaced = rng.chance(0.5);
   if (priced) {
     const totalLabel = (): Piece => {
       const t = w("rTotal");
@@ -149,7 +150,7 @@ export function buildReceipt(ctx: Ctx): SynthPage[] {
       kv(up(ctx.word("subtotal")), money(a.net, "subtotal"));
       for (const t of a.taxes)
         kv(
-          `${ctx.taxWord} ${formatRate(t.rate, ctx.money.number, rng)}`,
+          `${ctx.taxWord} ${formatRate(t.rate, ctx.money.number, rateSpaced)}`,
           money(t.tax, single ? "taxAmount" : undefined),
         );
       if (!single) kv(`${ctx.taxWord} TOTAL`, money(a.tax, "taxAmount"));
@@ -182,7 +183,7 @@ export function buildReceipt(ctx: Ctx): SynthPage[] {
         const netPart = a.inclusive ? t.base - t.tax : t.base;
         const onlyOne = single && a.inclusive;
         emit([
-          { col: 0, piece: plain(`${codeOf(t.rate)} ${formatRate(t.rate, ctx.money.number, rng)}`) },
+          { col: 0, piece: plain(`${codeOf(t.rate)} ${formatRate(t.rate, ctx.money.number, rateSpaced)}`) },
           {
             col: Math.floor(cols / 2) - 4,
             piece: onlyOne ? ctx.mark("subtotal", norm(netPart), fmt(netPart)) : plain(fmt(netPart)),
