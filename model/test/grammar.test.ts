@@ -179,6 +179,11 @@ describe("layout grammar generator", () => {
     expect(() => generateGrammarDocument(1, { family: "receipt", docType: "invoice" })).toThrow(
       /does not write/,
     );
+    // Leave-one-family-out: drawing from the other families never yields the left-out one.
+    for (let seed = 0; seed < 100; seed++)
+      expect(
+        generateGrammarDocument(seed, { families: ["letterhead", "compact", "receipt"] }).family,
+      ).not.toBe("modern");
   });
 
   it("lays blocks out without overlapping text", () => {

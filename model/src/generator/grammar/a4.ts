@@ -494,7 +494,8 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   // --- Line-item table.
   const columns = rng
     .pick(rules.columns)
-    .filter((c) => priced || (c !== "unitPrice" && c !== "amount" && c !== "taxRate"));
+    .filter((c) => priced || (c !== "unitPrice" && c !== "amount" && c !== "taxRate"))
+    .filter((c) => docType !== "statement" || c === "desc" || c === "amount" || c === "pos");
   const colLabel: Record<string, string> = {
     pos: rng.pick(["Pos.", "#", "No.", "Nr."]),
     desc: w("desc"),
@@ -644,7 +645,11 @@ export function buildA4(ctx: Ctx): SynthPage[] {
         value: ctx.amount(amounts.net, "subtotal"),
       });
       taxLines();
-      totals.push({ label: w("total"), value: ctx.amount(amounts.total, "totalAmount", true), bold: true });
+      totals.push({
+        label: docType === "statement" ? w("balance") : w("total"),
+        value: ctx.amount(amounts.total, "totalAmount", true),
+        bold: true,
+      });
     }
     if (docType === "invoice" && rng.chance(0.3))
       totals.push({

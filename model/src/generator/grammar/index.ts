@@ -16,6 +16,8 @@ export { RECEIPT_MAX_COLUMNS } from "./receipt.js";
 
 export interface GrammarOptions {
   family?: GrammarFamily;
+  /** Families to draw from when `family` is not given (leave-one-family-out training). */
+  families?: readonly GrammarFamily[];
   docType?: DocumentType;
   locale?: GrammarLocale;
   split?: Split;
@@ -38,7 +40,7 @@ export const familyDocTypes = (family: GrammarFamily): DocumentType[] =>
 export function generateGrammarDocument(seed: number, opts: GrammarOptions = {}): GrammarDocument {
   const rng = new Prng(deriveSeed(seed, 7001));
   const split = opts.split ?? "train";
-  const family = opts.family ?? rng.pick(GRAMMAR_FAMILIES);
+  const family = opts.family ?? rng.pick(opts.families ?? GRAMMAR_FAMILIES);
   const rules = FAMILY_RULES[family];
   const docType = opts.docType ?? weighted(rng, rules.docTypes);
   if (!DOCUMENT_TYPES.includes(docType) || !familyDocTypes(family).includes(docType))
