@@ -13,6 +13,7 @@ import {
 } from "../src/generator/grammar/index.js";
 import { LANGS, WORD_KEYS, titleWordings, wordings } from "../src/generator/grammar/words.js";
 import { LOCALE_SPECS } from "../src/generator/grammar/locales.js";
+import { textWidth } from "../src/generator/grammar/core.js";
 import { ibanMod97 } from "../src/generator/values.js";
 import { itemHeight, itemWidth } from "../src/generator/generate.js";
 import { renderPages, renderPdf, renderText } from "../src/synthetic.js";
@@ -186,7 +187,9 @@ describe("layout grammar generator", () => {
       ).not.toBe("modern");
   });
 
-  it("lays blocks out without overlapping text", () => {
+  it("lays blocks out without overlapping text, measured with proportional (Helvetica-like) widths", () => {
+    const fontWidth = (it: { text: string; size: number; bold: boolean }): number =>
+      textWidth(it.text, it.size, it.bold) * 0.92;
     const overlaps: string[] = [];
     for (const family of GRAMMAR_FAMILIES)
       for (let seed = 0; seed < 80; seed++) {
@@ -197,7 +200,7 @@ describe("layout grammar generator", () => {
             for (let j = i + 1; j < its.length; j++) {
               const a = its[i] as (typeof its)[number];
               const b = its[j] as (typeof its)[number];
-              const ox = Math.min(a.x + itemWidth(a), b.x + itemWidth(b)) - Math.max(a.x, b.x);
+              const ox = Math.min(a.x + fontWidth(a), b.x + fontWidth(b)) - Math.max(a.x, b.x);
               const oy = Math.min(a.y + itemHeight(a), b.y + itemHeight(b)) - Math.max(a.y, b.y);
               if (ox > 0.005 && oy > 0.004) overlaps.push(`${family} ${seed}: "${a.text}" / "${b.text}"`);
             }

@@ -264,7 +264,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
     let my = top;
     if (style === "header-row" || style === "above") {
       const cell = Math.max(
-        ...meta.map((e) => Math.max(textWidth(e.label, small), textWidth(e.value.text, size)) + 0.03),
+        ...meta.map((e) => Math.max(textWidth(e.label, small, true), textWidth(e.value.text, size)) + 0.03),
       );
       const perRow = Math.max(1, Math.min(style === "header-row" ? 4 : 2, Math.floor((R - x) / cell)));
       const colW = Math.max(cell, (R - x) / perRow);
@@ -294,7 +294,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
       return my;
     }
     // left-label: "Label   value" in two aligned columns.
-    const valueX = x + Math.max(...meta.map((e) => textWidth(e.label, size))) + 0.02;
+    const valueX = x + Math.max(...meta.map((e) => textWidth(e.label, size, true))) + 0.02;
     for (const e of meta) {
       layout.add(plain(e.label), x, my, size, rng.chance(0.2));
       layout.add(e.value, valueX, my, size);
@@ -357,9 +357,13 @@ export function buildA4(ctx: Ctx): SynthPage[] {
     ];
     if (!issuerFirst) cols.reverse();
     let maxY = y;
+    const firstW = Math.max(
+      ...(cols[0] as Party).lines.map((p, k) => textWidth(p.text, k === 0 ? size + 1 : size, k === 0)),
+    );
+    const secondX = Math.max(0.52, L + firstW + 0.04);
     cols.forEach((c, i) => {
       let cy = y;
-      const x = i === 0 ? L : 0.52;
+      const x = i === 0 ? L : secondX;
       if (c.label) {
         layout.add(plain(c.label), x, cy, small, true);
         cy += lh;
@@ -460,22 +464,24 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   ];
   if (showBank && paymentStyle === "footer-columns") footerColumns.push(accountLine());
   const footerAsLine = rules.id === "modern" || rng.chance(0.3);
+  const footerFs = Math.max(6, small - 1);
+  // Footer lines: the pieces joined with " · ", wrapped to the text width.
+  const footerLines: Piece[] = [];
+  for (const p of footerColumns.flat()) {
+    const last = footerLines[footerLines.length - 1];
+    if (last && textWidth(`${last.text} · ${p.text}`, footerFs) <= R - L) {
+      footerLines[footerLines.length - 1] = concat(last, plain(" · "), p);
+    } else footerLines.push(p);
+  }
   const footerTop = footerAsLine
-    ? 0.94
+    ? 0.975 - footerLines.length * ((footerFs * 1.3) / PAGE_HEIGHT_PT) - 0.012
     : 0.97 - Math.max(...footerColumns.map((c) => c.length)) * ((small * 1.25) / PAGE_HEIGHT_PT);
   const drawFooter = (): void => {
-    const fs = Math.max(6, small - 1);
+    const fs = footerFs;
     if (footerAsLine) {
-      const all = footerColumns.flat();
-      const half = Math.ceil(all.length / 2);
-      const line1 = all
-        .slice(0, half)
-        .reduce<Piece>((acc, p, i) => concat(acc, plain(i > 0 ? " · " : ""), p), plain(""));
-      const line2 = all
-        .slice(half)
-        .reduce<Piece>((acc, p, i) => concat(acc, plain(i > 0 ? " · " : ""), p), plain(""));
-      layout.addCenter(line1, 0.5, footerTop, fs);
-      layout.addCenter(line2, 0.5, footerTop + (fs * 1.3) / PAGE_HEIGHT_PT, fs);
+      footerLines.forEach((line, i) =>
+        layout.addCenter(line, 0.5, footerTop + (i * fs * 1.3) / PAGE_HEIGHT_PT, fs),
+      );
       return;
     }
     // Columns as wide as their widest line, spread over the page width.
@@ -534,7 +540,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   for (const c of columns)
     widths[c] =
       Math.max(
-        textWidth(colLabel[c] as string, size),
+        textWidth(colLabel[c] as string, size, true),
         ...amounts.lines.map((l, idx) => textWidth(cellText(c, l, idx), size)),
       ) + gap;
   const others = columns.filter((c) => c !== "desc").reduce((a, c) => a + (widths[c] as number), 0);
@@ -665,7 +671,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
     }
     const boxed = rng.chance(0.5);
     const widest = (f: (e: Entry) => string, sz: number): number =>
-      Math.max(...totals.map((e) => textWidth(f(e), sz)));
+      Math.max(...totals.map((e) => textWidth(f(e), sz, true)));
     const labelX = Math.min(
       rng.pick([0.55, 0.6, 0.5]),
       R - widest((e) => e.value.text, size + 1) - widest((e) => e.label, size + 1) - 0.03,

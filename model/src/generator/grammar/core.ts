@@ -41,7 +41,23 @@ export function fill(template: string, values: Record<string, Piece | string>): 
   return concat(...parts);
 }
 
-export const textWidth = (text: string, size: number): number => (text.length * size * 0.5) / PAGE_WIDTH_PT;
+/**
+ * Width of a text as a page fraction, from Helvetica-like glyph widths (capitals and digits wider
+ * than lower case). Deliberately generous: the renderers' own estimate is narrower, and real fonts
+ * must not make blocks collide.
+ */
+export function textWidth(text: string, size: number, bold = false): number {
+  let em = 0;
+  for (const ch of text) {
+    if (ch === " ") em += 0.28;
+    else if (/[0-9]/.test(ch)) em += 0.56;
+    else if (/[.,:;'!|·]/.test(ch)) em += 0.28;
+    else if (ch !== ch.toLowerCase()) em += 0.7;
+    else if (/[mw]/.test(ch)) em += 0.84;
+    else em += 0.53;
+  }
+  return (Math.max(em, text.length * 0.5) * size * (bold ? 1.16 : 1.04)) / PAGE_WIDTH_PT;
+}
 
 /** Pages under construction; coordinates are page fractions, y the top of the text. */
 export class Layout {
@@ -55,7 +71,7 @@ export class Layout {
   add(piece: Piece, x: number, y: number, size: number, bold = false): void {
     if (piece.text.trim() === "") return;
     // Keep the whole run on the page: shift it left when it would run over the right edge.
-    const w = textWidth(piece.text, size);
+    const w = textWidth(piece.text, size, bold);
     let left = x;
     if (left + w > 0.98) left = 0.98 - w;
     left = Math.min(0.97, Math.max(0.01, left));
@@ -64,11 +80,11 @@ export class Layout {
   }
 
   addRight(piece: Piece, right: number, y: number, size: number, bold = false): void {
-    this.add(piece, right - textWidth(piece.text, size), y, size, bold);
+    this.add(piece, right - textWidth(piece.text, size, bold), y, size, bold);
   }
 
   addCenter(piece: Piece, center: number, y: number, size: number, bold = false): void {
-    this.add(piece, center - textWidth(piece.text, size) / 2, y, size, bold);
+    this.add(piece, center - textWidth(piece.text, size, bold) / 2, y, size, bold);
   }
 
   newPage(top = 0.05): void {

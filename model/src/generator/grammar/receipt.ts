@@ -38,7 +38,8 @@ export function buildReceipt(ctx: Ctx): SynthPage[] {
   const left = (p: Piece): Row => [{ col: 0, piece: p }];
   const center = (p: Piece): Row => [{ col: Math.max(0, Math.floor((cols - p.text.length) / 2)), piece: p }];
   const split = (l: Piece, r: Piece): Row => {
-    const room = cols - r.text.length - 1;
+    // Item names are cut short as tills do, which also keeps them clear of the prices in proportional fonts.
+    const room = r.text === "" ? cols : Math.min(cols - r.text.length - 1, cols - 18);
     const lp =
       l.text.length > room ? { text: l.text.slice(0, room), spans: l.spans.filter((s) => s.end <= room) } : l;
     return [
