@@ -323,14 +323,14 @@ export function buildA4(ctx: Ctx): SynthPage[] {
     const my = placeMeta(metaStyle, mx, top);
     y = Math.max(ay, my) + lh * 1.5;
     if (docType === "letter" || rng.chance(0.3)) {
-      layout.add(
-        plain(
-          `${issuerAddr[issuerAddr.length - 1]?.replace(/^[\d\- A-Z]+ /, "") ?? ""}, ${ctx.date(issueDate)}`,
-        ),
-        R - 0.25,
-        y,
-        size,
-      );
+      // "Köln, 1. Dezember 2022": the place and the document date, marked like the meta date.
+      const place =
+        loc.id === "en-GB"
+          ? (issuerAddr[1] ?? "")
+          : loc.id === "en-US"
+            ? (issuerAddr[1] ?? "").replace(/,.*$/, "")
+            : (issuerAddr[issuerAddr.length - 1] ?? "").replace(/^[\d\- A-Z]+ /, "");
+      layout.addRight(concat(plain(`${place}, `), ctx.dateOf(issueDate, dateField)), R, y, size);
       y += lh * 1.5;
     }
     putTitle(y);

@@ -182,7 +182,7 @@ export function buildReceipt(ctx: Ctx): SynthPage[] {
       emit(left(plain(up(ctx.word("rTaxSummary")))));
       for (const t of a.taxes) {
         const netPart = a.inclusive ? t.base - t.tax : t.base;
-        const onlyOne = single && a.inclusive;
+        const onlyOne = single;
         emit([
           { col: 0, piece: plain(`${codeOf(t.rate)} ${formatRate(t.rate, ctx.money.number, rateSpaced)}`) },
           {
