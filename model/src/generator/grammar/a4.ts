@@ -144,17 +144,20 @@ export function buildA4(ctx: Ctx): SynthPage[] {
       : [rng.pick(nonZero)];
   const splitHalves = loc.id === "en-IN" && ctx.taxWord === "GST" && rng.chance(0.6);
   const longTable = rng.chance(0.15);
+  const inclusive = loc.id !== "en-US" && !zeroTax && rng.chance(0.15);
+  // Swiss invoices often round the payable amount to 5 centimes.
+  const cashRoundTo = !inclusive && ctx.money.currency === "CHF" && rng.chance(0.35) ? 5 : 1;
   const amounts: Amounts = buildAmounts(rng, {
     lineCount: longTable ? rng.int(18, 45) : rng.int(1, 8),
     items: loc.items,
     units: UNITS[loc.lang] ?? ["pcs"],
     rates,
     unit,
-    inclusive: loc.id !== "en-US" && !zeroTax && rng.chance(0.15),
+    inclusive,
     discount: rng.chance(0.15),
     shipping: rng.chance(0.2),
     splitHalves,
-    cashRoundTo: 1,
+    cashRoundTo,
     small: false,
   });
   const fmt = (c: number): string => formatNumber(c, ctx.money.number, ctx.money.decimals);
@@ -651,13 +654,23 @@ export function buildA4(ctx: Ctx): SynthPage[] {
         value: ctx.amount(amounts.net, "subtotal"),
       });
       taxLines();
+      const rounded = amounts.roundingAdj !== 0;
       totals.push({
         label: docType === "statement" ? w("balance") : w("total"),
-        value: ctx.amount(amounts.total, "totalAmount", true),
-        bold: true,
+        value: ctx.amount(amounts.total, rounded ? undefined : "totalAmount", true),
+        bold: !rounded,
       });
+      if (rounded) {
+        // The amount actually payable is the rounded one.
+        totals.push({ label: w("rounding"), value: ctx.amount(amounts.roundingAdj, undefined) });
+        totals.push({
+          label: w("amountDue"),
+          value: ctx.amount(amounts.rounded, "totalAmount", true),
+          bold: true,
+        });
+      }
     }
-    if (docType === "invoice" && rng.chance(0.3))
+    if (docType === "invoice" && amounts.roundingAdj === 0 && rng.chance(0.3))
       totals.push({
         label: w("amountDue"),
         value: ctx.amount(amounts.total, "totalAmount", true),
@@ -712,14 +725,17 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   if (docType === "order_confirmation" || docType === "quote" || docType === "other")
     if (rng.chance(0.6)) notes.push(fill(w("terms"), { n: String(rng.pick([14, 30, 45])) }));
   if (docType === "credit_note" && showTotals && rng.chance(0.6))
-    notes.push(fill(w("credited"), { amt: ctx.amount(amounts.total, "totalAmount", true, true) }));
+    notes.push(fill(w("credited"), { amt: ctx.amount(amounts.rounded, "totalAmount", true, true) }));
   if (dueMode === "sentence") notes.push(fill(w("dueSentence"), { d: ctx.dateOf(dueDate, "dueDate") }));
   const bankInSentence = showBank && paymentStyle === "sentence" && iban !== undefined;
   if (bankInSentence) {
     const withAmount = showTotals && ctx.carries("totalAmount") && rng.chance(0.4);
     notes.push(
       withAmount
-        ? fill(w("payAmt"), { amt: ctx.amount(amounts.total, "totalAmount", true, true), iban: ibanPiece() })
+        ? fill(w("payAmt"), {
+            amt: ctx.amount(amounts.rounded, "totalAmount", true, true),
+            iban: ibanPiece(),
+          })
         : fill(w("pay"), { iban: ibanPiece(), bic: bic ?? "" }),
     );
   }
