@@ -81,7 +81,7 @@ export function buildA4(ctx: Ctx): SynthPage[] {
   const size = rangeInt(rng, rules.baseSize);
   const lh = (size * rangeFloat(rng, rules.spacing)) / PAGE_HEIGHT_PT;
   const upper = rng.chance(rules.labelUpper);
-  const w = (key: WordKey): string => ctx.word(key, upper && rng.chance(0.8));
+  const w = (key: WordKey): string => ctx.word(key, upper);
   const L = rng.pick([0.06, 0.07, 0.08, 0.1]);
   const R = 1 - rng.pick([0.06, 0.07, 0.08]);
   const year = rng.int(2019, 2026);
