@@ -90,7 +90,7 @@ export const FAMILY_RULES: Record<GrammarFamily, FamilyRules> = {
     titleSize: [11, 15],
     brandSize: [10, 13],
     headers: ["small-left", "none"],
-    parties: ["side-by-side", "stacked"],
+    parties: ["side-by-side"],
     meta: ["right-kv", "left-label"],
     payment: ["labelled", "footer-columns"],
     columns: [
