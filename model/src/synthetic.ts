@@ -17,3 +17,12 @@ export { renderPdf } from "./render/pdf.js";
 export { renderDocx } from "./render/docx.js";
 export { renderPng } from "./render/png.js";
 export { applyOcrNoise } from "./render/ocr-noise.js";
+export {
+  generateGrammarDocument,
+  GRAMMAR_FAMILIES,
+  GRAMMAR_LOCALES,
+  type GrammarDocument,
+  type GrammarFamily,
+  type GrammarLocale,
+  type GrammarOptions,
+} from "./generator/grammar/index.js";
