@@ -1,4 +1,5 @@
 import { generateDocument } from "./generate.js";
+import { GRAMMAR_FAMILIES, generateGrammarDocument, type GrammarFamily } from "./grammar/index.js";
 import { deriveSeed, Prng } from "./prng.js";
 import type { Split, SyntheticDocument } from "./types.js";
 
@@ -7,8 +8,8 @@ import type { Split, SyntheticDocument } from "./types.js";
  * generator). Evaluation leaves each out of training in turn; families written by other people
  * (`src/families/`) are never trained on at all.
  */
-export const IN_HOUSE_FAMILIES = ["templates"] as const;
-export type InHouseFamily = (typeof IN_HOUSE_FAMILIES)[number];
+export const IN_HOUSE_FAMILIES = ["templates", ...GRAMMAR_FAMILIES] as const;
+export type InHouseFamily = "templates" | GrammarFamily;
 
 export interface SourceOptions {
   split: Split;
@@ -23,6 +24,8 @@ export function familyDocument(family: InHouseFamily, seed: number, opts: Source
   switch (family) {
     case "templates":
       return generateDocument(seed, opts);
+    default:
+      return generateGrammarDocument(seed, { family, split: opts.split });
   }
 }
 
@@ -36,6 +39,9 @@ export function calibrationDocument(family: InHouseFamily, seed: number): Synthe
   switch (family) {
     case "templates":
       return generateDocument(seed, { split: "train", labelNoise: 1 });
+    default:
+      // The grammar's held-out wordings and names; evaluation draws other seeds of them.
+      return generateGrammarDocument(seed, { family, split: "heldout" });
   }
 }
 
