@@ -37,7 +37,8 @@ const has = (f: PageFeatures, row: number, token: string): boolean =>
 /** The row of the text candidate that is `text`. */
 function textRow(f: PageFeatures, text: string): number {
   const i = f.candidates.findIndex((c) => c.kind === "text" && c.text === text);
-  if (i === -1) throw new Error(`no text candidate "${text}" in ${f.candidates.map((c) => c.text).join(" | ")}`);
+  if (i === -1)
+    throw new Error(`no text candidate "${text}" in ${f.candidates.map((c) => c.text).join(" | ")}`);
   return i;
 }
 
