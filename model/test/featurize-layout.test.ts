@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ExtractedPage, PageSource, TextLine } from "@docsift/core";
 import { featurizePage, type PageFeatures } from "../src/features/featurize.js";
-import { hashToken } from "../src/features/hash.js";
+import { fnv, FNV_OFFSET, fnvShape, hashToken, shape } from "../src/features/hash.js";
+import { Prng } from "../src/generator/prng.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "../src/features/spec.js";
 import { generateDocument } from "../src/generator/generate.js";
 import { renderPages } from "../src/render/pages.js";
@@ -200,5 +201,20 @@ describe("featurizePage layout features (spec v5)", () => {
     expect(lines.every((l) => typeof l.fontSize === "number" && l.fontSize > 0)).toBe(true);
     expect(lines.some((l) => l.bold === true)).toBe(true);
     expect(lines.some((l) => l.bold === false)).toBe(true);
+  });
+});
+
+describe("fnvShape", () => {
+  it("hashes a text's shape as hashing shape(text) does", () => {
+    const rng = new Prng(11);
+    const alphabet = "aZ09 -./:#€éÄ\t😀xyzXYZ";
+    const texts = ["", "INV-2024-0012", "Acme Trading Sdn Bhd", "   ", "1.234,56 EUR", "Größe", "a😀b"];
+    for (let i = 0; i < 5000; i++) {
+      let t = "";
+      const n = Math.floor(rng.next() * 30);
+      for (let j = 0; j < n; j++) t += [...alphabet][Math.floor(rng.next() * [...alphabet].length)];
+      texts.push(t);
+    }
+    for (const t of texts) expect([t, fnvShape(FNV_OFFSET, t)]).toEqual([t, fnv(FNV_OFFSET, shape(t))]);
   });
 });

@@ -6,7 +6,7 @@ import {
   type CandidateKind,
 } from "../candidates/extract.js";
 import type { DateOrder } from "../candidates/normalise.js";
-import { bucketer, bucketOf, fnv, FNV_OFFSET, shape, wordSpans, words } from "./hash.js";
+import { bucketer, bucketOf, fnv, FNV_OFFSET, fnvShape, wordSpans, words } from "./hash.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "./spec.js";
 import { NUMBER_MARKERS } from "./lexicon.js";
 import { countLetters } from "../candidates/letters.js";
@@ -83,7 +83,7 @@ function lineInfo(line: TextLine): LineInfo {
     contact: addressMarks(line.text),
     phone: -1,
     labelLike: -1,
-    endsColon: line.text.trimEnd().endsWith(":"),
+    endsColon: endsWithColon(line.text),
     legal: -1,
     firstBlock: false,
     asLabelLeft: undefined,
@@ -91,16 +91,27 @@ function lineInfo(line: TextLine): LineInfo {
   };
 }
 
+/** The text's last non-space character is a colon. */
+function endsWithColon(text: string): boolean {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 160) return c === 58;
+  }
+  return false;
+}
+
 const CONTACT_EMAIL = 1;
 const CONTACT_URL = 2;
 const CONTACT_PHONE = 4;
 
-/** Whether a text holds an e-mail address ("@" with a dot after it) or a web address ("www.", "http", "://"). */
+/** Whether a text holds an e-mail address ("@" with a dot after it) or a web address ("www.", "://"). */
 function addressMarks(text: string): number {
+  // Both need a dot; many lines have none.
+  if (!text.includes(".")) return 0;
   let marks = 0;
   const at = text.indexOf("@");
   if (at > 0 && text.indexOf(".", at + 2) !== -1 && text.charCodeAt(at + 1) > 32) marks |= CONTACT_EMAIL;
-  if (text.includes("www.") || text.includes("://") || text.includes("http")) marks |= CONTACT_URL;
+  if (text.includes("www.") || text.includes("://")) marks |= CONTACT_URL;
   return marks;
 }
 
@@ -320,15 +331,16 @@ const LEGAL_DOTTED: ReadonlySet<number> = new Set(
 /** Whether `ws[from, to)` holds a legal-entity suffix after at least one other word. */
 function legalSuffixIn(ws: readonly string[], from: number, to: number): boolean {
   if (to - from < 2) return false;
-  for (let i = from + 1; i < to; i++) if (LEGAL_ANYWHERE.has(ws[i] as string)) return true;
+  // Suffixes end a name: its last four words are enough ("GmbH & Co. KG").
+  for (let i = Math.max(from + 1, to - 4); i < to; i++) if (LEGAL_ANYWHERE.has(ws[i] as string)) return true;
   const last = ws[to - 1] as string;
   if (LEGAL_LAST.has(last)) return true;
   // Trailing one-letter words, read back to front ("s", "r", "l" of "S.r.l."), and "Sp. z o.o.".
   let code = 0;
   let n = 0;
   let k = to - 1;
-  for (; k > from && n < 4 && (ws[k] as string).length === 1; k--, n++)
-    code += ((ws[k] as string).charCodeAt(0) - 96) * 32 ** n;
+  for (let scale = 1; k > from && n < 4 && (ws[k] as string).length === 1; k--, n++, scale *= 32)
+    code += ((ws[k] as string).charCodeAt(0) - 96) * scale;
   return n >= 2 && (LEGAL_DOTTED.has(code) || (n === 3 && code === packLetters("zoo") && ws[k] === "sp"));
 }
 
@@ -535,28 +547,52 @@ interface PageFonts {
 
 const NO_FONTS: PageFonts = { known: false, median: 0, largest: 0, third: Infinity };
 
+/**
+ * A page has few distinct font sizes: they are counted in a short list (no sort of every line's
+ * size, which cost a twentieth of featurization), then ordered.
+ */
 function pageFonts(page: ExtractedPage): PageFonts {
   if (page.source !== "text-layer") return NO_FONTS;
-  const all = new Float64Array(page.lines.length);
+  const sizes: number[] = [];
+  const counts: number[] = [];
   let n = 0;
-  for (const l of page.lines) if (l.fontSize !== undefined && l.fontSize > 0) all[n++] = l.fontSize;
+  for (const l of page.lines) {
+    const size = l.fontSize;
+    if (size === undefined || !(size > 0)) continue;
+    n++;
+    let i = 0;
+    while (i < sizes.length && sizes[i] !== size) i++;
+    if (i === sizes.length) {
+      sizes.push(size);
+      counts.push(1);
+    } else counts[i] = (counts[i] as number) + 1;
+  }
   if (n === 0) return NO_FONTS;
-  const sizes = all.subarray(0, n).sort();
+  const order = sizes.map((_, i) => i).sort((a, b) => (sizes[a] as number) - (sizes[b] as number));
+  let median = 0;
+  for (let seen = 0, k = 0; k < order.length; k++) {
+    seen += counts[order[k] as number] as number;
+    if (seen > n >> 1) {
+      median = sizes[order[k] as number] as number;
+      break;
+    }
+  }
+  const largest = sizes[order[order.length - 1] as number] as number;
   let third = Infinity;
   if (page.number === 1) {
+    // Sizes within a quarter point are one size (readers round differently).
     let distinct = 0;
-    for (let i = sizes.length - 1; i >= 0 && distinct < 3; i--)
-      if (i === sizes.length - 1 || (sizes[i] as number) < (sizes[i + 1] as number) - 0.25) {
+    let last = Infinity;
+    for (let k = order.length - 1; k >= 0 && distinct < 3; k--) {
+      const size = sizes[order[k] as number] as number;
+      if (size < last - 0.25) {
         distinct++;
-        third = sizes[i] as number;
+        last = size;
+        third = size;
       }
+    }
   }
-  return {
-    known: true,
-    median: sizes[Math.floor(sizes.length / 2)] as number,
-    largest: sizes[sizes.length - 1] as number,
-    third,
-  };
+  return { known: true, median, largest, third };
 }
 
 /** A line's size against the page's median, or 1 where the size is not known. */
@@ -706,7 +742,7 @@ function writeTokens(row: Row, c: Candidate, info: LineInfo, page: PageContext):
   const pageNumber = page.number;
   const k = c.kind;
   row.put(T.kind[k]);
-  row.put(fnv(T.sh[k], shape(c.text)));
+  row.put(fnvShape(T.sh[k], c.text));
   // Words of the first page's heading say what kind of document this is (on a purchase order the
   // issuer is the customer), which decides what a name or a number is.
   row.putBuckets(page.headerBuckets);
@@ -1006,7 +1042,10 @@ export function featurizePage(
     ? buffers.rows(n)
     : { idx: new Int32Array(n * slots), widths: new Uint8Array(n), dense: new Float32Array(n * DENSE_SIZE) };
 
-  const heights = lines.map((l) => l.height).sort((a, b) => a - b);
+  // A typed array sorts numbers natively: a comparator sort of the heights was a twentieth of featurization.
+  const heights = new Float64Array(lines.length);
+  for (let j = 0; j < lines.length; j++) heights[j] = (lines[j] as TextLine).height;
+  heights.sort();
   const medianHeight = heights[Math.floor(heights.length / 2)] ?? 0.01;
   const maxHeight = heights[heights.length - 1] ?? 0.01;
   const amountCents: number[] = [];
