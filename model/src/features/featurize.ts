@@ -245,62 +245,17 @@ function hasDigit(text: string): boolean {
 }
 
 // Legal-entity suffixes, as folded words: anywhere in a name ("GmbH & Co. KG", "Pty Ltd").
-const LEGAL_ANYWHERE: ReadonlySet<string> = new Set([
-  "gmbh",
-  "ltd",
-  "limited",
-  "llc",
-  "inc",
-  "incorporated",
-  "corp",
-  "corporation",
-  "sarl",
-  "sas",
-  "sasu",
-  "srl",
-  "spa",
-  "lda",
-  "ltda",
-  "pty",
-  "bhd",
-  "pvt",
-  "plc",
-  "llp",
-  "aps",
-  "ohg",
-  "gbr",
-  "kft",
-  "sro",
-  "oyj",
-  "bvba",
-  "sprl",
-  "sagl",
-  "mbh",
-  "ggmbh",
-  "kgaa",
-  "gmbh&co",
-]);
+const LEGAL_ANYWHERE: ReadonlySet<string> = new Set(
+  (
+    "gmbh ltd limited llc inc incorporated corp corporation sarl sas sasu eurl snc srl spa lda ltda pty pte " +
+    "bhd pvt plc llp aps ohg gbr kft sro oyj bvba sprl sagl mbh ggmbh kgaa slu sau haftungsbeschrankt"
+  ).split(" "),
+);
 // Short ones that are also words or initials ("AB" is Swedish, "ab" German for "from"): only as a
 // name's last word.
-const LEGAL_LAST: ReadonlySet<string> = new Set([
-  "ag",
-  "ab",
-  "sa",
-  "as",
-  "asa",
-  "oy",
-  "kg",
-  "sl",
-  "bv",
-  "nv",
-  "ug",
-  "se",
-  "co",
-  "ek",
-  "kk",
-  "sdn",
-  "cv",
-]);
+const LEGAL_LAST: ReadonlySet<string> = new Set(
+  "ag ab sa as asa oy kg sl bv nv ug se co ek kk sdn cv".split(" "),
+);
 /** Dotted forms read as one-letter words ("S.A.", "B.V.", "S.r.l.", "e.K."), packed 5 bits a letter. */
 const packLetters = (s: string): number => {
   let code = 0;
@@ -308,24 +263,7 @@ const packLetters = (s: string): number => {
   return code;
 };
 const LEGAL_DOTTED: ReadonlySet<number> = new Set(
-  [
-    "sa",
-    "sl",
-    "bv",
-    "nv",
-    "ek",
-    "ag",
-    "srl",
-    "spa",
-    "sas",
-    "sarl",
-    "zoo",
-    "kk",
-    "ev",
-    "cv",
-    "llc",
-    "plc",
-  ].map(packLetters),
+  "sa sl bv nv ek ag as srl spa sas snc sarl slu sau zoo kk ev eg cv llc plc vof".split(" ").map(packLetters),
 );
 
 /** Whether `ws[from, to)` holds a legal-entity suffix after at least one other word. */
@@ -350,42 +288,12 @@ const lineLegal = (info: LineInfo): boolean => {
 };
 
 // Words before a name that say it is a person's ("Mr", "Frau", "Dr.") and particles inside one.
-const TITLES: ReadonlySet<string> = new Set([
-  "mr",
-  "mrs",
-  "ms",
-  "miss",
-  "dr",
-  "prof",
-  "herr",
-  "frau",
-  "m",
-  "mme",
-  "mlle",
-  "sr",
-  "sra",
-  "srta",
-  "don",
-  "dona",
-]);
-const PARTICLES: ReadonlySet<string> = new Set([
-  "von",
-  "van",
-  "de",
-  "der",
-  "den",
-  "da",
-  "di",
-  "del",
-  "della",
-  "la",
-  "le",
-  "du",
-  "dos",
-  "das",
-  "ten",
-  "zu",
-]);
+const TITLES: ReadonlySet<string> = new Set(
+  "mr mrs ms miss dr prof herr frau m mme mlle sr sra srta don dona".split(" "),
+);
+const PARTICLES: ReadonlySet<string> = new Set(
+  "von van de der den da di del della la le du dos das ten zu".split(" "),
+);
 const PERSON_NAME = 1;
 const PERSON_TITLE = 2;
 const ALL_CAPS = 4;
@@ -457,28 +365,12 @@ interface AddressParts {
 }
 
 // Mail services whose domain says nothing about the sender.
-const MAIL_SERVICES: ReadonlySet<string> = new Set([
-  "gmail",
-  "googlemail",
-  "outlook",
-  "hotmail",
-  "live",
-  "yahoo",
-  "icloud",
-  "me",
-  "gmx",
-  "web",
-  "aol",
-  "proton",
-  "protonmail",
-  "mail",
-  "t-online",
-  "orange",
-  "free",
-  "wanadoo",
-  "libero",
-  "freenet",
-]);
+const MAIL_SERVICES: ReadonlySet<string> = new Set(
+  (
+    "gmail googlemail outlook hotmail live yahoo icloud me gmx web aol proton protonmail mail t-online " +
+    "orange free wanadoo libero freenet"
+  ).split(" "),
+);
 const ADDRESS =
   /([\p{L}\d._%+-]+)@([\p{L}\d.-]+\.[\p{L}]{2,})|(?:https?:\/\/|www\.)([\p{L}\d.-]+\.[\p{L}]{2,})/giu;
 
@@ -599,9 +491,12 @@ function pageFonts(page: ExtractedPage): PageFonts {
 const relativeSize = (line: TextLine, fonts: PageFonts): number =>
   fonts.known && line.fontSize !== undefined && line.fontSize > 0 ? line.fontSize / fonts.median : 1;
 
-/** A line set larger than the page's text (1.25× its median size) or in bold. */
-const standsOut = (line: TextLine, fonts: PageFonts): boolean =>
-  fonts.known && (relativeSize(line, fonts) >= 1.25 || line.bold === true);
+/**
+ * A line set as a brand: larger than the page's text (1.25× its median size) and not a label
+ * (bold labels such as "Bill to" sit above names as often as logos do).
+ */
+const brandLike = (info: LineInfo, fonts: PageFonts): boolean =>
+  fonts.known && !info.endsColon && relativeSize(info.line, fonts) >= 1.25;
 
 // Token prefixes as FNV states, so a token is hashed as prefix state + word without building a string.
 const P = (s: string): number => fnv(FNV_OFFSET, s);
@@ -911,10 +806,10 @@ function writeNameCues(
   if (fonts.known) {
     if (relativeSize(line, fonts) >= 1.4) row.put(T.nm.big);
     if (line.bold === true) row.put(T.nm.bold);
-    // A brand (a logo word, one or two words set large or bold) above the legal name, and the legal
-    // name under it.
-    if (!legal && own.length <= 2 && standsOut(line, fonts) && be && lineLegal(be)) row.put(T.nm.brand);
-    if (legal && ab && ab.words.length <= 2 && !lineLegal(ab) && standsOut(ab.line, fonts))
+    // A brand (a logo word: one or two words set large) above the legal name, and the legal name
+    // under it.
+    if (!legal && own.length <= 2 && brandLike(info, fonts) && be && lineLegal(be)) row.put(T.nm.brand);
+    if (legal && ab && ab.words.length <= 2 && !lineLegal(ab) && brandLike(ab, fonts))
       row.put(T.nm.underBrand);
   }
   if (page.addresses.length > 0) {
