@@ -201,6 +201,42 @@ describe.each(["pdfjs", "poppler"] as const)("PDF with %s", (pdfEngine) => {
   });
 });
 
+describe.each(["pdfjs", "poppler"] as const)("PDF fonts with %s", (pdfEngine) => {
+  const run = pdfEngine === "poppler" ? it.skipIf(!havePoppler) : it;
+
+  run("gives each line its font size in points, and poppler its weight", async () => {
+    const path = scratch.path(`fonts-${pdfEngine}.pdf`);
+    const doc = new PDFDocument({ size: [595, 842], margin: 0 });
+    const out = createWriteStream(path);
+    doc.pipe(out);
+    doc.font("Helvetica-Bold").fontSize(20).text("ACME Trading Sdn Bhd", 60, 60, { lineBreak: false });
+    doc.font("Helvetica").fontSize(9).text("Invoice number INV-1", 60, 120, { lineBreak: false });
+    doc.font("Helvetica").fontSize(9).text("Total: 12.00 EUR", 60, 140, { lineBreak: false });
+    doc.font("Times-Bold").fontSize(11).text("Bill to:", 60, 180, { lineBreak: false });
+    doc.end();
+    await once(out, "finish");
+    const { pages } = await readAll(path, { pdfEngine });
+    const lines = pages[0]!.lines;
+    expect(lines.map((l) => l.text)).toEqual([
+      "ACME Trading Sdn Bhd",
+      "Invoice number INV-1",
+      "Total: 12.00 EUR",
+      "Bill to:",
+    ]);
+    // pdftohtml rounds sizes to whole pixels at its zoom of 1.5: 9 pt comes back as 9.3.
+    const sizes = lines.map((l) => l.fontSize!);
+    expect(sizes[0]).toBeCloseTo(20, 0);
+    expect(sizes[1]).toBeGreaterThan(8.5);
+    expect(sizes[1]).toBeLessThan(9.5);
+    expect(sizes[2]).toBe(sizes[1]);
+    expect(sizes[3]).toBeGreaterThan(10.5);
+    expect(sizes[3]).toBeLessThan(11.5);
+    if (pdfEngine === "poppler") expect(lines.map((l) => l.bold)).toEqual([true, false, false, true]);
+    // pdfjs' text layer names fonts by an internal id: weight is unknown unless a family says it.
+    else expect(lines.map((l) => l.bold)).not.toContain(true);
+  });
+});
+
 describe.skipIf(!havePoppler)("poppler and pdfjs", () => {
   it("give the same lines at nearly the same places", async () => {
     const a = await readAll(invoicePdf, { pdfEngine: "pdfjs" });

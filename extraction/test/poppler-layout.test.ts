@@ -120,16 +120,59 @@ describe("pdftohtml XML parser", () => {
       number: 1,
       source: "text-layer",
       lines: [
-        { text: 'Grüße & <€12> "q"', page: 1, index: 0, x: 0.05, y: 0.1, width: 0.5, height: 0.1 },
-        { text: "right", page: 1, index: 1, x: 0.75, y: 0.1, width: 0.2, height: 0.1 },
-        { text: "second", page: 1, index: 2, x: 0.1, y: 0.5, width: 0.2, height: 0.05 },
+        // fontspec 0 is 12 px at pdftohtml's zoom of 1.5: 8 pt; "<b>" covers less than half the line.
+        {
+          text: 'Grüße & <€12> "q"',
+          page: 1,
+          index: 0,
+          x: 0.05,
+          y: 0.1,
+          width: 0.5,
+          height: 0.1,
+          fontSize: 8,
+          bold: false,
+        },
+        {
+          text: "right",
+          page: 1,
+          index: 1,
+          x: 0.75,
+          y: 0.1,
+          width: 0.2,
+          height: 0.1,
+          fontSize: 8,
+          bold: false,
+        },
+        {
+          text: "second",
+          page: 1,
+          index: 2,
+          x: 0.1,
+          y: 0.5,
+          width: 0.2,
+          height: 0.05,
+          fontSize: 8,
+          bold: false,
+        },
       ],
     },
     { number: 2, source: "text-layer", lines: [] },
     {
       number: 3,
       source: "text-layer",
-      lines: [{ text: "last", page: 3, index: 0, x: 0.25, y: 0.25, width: 0.5, height: 0.05 }],
+      lines: [
+        {
+          text: "last",
+          page: 3,
+          index: 0,
+          x: 0.25,
+          y: 0.25,
+          width: 0.5,
+          height: 0.05,
+          fontSize: 8,
+          bold: false,
+        },
+      ],
     },
   ];
 
@@ -146,6 +189,34 @@ describe("pdftohtml XML parser", () => {
       pages.push(...parser.takePages());
       expect(pages).toEqual(expected);
     }
+  });
+
+  it("gives lines the size of their fontspec, declared once for the document, and bold from <b> or the family", () => {
+    const fonts =
+      PROLOGUE +
+      `<page number="1" position="absolute" top="0" left="0" height="1263" width="892">\n` +
+      `\t<fontspec id="0" size="30" family="Helvetica" color="#000000"/>\n` +
+      `\t<fontspec id="1" size="14" family="Helvetica" color="#000000"/>\n` +
+      `\t<fontspec id="2" size="15" family="ABCDEF+Arial,Bold" color="#000000"/>\n` +
+      `<text top="90" left="90" width="332" height="28" font="0"><b>ACME Trading Sdn Bhd</b></text>\n` +
+      `<text top="180" left="90" width="129" height="12" font="1">Invoice number INV-1</text>\n` +
+      `<text top="200" left="90" width="129" height="12" font="1"><b>Total</b> due <b>today</b></text>\n` +
+      `<text top="220" left="90" width="129" height="13" font="2">Heading</text>\n` +
+      `<text top="240" left="90" width="129" height="13">No font</text>\n` +
+      `</page>\n<page number="2" position="absolute" top="0" left="0" height="1263" width="892">\n` +
+      `<text top="90" left="90" width="100" height="12" font="1">Page two</text>\n</page>\n</pdf2xml>\n`;
+    const parser = new XmlPageParser(1000);
+    parser.write(Buffer.from(fonts));
+    parser.close();
+    const [one, two] = parser.takePages();
+    expect(one!.lines.map((l) => [l.text, l.fontSize, l.bold])).toEqual([
+      ["ACME Trading Sdn Bhd", 20, true],
+      ["Invoice number INV-1", 9.3, false],
+      ["Total due today", 9.3, true],
+      ["Heading", 10, true],
+      ["No font", undefined, undefined],
+    ]);
+    expect(two!.lines.map((l) => [l.text, l.fontSize, l.bold])).toEqual([["Page two", 9.3, false]]);
   });
 
   it("hands out a page as soon as it ends", () => {

@@ -5,6 +5,16 @@ import { tooManyCharacters } from "../limits.js";
 const ROOT = "<pdf2xml";
 /** Rows on one baseline within this share of the page height count as one row, read left to right. */
 const SAME_ROW = 0.004;
+/** pdftohtml's default zoom (we pass no `-zoom`): its sizes and boxes are 1.5× the PDF's points. */
+const PDFTOHTML_ZOOM = 1.5;
+/** A family name that says the face is bold (when poppler did not wrap the run in `<b>`). */
+const BOLD_FAMILY = /bold|black|heavy|demi|semibold/i;
+
+/** A `<fontspec>`: its size in points and whether its family name is a bold face. */
+interface FontSpec {
+  size: number;
+  bold: boolean;
+}
 
 /**
  * Parses `pdftohtml -xml` as it streams. Each `<text>` element is one run of text on one line,
@@ -13,7 +23,9 @@ const SAME_ROW = 0.004;
  * and the parser reads them in a fraction of the time. A page is handed out at its `</page>`,
  * so only one page is held at a time; its lines are ordered top to bottom, then left to right,
  * the order the model is trained on. Inline markup (`<b>`, `<i>`, `<a>`) is dropped and the
- * XML entities decoded; everything outside `<page>` (outline, fonts) is skipped.
+ * XML entities decoded; everything outside `<page>` (outline) is skipped. A line's font size
+ * comes from its `<fontspec>` (declared once per document, on the page that first uses it), and it
+ * is bold when `<b>` covers at least half of its characters or its font family is a bold face.
  */
 export class XmlPageParser {
   readonly #decoder = new TextDecoder("utf-8");
@@ -25,6 +37,7 @@ export class XmlPageParser {
   #pageWidth = 1;
   #pageHeight = 1;
   #characters = 0;
+  readonly #fonts = new Map<string, FontSpec>();
 
   /** `maxCharacters` is checked per line, so one page full of text cannot fill memory first. */
   constructor(maxCharacters: number) {
@@ -59,7 +72,8 @@ export class XmlPageParser {
       }
       const end = text.indexOf(">", at);
       if (end === -1) break;
-      if (text.startsWith("<page ", at)) this.#startPage(text.slice(at + 6, end));
+      if (text.startsWith("<fontspec ", at)) this.#font(text.slice(at + 10, end));
+      else if (text.startsWith("<page ", at)) this.#startPage(text.slice(at + 6, end));
       else if (text.startsWith("</page>", at)) this.#endPage();
       else if (!this.#sawRoot) {
         if (text.startsWith(ROOT, at)) this.#sawRoot = true;
@@ -91,7 +105,7 @@ export class XmlPageParser {
     if (this.#characters > this.#maxCharacters) throw tooManyCharacters(this.#maxCharacters);
     const x = clamp01(attribute(attrs, "left") / this.#pageWidth);
     const y = clamp01(attribute(attrs, "top") / this.#pageHeight);
-    page.lines.push({
+    const line: TextLine = {
       text,
       page: page.number,
       index: 0,
@@ -99,7 +113,21 @@ export class XmlPageParser {
       y,
       width: Math.min(clamp01(attribute(attrs, "width") / this.#pageWidth), 1 - x),
       height: Math.min(clamp01(attribute(attrs, "height") / this.#pageHeight), 1 - y),
-    });
+    };
+    const font = this.#fonts.get(stringAttribute(attrs, "font"));
+    if (font) {
+      line.fontSize = font.size;
+      line.bold = font.bold || (content.includes("<b>") && boldShare(content) >= 0.5);
+    }
+    page.lines.push(line);
+  }
+
+  #font(attrs: string): void {
+    const id = stringAttribute(attrs, "id");
+    const px = Number(stringAttribute(attrs, "size"));
+    if (id === "" || !(px > 0)) return;
+    const size = Math.round((px / PDFTOHTML_ZOOM) * 10) / 10;
+    this.#fonts.set(id, { size, bold: BOLD_FAMILY.test(stringAttribute(attrs, "family")) });
   }
 
   #endPage(): void {
@@ -140,6 +168,54 @@ function attribute(attrs: string, name: AttributeName): number {
   if (!Number.isFinite(value))
     throw new Error(`pdftohtml -xml element has a bad ${name}: <${attrs.slice(0, 120)}>`);
   return value;
+}
+
+type StringAttributeName = "font" | "id" | "size" | "family";
+const STRING_ATTRIBUTE_KEYS: Record<StringAttributeName, readonly [string, string]> = {
+  font: ['font="', ' font="'],
+  id: ['id="', ' id="'],
+  size: ['size="', ' size="'],
+  family: ['family="', ' family="'],
+};
+
+/** A string attribute, or "" when absent (fonts are optional: a line without one has no size). */
+function stringAttribute(attrs: string, name: StringAttributeName): string {
+  const [bare, spaced] = STRING_ATTRIBUTE_KEYS[name];
+  let from: number;
+  if (attrs.startsWith(bare)) from = bare.length;
+  else {
+    const at = attrs.indexOf(spaced);
+    if (at === -1) return "";
+    from = at + spaced.length;
+  }
+  const end = attrs.indexOf('"', from);
+  return end === -1 ? "" : attrs.slice(from, end);
+}
+
+/** Share of an element's characters (tags and entities counted as one) inside `<b>`…`</b>`. */
+function boldShare(content: string): number {
+  let bold = 0;
+  let all = 0;
+  let depth = 0;
+  for (let i = 0; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    if (c === 60) {
+      const close = content.indexOf(">", i);
+      if (close === -1) break;
+      if (content.startsWith("<b>", i)) depth++;
+      else if (content.startsWith("</b>", i)) depth = Math.max(0, depth - 1);
+      i = close;
+      continue;
+    }
+    if (c === 32) continue;
+    if (c === 38) {
+      const semi = content.indexOf(";", i);
+      if (semi !== -1) i = semi;
+    }
+    all++;
+    if (depth > 0) bold++;
+  }
+  return all > 0 ? bold / all : 0;
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };

@@ -6,7 +6,7 @@ import {
   type CandidateKind,
 } from "../candidates/extract.js";
 import type { DateOrder } from "../candidates/normalise.js";
-import { bucketer, bucketOf, fnv, FNV_OFFSET, shape, wordSpans, words } from "./hash.js";
+import { bucketer, bucketOf, fnv, FNV_OFFSET, fnvShape, wordSpans, words } from "./hash.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "./spec.js";
 import { NUMBER_MARKERS } from "./lexicon.js";
 import { countLetters } from "../candidates/letters.js";
@@ -41,6 +41,23 @@ interface LineInfo {
   rowLeft: LineInfo | undefined;
   above: LineInfo | undefined;
   above2: LineInfo | undefined;
+  /** The nearest line below that has this one as its `above`. */
+  below: LineInfo | undefined;
+  /** E-mail and URL marks (CONTACT_*) of the line's text; the phone mark is added by `contactOf`. */
+  contact: number;
+  /** -1 until asked: whether the line holds a phone number. */
+  phone: number;
+  /** -1 until asked: whether the line reads as a label (see isLabelLike). */
+  labelLike: number;
+  /** The line ends with a colon. */
+  endsColon: boolean;
+  /** -1 until asked: whether the line's words hold a legal-entity suffix. */
+  legal: number;
+  /** Part of the page's first block of text (from the topmost line down, within the top 15 %). */
+  firstBlock: boolean;
+  /** Buckets this line contributes as a label left of, or above, a value; lazily built. */
+  asLabelLeft: Int32Array | undefined;
+  asLabelAbove: Int32Array | undefined;
 }
 
 function lineInfo(line: TextLine): LineInfo {
@@ -62,11 +79,89 @@ function lineInfo(line: TextLine): LineInfo {
     rowLeft: undefined,
     above: undefined,
     above2: undefined,
+    below: undefined,
+    contact: addressMarks(line.text),
+    phone: -1,
+    labelLike: -1,
+    endsColon: endsWithColon(line.text),
+    legal: -1,
+    firstBlock: false,
+    asLabelLeft: undefined,
+    asLabelAbove: undefined,
   };
 }
 
-/** Links each line to the line left of it on its row and the line above it, scanning lines sorted by y. */
-function linkNeighbours(infos: LineInfo[]): void {
+/** The text's last non-space character is a colon. */
+function endsWithColon(text: string): boolean {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 160) return c === 58;
+  }
+  return false;
+}
+
+const CONTACT_EMAIL = 1;
+const CONTACT_URL = 2;
+const CONTACT_PHONE = 4;
+
+/** Whether a text holds an e-mail address ("@" with a dot after it) or a web address ("www.", "://"). */
+function addressMarks(text: string): number {
+  // Both need a dot; many lines have none.
+  if (!text.includes(".")) return 0;
+  let marks = 0;
+  const at = text.indexOf("@");
+  if (at > 0 && text.indexOf(".", at + 2) !== -1 && text.charCodeAt(at + 1) > 32) marks |= CONTACT_EMAIL;
+  if (text.includes("www.") || text.includes("://")) marks |= CONTACT_URL;
+  return marks;
+}
+
+/** A line's contact marks, with the phone mark scanned for the first time it is asked. */
+function contactOf(info: LineInfo): number {
+  if (info.phone === -1) info.phone = hasPhone(info.line.text) ? CONTACT_PHONE : 0;
+  return info.contact | info.phone;
+}
+
+/**
+ * Whether a text holds a phone number, in one scan of its character codes: a run of digits,
+ * spaces and "+()-/" with 7–15 digits that starts with "+", "(" or "0", or follows a word starting
+ * "tel", "fon", "phone", "mob", "cell" or "fax".
+ */
+function hasPhone(text: string): boolean {
+  let digits = 0;
+  let runStart = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const isDigit = c >= 48 && c <= 57;
+    if (isDigit || c === 32 || c === 43 || c === 40 || c === 41 || c === 45 || c === 47) {
+      if (runStart === -1) {
+        if (c === 32) continue;
+        runStart = i;
+        digits = 0;
+      }
+      if (isDigit) digits++;
+      continue;
+    }
+    if (runStart !== -1 && digits >= 7 && digits <= 15) {
+      const first = text.charCodeAt(runStart);
+      if (first === 43 || first === 40 || first === 48 || phoneWordBefore(text, runStart)) return true;
+    }
+    runStart = -1;
+  }
+  return false;
+}
+
+const PHONE_WORD = /(?:tel|fon|phone|mob|cell|fax)[\p{L}.]*[:.]?\s*$/iu;
+
+/** A phone word ("Tel.", "Telefon:", "Phone") ends just before `at`. */
+function phoneWordBefore(text: string, at: number): boolean {
+  return at >= 3 && PHONE_WORD.test(text.slice(Math.max(0, at - 14), at));
+}
+
+/**
+ * Links each line to the line left of it on its row and the lines above and below it, scanning
+ * lines sorted by y; returns them in that order.
+ */
+function linkNeighbours(infos: LineInfo[]): LineInfo[] {
   const byY = [...infos].sort((a, b) => a.line.y - b.line.y);
   const aboveOf = new Map<LineInfo, LineInfo | undefined>();
   for (let i = 0; i < byY.length; i++) {
@@ -98,10 +193,310 @@ function linkNeighbours(infos: LineInfo[]): void {
     aboveOf.set(me, above);
   }
   for (const me of infos) {
-    me.above = aboveOf.get(me);
-    me.above2 = me.above ? aboveOf.get(me.above) : undefined;
+    const above = aboveOf.get(me);
+    me.above = above;
+    me.above2 = above ? aboveOf.get(above) : undefined;
+    if (above && (!above.below || me.line.y < above.below.line.y)) above.below = me;
+  }
+  return byY;
+}
+
+/**
+ * Marks the page's first block of text: the topmost row, and each line whose line above is in the
+ * block and at most 1.5 line heights above it, while inside the top 15 % of the page. The
+ * letterhead (the issuer's brand and name) is that block on most layouts.
+ */
+function markFirstBlock(byY: readonly LineInfo[]): void {
+  const top = byY[0]?.line.y ?? 0;
+  for (const me of byY) {
+    const l = me.line;
+    if (l.y >= 0.15) break;
+    const ab = me.above;
+    if (!ab) me.firstBlock = l.y - top < Math.max(l.height, 0.006);
+    else
+      me.firstBlock = ab.firstBlock && l.y - (ab.line.y + ab.line.height) <= 1.5 * Math.max(l.height, 0.006);
   }
 }
+
+/**
+ * A line that reads as a label: it ends with a colon, or it is one to four words, mostly letters,
+ * without digits and not itself a value.
+ */
+function isLabelLike(info: LineInfo): boolean {
+  if (info.labelLike === -1)
+    info.labelLike =
+      info.endsColon ||
+      (!info.isValue &&
+        info.words.length > 0 &&
+        info.words.length <= 4 &&
+        info.letterFraction >= 0.6 &&
+        !hasDigit(info.line.text))
+        ? 1
+        : 0;
+  return info.labelLike === 1;
+}
+
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+// Legal-entity suffixes, as folded words: anywhere in a name ("GmbH & Co. KG", "Pty Ltd").
+const LEGAL_ANYWHERE: ReadonlySet<string> = new Set(
+  (
+    "gmbh ltd limited llc inc incorporated corp corporation sarl sas sasu eurl snc srl spa lda ltda pty pte " +
+    "bhd pvt plc llp aps ohg gbr kft sro oyj bvba sprl sagl mbh ggmbh kgaa slu sau haftungsbeschrankt"
+  ).split(" "),
+);
+// Short ones that are also words or initials ("AB" is Swedish, "ab" German for "from"): only as a
+// name's last word.
+const LEGAL_LAST: ReadonlySet<string> = new Set(
+  "ag ab sa as asa oy kg sl bv nv ug se co ek kk sdn cv".split(" "),
+);
+/** Dotted forms read as one-letter words ("S.A.", "B.V.", "S.r.l.", "e.K."), packed 5 bits a letter. */
+const packLetters = (s: string): number => {
+  let code = 0;
+  for (let i = 0; i < s.length; i++) code = code * 32 + (s.charCodeAt(i) - 96);
+  return code;
+};
+const LEGAL_DOTTED: ReadonlySet<number> = new Set(
+  "sa sl bv nv ek ag as srl spa sas snc sarl slu sau zoo kk ev eg cv llc plc vof".split(" ").map(packLetters),
+);
+
+/** Whether `ws[from, to)` holds a legal-entity suffix after at least one other word. */
+function legalSuffixIn(ws: readonly string[], from: number, to: number): boolean {
+  if (to - from < 2) return false;
+  // Suffixes end a name: its last four words are enough ("GmbH & Co. KG").
+  for (let i = Math.max(from + 1, to - 4); i < to; i++) if (LEGAL_ANYWHERE.has(ws[i] as string)) return true;
+  const last = ws[to - 1] as string;
+  if (LEGAL_LAST.has(last)) return true;
+  // Trailing one-letter words, read back to front ("s", "r", "l" of "S.r.l."), and "Sp. z o.o.".
+  let code = 0;
+  let n = 0;
+  let k = to - 1;
+  for (let scale = 1; k > from && n < 4 && (ws[k] as string).length === 1; k--, n++, scale *= 32)
+    code += ((ws[k] as string).charCodeAt(0) - 96) * scale;
+  return n >= 2 && (LEGAL_DOTTED.has(code) || (n === 3 && code === packLetters("zoo") && ws[k] === "sp"));
+}
+
+const lineLegal = (info: LineInfo): boolean => {
+  if (info.legal === -1) info.legal = legalSuffixIn(info.words, 0, info.words.length) ? 1 : 0;
+  return info.legal === 1;
+};
+
+// Words before a name that say it is a person's ("Mr", "Frau", "Dr.") and particles inside one.
+const TITLES: ReadonlySet<string> = new Set(
+  "mr mrs ms miss dr prof herr frau m mme mlle sr sra srta don dona".split(" "),
+);
+const PARTICLES: ReadonlySet<string> = new Set(
+  "von van de der den da di del della la le du dos das ten zu".split(" "),
+);
+const PERSON_NAME = 1;
+const PERSON_TITLE = 2;
+const ALL_CAPS = 4;
+const CAPS_WORD = 8;
+const UPPER_LETTER = /\p{Lu}/u;
+const LOWER_LETTER = /\p{Ll}/u;
+
+/**
+ * Case cues of a name, from its original text and folded words: a person's name is two or three
+ * capitalised words of letters (particles and a title aside) without a legal suffix; an all-caps
+ * word or an all-caps text is a brand's or a company's way of setting its name.
+ */
+function caseCues(text: string, ws: readonly string[], legal: boolean): number {
+  let cues = 0;
+  let capitalised = 0;
+  let other = 0;
+  let capsWords = 0;
+  let wordsSeen = 0;
+  let title = false;
+  let digits = false;
+  for (let i = 0; i < text.length;) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 44) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let upper = 0;
+    let lower = 0;
+    let letters = 0;
+    for (; i < text.length; i++) {
+      const d = text.charCodeAt(i);
+      if (d === 32 || d === 44) break;
+      if (d >= 65 && d <= 90) upper++;
+      else if (d >= 97 && d <= 122) lower++;
+      else if (d >= 48 && d <= 57) digits = true;
+      else if (d >= 128) {
+        const ch = text[i] as string;
+        if (UPPER_LETTER.test(ch)) upper++;
+        else if (LOWER_LETTER.test(ch)) lower++;
+        else continue;
+      } else continue;
+      letters++;
+    }
+    if (letters === 0) continue;
+    const folded = ws[wordsSeen] ?? "";
+    wordsSeen++;
+    if (upper >= 2 && lower === 0) capsWords++;
+    const firstUpper =
+      upper > 0 &&
+      (text.charCodeAt(start) < 128
+        ? text.charCodeAt(start) <= 90
+        : UPPER_LETTER.test(text[start] as string));
+    if (wordsSeen === 1 && TITLES.has(folded)) title = true;
+    else if (firstUpper && lower > 0 && upper <= 2) capitalised++;
+    else if (!(lower > 0 && upper === 0 && PARTICLES.has(folded))) other++;
+  }
+  if (!digits && !legal && other === 0 && capitalised >= (title ? 1 : 2) && capitalised <= 3)
+    cues |= PERSON_NAME;
+  if (title && capitalised >= 1 && !digits) cues |= PERSON_TITLE;
+  if (capsWords > 0) cues |= capsWords === wordsSeen ? ALL_CAPS : CAPS_WORD;
+  return cues;
+}
+
+/** The parts of an e-mail or web address on the page: its local part's pieces and its domain's names. */
+interface AddressParts {
+  local: string[];
+  domain: string[];
+}
+
+// Mail services whose domain says nothing about the sender.
+const MAIL_SERVICES: ReadonlySet<string> = new Set(
+  (
+    "gmail googlemail outlook hotmail live yahoo icloud me gmx web aol proton protonmail mail t-online " +
+    "orange free wanadoo libero freenet"
+  ).split(" "),
+);
+const ADDRESS =
+  /([\p{L}\d._%+-]+)@([\p{L}\d.-]+\.[\p{L}]{2,})|(?:https?:\/\/|www\.)([\p{L}\d.-]+\.[\p{L}]{2,})/giu;
+
+/** E-mail and web addresses of a page's lines that have them (few lines, so built as strings). */
+function pageAddresses(infos: readonly LineInfo[]): AddressParts[] {
+  const out: AddressParts[] = [];
+  for (const info of infos) {
+    if ((info.contact & (CONTACT_EMAIL | CONTACT_URL)) === 0) continue;
+    ADDRESS.lastIndex = 0;
+    for (let m = ADDRESS.exec(info.line.text); m && out.length < 8; m = ADDRESS.exec(info.line.text)) {
+      const host = (m[2] ?? m[3] ?? "").toLowerCase().split(".");
+      host.pop();
+      const domain: string[] = [];
+      for (const h of host) {
+        if (h === "www" || h.length < 3 || MAIL_SERVICES.has(h)) continue;
+        domain.push(h.replaceAll("-", ""));
+      }
+      const local = (m[1] ?? "")
+        .toLowerCase()
+        .split(/[._%+-]+/)
+        .filter((w) => w.length >= 2);
+      out.push({ local, domain });
+    }
+  }
+  return out;
+}
+
+const ADDRESS_DOMAIN_WORD = 1;
+const ADDRESS_DOMAIN_NAME = 2;
+const ADDRESS_LOCAL_WORD = 4;
+
+/**
+ * How a name's words meet the page's addresses: a word of three letters or more inside a domain
+ * name ("acme" in acme-trading.com), its words (legal suffix aside) spelling a domain name
+ * ("Acme Trading GmbH" and acmetrading.de), a word equal to a piece of a local part ("maria" in
+ * maria.schmidt@…).
+ */
+function addressCues(ws: readonly string[], addresses: readonly AddressParts[]): number {
+  let cues = 0;
+  for (const a of addresses) {
+    for (const d of a.domain) {
+      let pos = 0;
+      let spelt = true;
+      for (const w of ws) {
+        if (w.length >= 3 && d.includes(w)) cues |= ADDRESS_DOMAIN_WORD;
+        if (spelt && !LEGAL_ANYWHERE.has(w) && !LEGAL_LAST.has(w)) {
+          if (d.startsWith(w, pos)) pos += w.length;
+          else spelt = false;
+        }
+      }
+      if (spelt && pos === d.length && pos > 0) cues |= ADDRESS_DOMAIN_NAME;
+    }
+    for (const l of a.local) for (const w of ws) if (w === l) cues |= ADDRESS_LOCAL_WORD;
+  }
+  return cues;
+}
+
+/** Font facts of a page, from its text layer's lines (none for OCR and flowed pages). */
+interface PageFonts {
+  known: boolean;
+  median: number;
+  largest: number;
+  /** The third largest distinct size, on the first page only (else Infinity). */
+  third: number;
+}
+
+const NO_FONTS: PageFonts = { known: false, median: 0, largest: 0, third: Infinity };
+
+/**
+ * A page has few distinct font sizes: they are counted in a short list (no sort of every line's
+ * size, which cost a twentieth of featurization), then ordered.
+ */
+function pageFonts(page: ExtractedPage): PageFonts {
+  if (page.source !== "text-layer") return NO_FONTS;
+  const sizes: number[] = [];
+  const counts: number[] = [];
+  let n = 0;
+  for (const l of page.lines) {
+    const size = l.fontSize;
+    if (size === undefined || !(size > 0)) continue;
+    n++;
+    let i = 0;
+    while (i < sizes.length && sizes[i] !== size) i++;
+    if (i === sizes.length) {
+      sizes.push(size);
+      counts.push(1);
+    } else counts[i] = (counts[i] as number) + 1;
+  }
+  if (n === 0) return NO_FONTS;
+  const order = sizes.map((_, i) => i).sort((a, b) => (sizes[a] as number) - (sizes[b] as number));
+  let median = 0;
+  for (let seen = 0, k = 0; k < order.length; k++) {
+    seen += counts[order[k] as number] as number;
+    if (seen > n >> 1) {
+      median = sizes[order[k] as number] as number;
+      break;
+    }
+  }
+  const largest = sizes[order[order.length - 1] as number] as number;
+  let third = Infinity;
+  if (page.number === 1) {
+    // Sizes within a quarter point are one size (readers round differently).
+    let distinct = 0;
+    let last = Infinity;
+    for (let k = order.length - 1; k >= 0 && distinct < 3; k--) {
+      const size = sizes[order[k] as number] as number;
+      if (size < last - 0.25) {
+        distinct++;
+        last = size;
+        third = size;
+      }
+    }
+  }
+  return { known: true, median, largest, third };
+}
+
+/** A line's size against the page's median, or 1 where the size is not known. */
+const relativeSize = (line: TextLine, fonts: PageFonts): number =>
+  fonts.known && line.fontSize !== undefined && line.fontSize > 0 ? line.fontSize / fonts.median : 1;
+
+/**
+ * A line set as a brand: larger than the page's text (1.25× its median size) and not a label
+ * (bold labels such as "Bill to" sit above names as often as logos do).
+ */
+const brandLike = (info: LineInfo, fonts: PageFonts): boolean =>
+  fonts.known && !info.endsColon && relativeSize(info.line, fonts) >= 1.25;
 
 // Token prefixes as FNV states, so a token is hashed as prefix state + word without building a string.
 const P = (s: string): number => fnv(FNV_OFFSET, s);
@@ -135,6 +530,35 @@ const T = {
   g: perKind((k) => `g:${k}:`),
   lp: perKind((k) => `lp:${k}:`),
   ls: perKind((k) => `ls:${k}:`),
+  lro: P("lro:"),
+  lbe: P("lbe:"),
+  lrok: perKind((k) => `lrok:${k}`),
+  lbek: perKind((k) => `lbek:${k}`),
+  nm: {
+    legal: P("nm:legal"),
+    legalAbove: P("nm:legal-above"),
+    legalBelow: P("nm:legal-below"),
+    person: P("nm:person"),
+    title: P("nm:title"),
+    allCaps: P("nm:all-caps"),
+    capsWord: P("nm:caps-word"),
+    brand: P("nm:brand-above-legal"),
+    underBrand: P("nm:legal-under-brand"),
+    big: P("nm:big"),
+    bold: P("nm:bold"),
+    domainWord: P("nm:domain-word"),
+    domainName: P("nm:domain-name"),
+    localWord: P("nm:local-word"),
+  },
+  // Contact marks of the candidate's own line and of its neighbours (above, below, row left), by mark.
+  ctSelf: [P("ct:self:email"), P("ct:self:url"), P("ct:self:phone")],
+  ctNear: [P("ct:near:email"), P("ct:near:url"), P("ct:near:phone")],
+  pos: {
+    window: P("pos:address-window"),
+    top: P("pos:top20"),
+    footer: P("pos:footer"),
+    first: P("pos:first-block"),
+  },
   ip: P("ip:"),
   il: P("il:"),
   idm: perKind((k) => `idm:${k}`),
@@ -201,19 +625,22 @@ function leftWords(info: LineInfo, start: number): number {
   return i;
 }
 
-function writeTokens(
-  row: Row,
-  c: Candidate,
-  info: LineInfo,
-  pageNumber: number,
-  headerBuckets: Int32Array,
-): boolean {
+/** What every candidate of a page shares. */
+interface PageContext {
+  number: number;
+  headerBuckets: Int32Array;
+  fonts: PageFonts;
+  addresses: AddressParts[];
+}
+
+function writeTokens(row: Row, c: Candidate, info: LineInfo, page: PageContext): boolean {
+  const pageNumber = page.number;
   const k = c.kind;
   row.put(T.kind[k]);
-  row.put(fnv(T.sh[k], shape(c.text)));
+  row.put(fnvShape(T.sh[k], c.text));
   // Words of the first page's heading say what kind of document this is (on a purchase order the
   // issuer is the customer), which decides what a name or a number is.
-  row.putBuckets(headerBuckets);
+  row.putBuckets(page.headerBuckets);
   const lw = info.words;
   const nLeft = leftWords(info, c.start);
   for (let i = 0; i < 3 && nLeft - 1 - i >= 0; i++)
@@ -244,12 +671,47 @@ function writeTokens(
   } else row.put(T.noabove[k]);
   const ab2 = info.above2;
   if (ab2) row.putBuckets((ab2.asAbove2 ??= wordBuckets(T.a2, ab2.words, 0, Math.min(4, ab2.words.length))));
+  // The nearest label-like line left on the row (one hop further if the next line left is not
+  // one) and directly above, within two line heights: a value right of its label and a value below
+  // its label, as two groups.
+  const lro = rl
+    ? isLabelLike(rl)
+      ? rl
+      : rl.rowLeft && isLabelLike(rl.rowLeft)
+        ? rl.rowLeft
+        : undefined
+    : undefined;
+  if (lro) {
+    row.put(T.lrok[k]);
+    row.putBuckets(
+      (lro.asLabelLeft ??= wordBuckets(
+        T.lro,
+        lro.words,
+        Math.max(0, lro.words.length - 2),
+        lro.words.length,
+      )),
+    );
+  }
+  const reach = 2 * Math.max(c.line.height, 0.006);
+  const lbe =
+    ab && c.line.y - (ab.line.y + ab.line.height) <= reach
+      ? isLabelLike(ab)
+        ? ab
+        : ab2 && isLabelLike(ab2) && c.line.y - (ab2.line.y + ab2.line.height) <= 2 * reach
+          ? ab2
+          : undefined
+      : undefined;
+  if (lbe) {
+    row.put(T.lbek[k]);
+    row.putBuckets((lbe.asLabelAbove ??= wordBuckets(T.lbe, lbe.words, 0, Math.min(3, lbe.words.length))));
+  }
   if (k === "text") {
     const own = words(c.text);
     for (let i = 0; i < Math.min(6, own.length); i++) row.put(fnv(T.w, own[i] as string));
     const last = own[own.length - 1];
     if (last) row.put(fnv(T.wl, last));
     row.put(WORD_COUNT[Math.min(own.length, 6)] as number);
+    writeNameCues(row, c, info, own, page);
   }
   if (k === "id") {
     const prefix = LETTER_PREFIX.exec(c.text)?.[0];
@@ -318,6 +780,57 @@ function writeTokens(
   const prev = rl?.isValue ? rl : ab?.isValue ? ab : ab2?.isValue ? ab2 : undefined;
   if (k !== "text") row.put(T.pv[k][prev?.valueKind ?? "none"]);
   return marker;
+}
+
+/** Cues that a text candidate is a party's name, and where on the page it sits. */
+function writeNameCues(
+  row: Row,
+  c: Candidate,
+  info: LineInfo,
+  own: readonly string[],
+  page: PageContext,
+): void {
+  const legal = legalSuffixIn(own, 0, own.length);
+  if (legal) row.put(T.nm.legal);
+  const cues = caseCues(c.text, own, legal);
+  if (cues & PERSON_NAME) row.put(T.nm.person);
+  if (cues & PERSON_TITLE) row.put(T.nm.title);
+  if (cues & ALL_CAPS) row.put(T.nm.allCaps);
+  else if (cues & CAPS_WORD) row.put(T.nm.capsWord);
+  const ab = info.above;
+  const be = info.below;
+  if (ab && lineLegal(ab)) row.put(T.nm.legalAbove);
+  if (be && lineLegal(be)) row.put(T.nm.legalBelow);
+  const { fonts } = page;
+  const line = c.line;
+  if (fonts.known) {
+    if (relativeSize(line, fonts) >= 1.4) row.put(T.nm.big);
+    if (line.bold === true) row.put(T.nm.bold);
+    // A brand (a logo word: one or two words set large) above the legal name, and the legal name
+    // under it.
+    if (!legal && own.length <= 2 && brandLike(info, fonts) && be && lineLegal(be)) row.put(T.nm.brand);
+    if (legal && ab && ab.words.length <= 2 && !lineLegal(ab) && brandLike(ab, fonts))
+      row.put(T.nm.underBrand);
+  }
+  if (page.addresses.length > 0) {
+    const a = addressCues(own, page.addresses);
+    if (a & ADDRESS_DOMAIN_WORD) row.put(T.nm.domainWord);
+    if (a & ADDRESS_DOMAIN_NAME) row.put(T.nm.domainName);
+    if (a & ADDRESS_LOCAL_WORD) row.put(T.nm.localWord);
+  }
+  const self = contactOf(info);
+  const near =
+    (ab ? contactOf(ab) : 0) | (be ? contactOf(be) : 0) | (info.rowLeft ? contactOf(info.rowLeft) : 0);
+  for (let b = 0; b < 3; b++) {
+    if (self & (1 << b)) row.put(T.ctSelf[b] as number);
+    if (near & (1 << b)) row.put(T.ctNear[b] as number);
+  }
+  // Where parties sit: the address window of a windowed envelope (left, 12–36 % down), the top
+  // band, the footer band, the letterhead block.
+  if (line.x < 0.5 && line.y >= 0.12 && line.y <= 0.36) row.put(T.pos.window);
+  if (line.y < 0.2) row.put(T.pos.top);
+  if (line.y > 0.85) row.put(T.pos.footer);
+  if (info.firstBlock) row.put(T.pos.first);
 }
 
 /** Short title-like lines near the top of the first page, as words: the document's heading. */
@@ -405,7 +918,7 @@ export function featurizePage(
 ): PageFeatures {
   const lines = page.lines;
   const infos = lines.map(lineInfo);
-  linkNeighbours(infos);
+  markFirstBlock(linkNeighbours(infos));
   const candidates: Candidate[] = [];
   const owner: LineInfo[] = [];
   for (const info of infos) {
@@ -424,7 +937,10 @@ export function featurizePage(
     ? buffers.rows(n)
     : { idx: new Int32Array(n * slots), widths: new Uint8Array(n), dense: new Float32Array(n * DENSE_SIZE) };
 
-  const heights = lines.map((l) => l.height).sort((a, b) => a - b);
+  // A typed array sorts numbers natively: a comparator sort of the heights was a twentieth of featurization.
+  const heights = new Float64Array(lines.length);
+  for (let j = 0; j < lines.length; j++) heights[j] = (lines[j] as TextLine).height;
+  heights.sort();
   const medianHeight = heights[Math.floor(heights.length / 2)] ?? 0.01;
   const maxHeight = heights[heights.length - 1] ?? 0.01;
   const amountCents: number[] = [];
@@ -446,11 +962,17 @@ export function featurizePage(
   const maxIndex = Math.max(1, lines.length - 1);
 
   const row = new Row(idx);
-  const headerBuckets = wordBuckets(T.hd, header, 0, header.length);
+  const fonts = pageFonts(page);
+  const context: PageContext = {
+    number: page.number,
+    headerBuckets: wordBuckets(T.hd, header, 0, header.length),
+    fonts,
+    addresses: pageAddresses(infos),
+  };
   for (let i = 0; i < n; i++) {
     const c = candidates[i] as Candidate;
     const info = owner[i] as LineInfo;
-    const marker = writeTokens(row.at(i * slots), c, info, page.number, headerBuckets);
+    const marker = writeTokens(row.at(i * slots), c, info, context);
     const d = i * DENSE_SIZE;
     const line = c.line;
     const len = Math.max(1, line.text.length);
@@ -500,6 +1022,17 @@ export function featurizePage(
     dense[d + 14] = Math.min((valueCounts.get(c.kind) as Map<string, number>).get(c.value) ?? 1, 5) / 5;
     dense[d + 15] = line.height >= maxHeight - 1e-6 ? 1 : 0;
     dense[d + 24] = c.kind === "id" && marker ? 1 : 0;
+    if (fonts.known && line.fontSize !== undefined && line.fontSize > 0) {
+      dense[d + 25] = 1;
+      dense[d + 26] = Math.min(line.fontSize / fonts.median, 3) / 3;
+      // Only sizes above the body text's count: on a page set in one size no line is "largest".
+      const above = line.fontSize > fonts.median + 0.25;
+      dense[d + 27] = above && line.fontSize >= fonts.largest - 0.01 ? 1 : 0;
+      dense[d + 28] = above && line.fontSize >= fonts.third - 0.01 ? 1 : 0;
+    } else dense[d + 26] = 1 / 3;
+    dense[d + 29] = fonts.known && line.bold === true ? 1 : 0;
+    dense[d + 30] = line.x + (line.width * (c.start + c.end)) / (2 * len);
+    dense[d + 31] = info.firstBlock ? 1 : 0;
     widths[i] = row.n;
   }
   return { candidates, idx, widths, dense };

@@ -133,3 +133,35 @@ export function shape(text: string): string {
   }
   return out;
 }
+
+/**
+ * `fnv(h, shape(text))` without building the shape: printable-ASCII text (nearly all) is shaped
+ * and hashed in one scan of its character codes; other text goes through `shape`.
+ */
+export function fnvShape(h: number, text: string): number {
+  if (NON_ASCII.test(text)) return fnv(h, shape(text));
+  let last = -1;
+  let run = 0;
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const c =
+      code >= 48 && code <= 57
+        ? 57
+        : code >= 65 && code <= 90
+          ? 65
+          : code >= 97 && code <= 122
+            ? 97
+            : code === 32
+              ? 95
+              : code;
+    run = c === last ? run + 1 : 1;
+    last = c;
+    if (run <= 2) {
+      h = Math.imul(h ^ c, 0x01000193);
+      length++;
+    }
+    if (length >= 12) break;
+  }
+  return h;
+}

@@ -2,7 +2,7 @@ import { FIELD_NAMES } from "@docsift/core";
 
 /** Fixed feature layout; recorded in the manifest so a runtime refuses a model built for another. */
 export const FEATURE_SPEC = {
-  version: 4,
+  version: 5,
   hashBuckets: 1 << 14,
   slots: 96,
   dense: [
@@ -31,6 +31,16 @@ export const FEATURE_SPEC = {
     "isSmallAddendOfSum",
     "currencyNextToAmount",
     "idAfterNumberMarker",
+    // v5: layout that transfers between documents laid out by other people. The font features are
+    // taken from PDF text layers only (fontSize/bold of text-layer lines); elsewhere fontKnown is 0,
+    // fontSizeRelMedian 1/3 (the median) and the rest 0.
+    "fontKnown",
+    "fontSizeRelMedian",
+    "isLargestFont",
+    "fontTop3OnFirstPage",
+    "bold",
+    "xCentre",
+    "inFirstBlockTop15",
   ],
   docHashBuckets: 1 << 12,
   docSlots: 160,

@@ -29,6 +29,10 @@ export function renderLabelledPages(
         y: it.y,
         width: Math.min(itemWidth(it), 1 - it.x),
         height: itemHeight(it),
+        // As a PDF text layer gives them (pdftohtml's fontspec, pdfjs' transform): the item's size
+        // in points and its weight.
+        fontSize: it.size,
+        bold: it.bold,
         spans: it.spans.map((s) => ({ ...s })),
       })),
     };
