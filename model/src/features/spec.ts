@@ -1,4 +1,4 @@
-import { FIELD_NAMES } from "@docsift/core";
+import { DOCUMENT_TYPES, FIELD_NAMES } from "@docsift/core";
 
 /** Fixed feature layout; recorded in the manifest so a runtime refuses a model built for another. */
 export const FEATURE_SPEC = {
@@ -45,8 +45,7 @@ export const FEATURE_SPEC = {
   docHashBuckets: 1 << 12,
   docSlots: 160,
   classes: ["none", ...FIELD_NAMES],
-  // The types this feature spec's document-type head scores, in output order (a subset of core's).
-  documentTypes: ["invoice", "receipt", "purchase_order", "other"],
+  documentTypes: [...DOCUMENT_TYPES],
   hash: "fnv1a32 mod (buckets-1) + 1; bucket 0 is padding",
 } as const;
 

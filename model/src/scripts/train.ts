@@ -38,12 +38,16 @@ const run = {
   labelNoise: Number(values["label-noise"]),
   recombine: Number(values.recombine),
   calibrationDocuments: Number(values["calibration-documents"]),
-  crossFit: { documents: Number(values["cross-fit-documents"]), epochs: Number(values["cross-fit-epochs"]) },
+  // --cross-fit-documents 0 skips the cross-fit (quick experiments).
+  crossFit:
+    Number(values["cross-fit-documents"]) > 0
+      ? { documents: Number(values["cross-fit-documents"]), epochs: Number(values["cross-fit-epochs"]) }
+      : undefined,
 };
 const { onnx, manifest } = trainModel({
   ...run,
   log: (line) => console.log(line),
-  command: `npm run model:train -- --documents ${run.documents} --epochs ${run.epochs} --seed ${run.seed} --version ${run.version} --label-noise ${run.labelNoise} --recombine ${run.recombine} --families ${families.join(",")} --calibration-documents ${run.calibrationDocuments} --cross-fit-documents ${run.crossFit.documents} --cross-fit-epochs ${run.crossFit.epochs}`,
+  command: `npm run model:train -- --documents ${run.documents} --epochs ${run.epochs} --seed ${run.seed} --version ${run.version} --label-noise ${run.labelNoise} --recombine ${run.recombine} --families ${families.join(",")} --calibration-documents ${run.calibrationDocuments} --cross-fit-documents ${run.crossFit?.documents ?? 0} --cross-fit-epochs ${run.crossFit?.epochs ?? 0}`,
 });
 const dir = join(values.root, manifest.name, manifest.version);
 await mkdir(dir, { recursive: true });
