@@ -1,4 +1,5 @@
 import type { TextLine } from "@docsift/core";
+import { expandLigatures } from "./ligatures.js";
 
 /** A run of text with its box in page fractions (0..1, origin top-left). */
 export interface PlacedText {
@@ -50,7 +51,7 @@ export function groupIntoLines(runs: readonly PlacedText[], page: number): TextL
     }
   }
   return segments
-    .map((s) => ({ ...s, text: s.text.replace(/\s+/g, " ").trim() }))
+    .map((s) => ({ ...s, text: expandLigatures(s.text).replace(/\s+/g, " ").trim() }))
     .filter((s) => s.text !== "")
     .sort((a, b) => a.row - b.row || a.x - b.x)
     .map((s, index) => ({

@@ -1,4 +1,5 @@
 import type { ExtractedPage, TextLine } from "@docsift/core";
+import { expandLigatures } from "../layout/ligatures.js";
 import { clamp01 } from "../layout/lines.js";
 import { tooManyCharacters } from "../limits.js";
 
@@ -99,7 +100,7 @@ export class XmlPageParser {
   #line(attrs: string, content: string): void {
     const page = this.#page;
     if (!page) throw new Error("pdftohtml -xml output has text outside a page");
-    const text = plainText(content).trim();
+    const text = expandLigatures(plainText(content)).trim();
     if (text === "") return;
     this.#characters += text.length;
     if (this.#characters > this.#maxCharacters) throw tooManyCharacters(this.#maxCharacters);

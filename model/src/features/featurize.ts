@@ -1049,7 +1049,14 @@ export function documentBag(page: ExtractedPage): Int32Array {
   const add = (h: number): void => {
     if (seen.size < docSlots) seen.add(bucketOf(h, docHashBuckets));
   };
-  // Large text first (titles), then the rest in reading order, so the cap drops body words.
+  // Short lines at the head of the page first (a title such as "Devis n° 27" or "TAX INVOICE" is
+  // one, whatever its size), then large text, then the rest in reading order, so the cap drops body
+  // words. A word in a sentence ("please quote the invoice number") is not a title.
+  const head = P("t:");
+  for (const l of page.lines.slice(0, 12)) {
+    const ws = words(l.text);
+    if (ws.length <= 5) for (const x of ws) add(fnv(head, x));
+  }
   for (const l of page.lines) if (l.height >= median * 1.3) for (const x of words(l.text)) add(fnv(big, x));
   for (const l of page.lines) {
     if (seen.size >= docSlots) break;
