@@ -243,3 +243,18 @@ describe("hints for the new rules", () => {
     expect(numericHints("Iban DE 89 3704") & HINT.ibanLabel).toBe(0);
   });
 });
+
+describe("year-first dates", () => {
+  it("reads 2024/04/07 and 2024.04.07 as year, month, day, and leaves amounts alone", () => {
+    const line = (text: string) => ({ text, page: 1, index: 0, x: 0, y: 0, width: 1, height: 0.01 });
+    const dates = (text: string) =>
+      lineCandidates(line(text), "mdy")
+        .filter((c) => c.kind === "date")
+        .map((c) => c.value);
+    expect(dates("Date: 2024/04/07")).toEqual(["2024-04-07"]);
+    expect(dates("Datum 2024.4.7")).toEqual(["2024-04-07"]);
+    expect(dates("Due: 2024-04-21")).toEqual(["2024-04-21"]);
+    expect(dates("Total 1234.56")).toEqual([]);
+    expect(dates("2024/13/07")).toEqual([]);
+  });
+});

@@ -53,7 +53,8 @@ export interface Candidate {
 }
 
 export const DATE_PATTERNS = [
-  /\b\d{4}-\d{2}-\d{2}\b/gu,
+  // Year first: ISO "2024-04-07", and "2024/04/07" or "2024.04.07" (East Asian and Hungarian use).
+  /\b\d{4}(?:-\d{2}-\d{2}|\/\d{1,2}\/\d{1,2}|\.\d{1,2}\.\d{1,2})\b(?![.,]\d)/gu,
   /(?<![\d.])\d{1,2}[./-]\d{1,2}[./-]\d{4}(?!\d)/gu,
   /(?<!\d)\d{1,2}(?:st|nd|rd|th|er)?(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?\p{L}{3,12}\.?(?:\s*de\s*|\s*-\s*|\s*)\d{4}(?!\d)/giu,
   /\b\p{L}{3,12}\.?\s*\d{1,2}(?:st|nd|rd|th)?,?\s*\d{4}(?!\d)/giu,
@@ -166,7 +167,7 @@ function hasDigitIn(text: string, from: number, to: number): boolean {
 
 /** What `numericHints` found a line may hold; a pattern whose bit is unset cannot match it. */
 export const HINT = {
-  /** DATE_PATTERNS[0], an ISO date: four digits and a "-". */
+  /** DATE_PATTERNS[0], a year-first date: four digits and a "-", "/" or ".". */
   isoDate: 1,
   /** DATE_PATTERNS[1]: four digits after a ".", "/" or "-". */
   numericDate: 2,
@@ -203,7 +204,7 @@ export function numericHints(text: string): number {
     }
     if (run >= 4) {
       const year = i - 4;
-      if (c === 45) hints |= HINT.isoDate;
+      if (c === 45 || ((c === 47 || c === 46) && yearFirstTail(text, i + 1, c))) hints |= HINT.isoDate;
       const before = text.charCodeAt(year - 1);
       if (before === 46 || before === 47 || before === 45) hints |= HINT.numericDate;
       let j = year - 1;
@@ -231,6 +232,16 @@ export function numericHints(text: string): number {
     } else if (c === 0xa5 || c === 0xffe5 || c === 0x5186) hints |= HINT.yen; // ¥ ￥ 円
   }
   return hints;
+}
+
+/**
+ * Whether a "/" or "." after a year at `from - 1` is followed by one or two digits and the same
+ * separator again ("2024/04/07"), so a line of amounts ("1080.00 EUR") keeps the pattern ruled out.
+ */
+function yearFirstTail(text: string, from: number, separator: number): boolean {
+  let j = from;
+  while (j < text.length && j - from < 2 && isDigit(text.charCodeAt(j))) j++;
+  return j > from && text.charCodeAt(j) === separator;
 }
 
 /** The hint bit each of DATE_PATTERNS needs, in their order. */

@@ -57,7 +57,7 @@ export function isoFromParts(year: number, month: number, day: number): string |
 }
 
 const NUMERIC_DATE = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE = /^(\d{4})(?:-(\d{2})-(\d{2})|\/(\d{1,2})\/(\d{1,2})|\.(\d{1,2})\.(\d{1,2}))$/;
 // An English ordinal ("17th March") or the French "1er" may follow the day.
 const DAY_MONTH_YEAR =
   /^(\d{1,2})(?:st|nd|rd|th|er)?(?:\.\s*|\s*-\s*|\s*)(?:(de)(\s*))?([\p{L}]{3,12})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
@@ -82,7 +82,8 @@ export function isAmbiguousNumericDate(text: string): boolean {
 export function normaliseDate(text: string, order: DateOrder = "dmy"): string | null {
   const t = text.trim();
   let m = ISO_DATE.exec(t);
-  if (m) return isoFromParts(Number(m[1]), Number(m[2]), Number(m[3]));
+  // Year first is always year, month, day.
+  if (m) return isoFromParts(Number(m[1]), Number(m[2] ?? m[4] ?? m[6]), Number(m[3] ?? m[5] ?? m[7]));
   m = NUMERIC_DATE.exec(t);
   if (m) {
     const a = Number(m[1]);
