@@ -3,7 +3,8 @@ import { copyFile, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promi
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JobResultSchema } from "@docsift/core";
+import { DOCUMENT_TYPES, JobResultSchema } from "@docsift/core";
+import { IN_HOUSE_FAMILIES } from "../src/generator/sources.js";
 import {
   defaultModelLocation,
   FsModelRegistry,
@@ -30,6 +31,35 @@ describe("committed default model", () => {
     expect(await sha256File(loc.onnxPath)).toBe(manifest.sha256);
     expect(manifest.sizeBytes).toBeLessThan(5_000_000);
     expect(model.ref).toEqual({ name: manifest.name, version: manifest.version, sha256: manifest.sha256 });
+  });
+
+  it("carries a confidence calibration for its fields and document type, and trains on every in-house family", async () => {
+    const manifest = await manifestOf();
+    const calibrated = Object.keys(manifest.decoder.calibration ?? {});
+    // Fields the calibration set reports often enough to fit a map (the rest keep their raw score).
+    for (const f of ["invoiceNumber", "invoiceDate", "vendorName", "customerName", "totalAmount", "currency"])
+      expect(calibrated, f).toContain(f);
+    expect(manifest.decoder.documentTypeCalibration?.x.length).toBeGreaterThan(0);
+    expect(manifest.decoder.reviewBelow).toBe(0.9);
+    expect(manifest.documentTypes).toEqual([...DOCUMENT_TYPES]);
+    expect([...(manifest.training.families ?? [])].sort()).toEqual([...IN_HOUSE_FAMILIES].sort());
+  });
+
+  it("has an evaluation whose headline is its worst family, with families written by others among them", async () => {
+    const manifest = await manifestOf();
+    const evaluation = JSON.parse(await readFile(join(loc.manifestPath, "..", "eval.json"), "utf8")) as {
+      model: { sha256: string };
+      headline: { family: string; microF1: number };
+      families: Array<{ family: string; origin: string; metrics: { micro: { f1: number } } }>;
+    };
+    expect(evaluation.model.sha256).toBe(manifest.sha256);
+    expect(evaluation.families.length).toBeGreaterThanOrEqual(6);
+    expect(
+      evaluation.families.filter((f) => f.origin.startsWith("written by others")).length,
+    ).toBeGreaterThanOrEqual(2);
+    const worst = Math.min(...evaluation.families.map((f) => f.metrics.micro.f1));
+    expect(evaluation.headline.microF1).toBe(worst);
+    expect(manifest.evaluation?.headline).toBe(`family:${evaluation.headline.family}`);
   });
 
   it("refuses a model file whose sha256 differs from the manifest", async () => {

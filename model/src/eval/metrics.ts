@@ -113,6 +113,21 @@ export class MetricsAccumulator {
         precisionAt90: high.precision,
         reportedAt90: high.n,
         reported: this.reported.length,
+        perField: Object.fromEntries(
+          FIELD_NAMES.map((f) => {
+            const mine = this.reported.filter((r) => r.field === f);
+            const at = precisionAbove(mine, 0.9);
+            return [
+              f,
+              {
+                ece: reliability(mine).ece,
+                precisionAt90: at.precision,
+                reportedAt90: at.n,
+                reported: mine.length,
+              },
+            ];
+          }),
+        ),
       },
       reliability: rel.table,
       confusion,

@@ -64,6 +64,33 @@ export function familyReport(
     );
   }
 
+  // Calibration per field, every family pooled: a field whose high-confidence values are wrong too
+  // often is where the calibration data and a stranger's documents part ways.
+  out.push(
+    "",
+    "Confidence per field, every family pooled (values reported; ECE; precision of values at ≥ 0.9):",
+    "",
+  );
+  out.push("| field | values | ECE | at ≥ 0.9: values, share right |", "|---|---|---|---|");
+  for (const f of FIELD_NAMES) {
+    let n = 0;
+    let eceSum = 0;
+    let at90 = 0;
+    let right90 = 0;
+    for (const r of results) {
+      const c = r.metrics.calibration?.perField?.[f];
+      if (!c) continue;
+      n += c.reported;
+      eceSum += c.ece * c.reported;
+      at90 += c.reportedAt90;
+      right90 += c.precisionAt90 * c.reportedAt90;
+    }
+    if (n === 0) continue;
+    out.push(
+      `| ${f} | ${n} | ${(eceSum / n).toFixed(3)} | ${at90}, ${at90 ? pct(right90 / at90) : "–"}${at90 && right90 / at90 < 0.98 ? " ✗" : ""} |`,
+    );
+  }
+
   // Document types: every family pooled. A non-invoice typed "invoice" is the costly mistake.
   const pooled = new Map<string, Map<string, number>>();
   for (const r of results)

@@ -1,4 +1,4 @@
-import type { FieldName } from "@docsift/core";
+import type { DocumentType as CoreDocumentType, FieldName } from "@docsift/core";
 import { deriveSeed, Prng } from "./prng.js";
 import {
   LABEL_KEYS,
@@ -163,8 +163,19 @@ export function generateDocument(seed: number, opts: GenerateOptions = {}): Synt
     locale: locale.id,
     template: template.id,
     pages: layout.pages,
-    truth: { documentType: docType, fields: onlyMarked(fields, layout.pages) },
+    truth: { documentType: typeOfTitle(docType, content.title), fields: onlyMarked(fields, layout.pages) },
   };
+}
+
+/**
+ * The template generator's "other" documents are delivery notes, letters and notices; their truth
+ * says which, as the layout grammar's do (one title must not teach two types).
+ */
+function typeOfTitle(docType: DocumentType, title: string): CoreDocumentType {
+  if (docType !== "other") return docType;
+  if (/deliver|liefer|livraison|albar/iu.test(title)) return "delivery_note";
+  if (/quotation/iu.test(title)) return "quote";
+  return "letter";
 }
 
 const foldLabel = (s: string): string =>

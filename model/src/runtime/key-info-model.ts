@@ -3,6 +3,7 @@ import type { DocumentType, ExtractedField, ExtractedPage, FieldName, ModelRef }
 import { FIELD_NAMES } from "@docsift/core";
 import { markAmbiguousDates, type Candidate, type CandidateKind } from "../candidates/extract.js";
 import { documentDateOrder } from "../candidates/date-order.js";
+import { titleType, withTitlePrior } from "../candidates/titles.js";
 import type { DateOrder } from "../candidates/normalise.js";
 import { decode, SeenValues, type ScoredCandidate } from "../decode/decode.js";
 import { documentBag, FeatureBuffers, featurizePage, headerWords } from "../features/featurize.js";
@@ -164,6 +165,8 @@ class OnnxKeyInfoModel implements KeyInfoModel {
     let order: DateOrder | undefined;
     /** Whether the first page's evidence settles the day/month order of numeric dates. */
     let orderCertain = true;
+    /** The type the first page's printed title announces, if it has one. */
+    let title: DocumentType | undefined;
     let docBag: Int32Array | undefined;
     let header: string[] = [];
     let pageCount = 0;
@@ -214,7 +217,8 @@ class OnnxKeyInfoModel implements KeyInfoModel {
           inferMs += performance.now() - started;
           giveBack({ idx: out.idx, dense: out.dense });
           consume(out, batch);
-          if (withDocBag) docTypeProbs = Array.from(out.docTypeProbs);
+          if (withDocBag)
+            docTypeProbs = withTitlePrior(Array.from(out.docTypeProbs), FEATURE_SPEC.documentTypes, title);
         });
       // Awaited at a later flush or at the end; until then a failure must not count as unhandled.
       answered.catch(() => undefined);
@@ -228,6 +232,7 @@ class OnnxKeyInfoModel implements KeyInfoModel {
         const dates = documentDateOrder(page.lines);
         order = dates.order;
         orderCertain = dates.certain;
+        title = titleType(page.lines);
         docBag = documentBag(page);
         header = headerWords(page);
       }

@@ -43,6 +43,18 @@ export const SplitMetricsSchema = z.object({
       precisionAt90: z.number(),
       reportedAt90: z.number().int(),
       reported: z.number().int(),
+      /** The same per field. */
+      perField: z
+        .record(
+          z.string(),
+          z.object({
+            ece: z.number(),
+            precisionAt90: z.number(),
+            reportedAt90: z.number().int(),
+            reported: z.number().int(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
   reliability: z

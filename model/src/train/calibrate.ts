@@ -1,5 +1,6 @@
 import { FIELD_NAMES, type FieldName } from "@docsift/core";
 import { documentDateOrder } from "../candidates/date-order.js";
+import { titleType, withTitlePrior } from "../candidates/titles.js";
 import {
   decode,
   SeenValues,
@@ -72,7 +73,12 @@ export function scoreValidation(
     }
     for (const list of Object.values(candidates)) list.sort((a, b) => b.score - a.score).splice(5);
     const bag = pages[0] ? documentBag(pages[0]) : new Int32Array(FEATURE_SPEC.docSlots);
-    out.push({ truth: doc.truth, docTypeProbs: Array.from(forwardDocType(w, bag, 1)), candidates, seen });
+    const docTypeProbs = withTitlePrior(
+      Array.from(forwardDocType(w, bag, 1)),
+      FEATURE_SPEC.documentTypes,
+      titleType(pages[0]?.lines ?? []),
+    );
+    out.push({ truth: doc.truth, docTypeProbs, candidates, seen });
   }
   void DENSE_SIZE;
   return out;

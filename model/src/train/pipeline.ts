@@ -98,9 +98,9 @@ function trainWeights(
  * (`calibrationDocument`); never from an evaluation split. The confidence calibration is
  * CROSS-FITTED over families: for each family, a smaller model of the same recipe trained without
  * it scores that family's documents, so the examples say how right a score is on a layout family
- * the model never saw, which is what a stranger's document is. Those out-of-family examples are
- * pooled with the final model's own examples on unseen wordings. The final model is at least as
- * good as the smaller ones, so the map errs on the modest side.
+ * the model never saw, which is what a stranger's document is. The map is fitted on those
+ * out-of-family examples; the final model is at least as good as the smaller ones, so it errs on
+ * the modest side. Without a cross-fit it is fitted on the threshold documents.
  */
 export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: ModelManifest } {
   const log = run.log ?? (() => undefined);
@@ -116,7 +116,7 @@ export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: Mode
   );
   const thresholds = calibrateThresholds(validation, DEFAULT_DECODER);
   const decoder = { ...DEFAULT_DECODER, fieldThresholds: thresholds.fieldThresholds };
-  const examples: ValidationDoc[] = [...validation];
+  const outOfFamily: ValidationDoc[] = [];
   const crossFit = run.crossFit;
   if (crossFit && run.families.length > 1)
     for (const left of run.families) {
@@ -124,7 +124,7 @@ export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: Mode
         { ...run, families: run.families.filter((f) => f !== left), ...crossFit },
         () => undefined,
       );
-      examples.push(
+      outOfFamily.push(
         ...scoreValidation(
           fold.weights,
           deriveSeed(run.seed, 31),
@@ -135,6 +135,10 @@ export function trainModel(run: TrainingRun): { onnx: Uint8Array; manifest: Mode
       );
       log(`cross-fit: a model without ${left} scored its documents`);
     }
+  // Out-of-family examples alone when there are any: on a stranger's document the model is out of
+  // family, and in-family examples (right far more often at the same score) would make its high
+  // scores look safer than they are there.
+  const examples = outOfFamily.length > 0 ? outOfFamily : validation;
   const fitted = fitCalibration(examples, decoder);
   log(
     `thresholds on ${run.calibrationDocuments} documents, calibration on ${examples.length} documents (${fitted.examples} values) in ${((performance.now() - t2) / 1000).toFixed(1)} s: ${JSON.stringify(thresholds.fieldThresholds)}`,
