@@ -44,6 +44,7 @@ describe("document titles", () => {
     expect(titleType([line("Rechnung Nr. 2025-001")])).toBe("invoice");
     expect(titleType([line("Order Confirmation")])).toBe("order_confirmation");
     expect(titleType([line("PRO FORMA INVOICE")])).toBe("other");
+    expect(titleType([line("R E C H N U N G")])).toBe("invoice");
   });
 
   it("are not a company name, a sentence or a line low on the page", () => {
@@ -51,12 +52,22 @@ describe("document titles", () => {
     expect(titleType([line("Order Express Ltd")])).toBeUndefined();
     expect(titleType([line("Please quote the invoice number with your payment")])).toBeUndefined();
     expect(titleType([line("Invoice", 0.8)])).toBeUndefined();
+    // In body type, where sizes are known, "Order #: 27" is a reference; the large line is the title.
+    const sized = (text: string, fontSize: number, y: number): TextLine => ({ ...line(text, y), fontSize });
+    const body = [sized("Seller", 9, 0.2), sized("Customer", 9, 0.2), sized("Date 2025-01-02", 9, 0.21)];
+    expect(
+      titleType([sized("Order Acknowledgement", 20, 0.04), sized("Order #: N97549", 9, 0.06), ...body]),
+    ).toBeUndefined();
+    expect(titleType([sized("Quote", 20, 0.04), sized("Order #: N97549", 9, 0.06), ...body])).toBe("quote");
   });
 
   it("weigh the announced type up without discarding the model's view", () => {
     const types = ["invoice", "quote", "receipt"] as const;
     const out = withTitlePrior([0.9, 0.05, 0.05], types, "quote");
     expect(out[1]).toBeGreaterThan(out[0] as number);
+    // However sure the head is of another type.
+    const sure = withTitlePrior([0.999999, 0.0000001, 0.0000009], types, "quote");
+    expect(sure[1]).toBeGreaterThan(sure[0] as number);
     expect(out.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     expect(withTitlePrior([0.9, 0.05, 0.05], types, undefined)).toEqual([0.9, 0.05, 0.05]);
     expect(withTitlePrior([0.9, 0.05, 0.05], types, "statement")).toEqual([0.9, 0.05, 0.05]);

@@ -165,6 +165,8 @@ const BY_LENGTH: Array<[string, DocumentType]> = Object.entries(TITLES)
   .flatMap(([type, titles]) => (titles ?? []).map((t): [string, DocumentType] => [t, type as DocumentType]))
   .sort((a, b) => b[0].length - a[0].length);
 
+const LETTER_SPACED = /^\p{L}(?: \p{L}){3,}$/u;
+
 /** After a title: nothing, or a number with its marker ("n° 27", "Nr. 2025-001", "#INV-7", ": 12"). */
 const NUMBER_TAIL =
   /^(?:[\s:#.\-–/]*(?:no\.?|nr\.?|n°|n\.|no:|number|nummer|numero|num\.?)?[\s:#.]*[\p{L}]{0,4}[-/]?\d[\p{L}\d\-/.]*)?[\s:.]*$/u;
@@ -175,9 +177,17 @@ const NUMBER_TAIL =
  * "Invoice", "Facture d'avoir" before "Facture"). Undefined when no line is one.
  */
 export function titleType(lines: readonly TextLine[]): DocumentType | undefined {
+  // Where the reader knows font sizes, a title is set larger than the page's body text or in bold:
+  // "Order #: N97549" in body type is a reference, not the title. (Poppler reports some PDFs' sizes
+  // from their font descriptors, not as drawn, so a bold title of "body size" still counts.)
+  const sizes = lines.flatMap((l) => (l.fontSize ? [l.fontSize] : [])).sort((a, b) => a - b);
+  const body = sizes[Math.floor(sizes.length / 2)];
   for (const line of lines.slice(0, 20)) {
     if (line.y > 0.4 || line.text.length > 60) continue;
-    const text = foldTitle(line.text);
+    if (body !== undefined && line.fontSize !== undefined && line.fontSize < body * 1.15 && !line.bold)
+      continue;
+    // Letter-spaced titles ("I N V O I C E") are one word.
+    const text = foldTitle(LETTER_SPACED.test(line.text.trim()) ? line.text.replace(/\s+/g, "") : line.text);
     for (const [title, type] of BY_LENGTH) {
       if (!text.startsWith(title)) continue;
       const rest = text.slice(title.length);
@@ -190,18 +200,21 @@ export function titleType(lines: readonly TextLine[]): DocumentType | undefined 
 
 /**
  * The document-type probabilities with the title's type weighted up (odds × `weight`): the head
- * reads a bag of the first page's words, in which a title is one word among many; a printed title
- * is the issuer saying what the document is.
+ * reads a bag of the first page's words, in which a title is one word among many, and on a layout
+ * it never saw it can be sure of the wrong type; a printed title is the issuer saying what the
+ * document is, so it decides: the title's type always comes out on top.
  */
 export function withTitlePrior(
   probs: readonly number[],
   types: readonly DocumentType[],
   title: DocumentType | undefined,
-  weight = 20,
+  weight = 1000,
 ): number[] {
   const at = title === undefined ? -1 : types.indexOf(title);
   if (at < 0) return [...probs];
-  const scaled = probs.map((p, i) => (i === at ? p * weight : p));
+  // The title's type wins even where the head put almost nothing on it.
+  const others = Math.max(0, ...probs.filter((_, i) => i !== at));
+  const scaled = probs.map((p, i) => (i === at ? Math.max(p * weight, 2 * others) : p));
   const sum = scaled.reduce((a, b) => a + b, 0);
   return sum > 0 ? scaled.map((p) => p / sum) : [...probs];
 }
