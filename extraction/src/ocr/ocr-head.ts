@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { fuseHardSwish } from "./graph-rewrite.js";
 import { DataType, ModelProto } from "./onnx-proto.js";
 
 /**
@@ -190,6 +191,8 @@ export interface PatchOptions {
   head?: OcrHead;
   /** Exposes the classifier's input and its pre-softmax output as extra outputs (for training). */
   exposeClassifier?: boolean;
+  /** Also rewrites the backbone's hard-swish activations into two passes (`fuseHardSwish`). */
+  fuseHardSwish?: boolean;
 }
 
 /**
@@ -249,6 +252,7 @@ export function patchRecogniser(
     for (const name of [classifier.features, classifier.logits])
       model.graph.output.push({ name, type: { tensorType: { elemType: DataType.FLOAT } } });
   }
+  if (opts.fuseHardSwish) fuseHardSwish(model);
   return { model: ModelProto.encode(model).finish(), dictionary: extended, classifier };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
