@@ -43,10 +43,13 @@ export async function extractLocally(file: string, opts: ExtractOptions): Promis
   ]);
   let model: KeyInfoModel | undefined;
   let ocr: OcrEngine | undefined;
+  // The OCR module loads while the model does (its sessions load on the first scanned page).
+  const ocrModule = opts.ocr ? import("@docsift/extraction/ocr") : undefined;
+  ocrModule?.catch(() => undefined);
   try {
     model = await loadDefaultKeyInfoModel();
-    if (opts.ocr) {
-      const { createPpOcrEngine } = await import("@docsift/extraction/ocr");
+    if (ocrModule) {
+      const { createPpOcrEngine } = await ocrModule;
       // Its logs go to stderr, so stdout stays the answer (and valid JSON with --json).
       ocr = await createPpOcrEngine({ logger: pino({ level: "warn" }, pino.destination(2)) });
     }

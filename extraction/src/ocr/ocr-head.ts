@@ -3,6 +3,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DETECTION_MAX_PIXELS } from "./detection-size.js";
+import { fuseHardSwish } from "./graph-rewrite.js";
 import { DataType, ModelProto } from "./onnx-proto.js";
 
 /**
@@ -190,6 +192,8 @@ export interface PatchOptions {
   head?: OcrHead;
   /** Exposes the classifier's input and its pre-softmax output as extra outputs (for training). */
   exposeClassifier?: boolean;
+  /** Also rewrites the backbone's hard-swish activations into two passes (`fuseHardSwish`). */
+  fuseHardSwish?: boolean;
 }
 
 /**
@@ -249,16 +253,19 @@ export function patchRecogniser(
     for (const name of [classifier.features, classifier.logits])
       model.graph.output.push({ name, type: { tensorType: { elemType: DataType.FLOAT } } });
   }
+  if (opts.fuseHardSwish) fuseHardSwish(model);
   return { model: ModelProto.encode(model).finish(), dictionary: extended, classifier };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
- * Names the recogniser the engine runs (the shipped PP-OCRv4 with the committed head), for caches
- * of OCR output: text read by another head must not be reused. Reads the manifest only; the
+ * Names the recogniser the engine runs (the shipped PP-OCRv4 with the committed head, and the
+ * detector's input cap), for caches of OCR output: text read by another head or found by another
+ * detector setting must not be reused. Reads the manifest only; the
  * engine checks the head's bytes when it loads it.
  */
 export async function recogniserIdentity(dir = ocrAssetDir()): Promise<string> {
   const manifest = manifestSchema.parse(JSON.parse(await readFile(join(dir, OCR_HEAD_MANIFEST), "utf8")));
-  return `ppocrv4-${manifest.baseModel.sha256.slice(0, 8)}-head-${manifest.sha256.slice(0, 12)}`;
+  // The detector's input cap changes which boxes are found and so what is read: part of the name.
+  return `ppocrv4-${manifest.baseModel.sha256.slice(0, 8)}-head-${manifest.sha256.slice(0, 12)}-det${DETECTION_MAX_PIXELS / 1000}k`;
 }

