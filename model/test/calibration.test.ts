@@ -7,6 +7,7 @@ import {
   type CalibrationExample,
 } from "../src/decode/calibration.js";
 import { decode, DEFAULT_DECODER, type ScoredCandidate } from "../src/decode/decode.js";
+import { FEATURE_SPEC } from "../src/features/spec.js";
 import { Prng } from "../src/generator/prng.js";
 
 const c = (value: string, score: number, extra: Partial<ScoredCandidate> = {}): ScoredCandidate => ({
@@ -16,7 +17,7 @@ const c = (value: string, score: number, extra: Partial<ScoredCandidate> = {}): 
   sourceText: value,
   ...extra,
 });
-const invoice = [0.97, 0.01, 0.01, 0.01];
+const invoice = FEATURE_SPEC.documentTypes.map((t) => (t === "invoice" ? 0.97 : 0.03 / 9));
 
 /** Examples whose true accuracy at score s is `truth(s)`. */
 function sample(n: number, truth: (s: number) => number, seed = 1): CalibrationExample[] {
@@ -134,7 +135,10 @@ describe("decoder confidence and review flags", () => {
   });
 
   it("flags the whole result when the document type itself is uncertain", () => {
-    const out = decode({ docTypeProbs: [0.5, 0.3, 0.1, 0.1], candidates: {} });
+    const out = decode({
+      docTypeProbs: FEATURE_SPEC.documentTypes.map((t) => (t === "invoice" ? 0.5 : 0.5 / 9)),
+      candidates: {},
+    });
     expect(out.needsReview).toBe(true);
   });
 });

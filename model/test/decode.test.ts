@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { DocumentType } from "@docsift/core";
 import { decode, DEFAULT_DECODER, SeenValues, type ScoredCandidate } from "../src/decode/decode.js";
+import { FEATURE_SPEC } from "../src/features/spec.js";
 
 const c = (value: string, score: number, page = 1): ScoredCandidate => ({
   value,
@@ -7,8 +9,11 @@ const c = (value: string, score: number, page = 1): ScoredCandidate => ({
   page,
   sourceText: value,
 });
-const invoice = [0.9, 0.05, 0.03, 0.02];
-const purchaseOrder = [0.05, 0.05, 0.85, 0.05];
+/** Document-type probabilities in the model's output order, `p` on `type` and the rest shared out. */
+const typed = (type: DocumentType, p: number): number[] =>
+  FEATURE_SPEC.documentTypes.map((t, _i, all) => (t === type ? p : (1 - p) / (all.length - 1)));
+const invoice = typed("invoice", 0.9);
+const purchaseOrder = typed("purchase_order", 0.85);
 
 /** What the runtime remembers of every amount and date a document shows. */
 function seenOf(amounts: string[], dates: string[] = []): SeenValues {
@@ -106,9 +111,24 @@ describe("decoder", () => {
     expect(out.fields.customerName?.value).toBe("Lumen SA");
   });
 
-  it("reports only the parties for documents of type other", () => {
+  it("reports only the parties for documents that ask for no payment", () => {
+    for (const type of [
+      "other",
+      "quote",
+      "delivery_note",
+      "order_confirmation",
+      "statement",
+      "letter",
+    ] as const) {
+      const out = decode({
+        docTypeProbs: typed(type, 0.7),
+        candidates: { vendorName: [c("Atlas GmbH", 0.9)], totalAmount: [c("10.00", 0.9)] },
+      });
+      expect(out.documentType).toBe(type);
+      expect(Object.keys(out.fields)).toEqual(["vendorName"]);
+    }
     const out = decode({
-      docTypeProbs: [0.1, 0.1, 0.1, 0.7],
+      docTypeProbs: typed("other", 0.7),
       candidates: { vendorName: [c("Atlas GmbH", 0.9)], totalAmount: [c("10.00", 0.9)] },
     });
     expect(out.documentType).toBe("other");
@@ -208,7 +228,7 @@ describe("decoder", () => {
     expect(two.fields.invoiceDate).toBeUndefined();
     const other = decode(
       {
-        docTypeProbs: [0.1, 0.1, 0.1, 0.7],
+        docTypeProbs: typed("other", 0.7),
         candidates: {},
         seen: seenOf([], ["2024-03-10"]),
       },

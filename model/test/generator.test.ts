@@ -99,7 +99,17 @@ describe("synthetic document generator", () => {
         for (const item of page.items)
           for (const s of item.spans) expect(s.end).toBeLessThanOrEqual(item.text.length);
     }
-    for (const t of ["invoice", "receipt", "purchase_order", "delivery_note", "letter", "en", "de", "fr", "es"])
+    for (const t of [
+      "invoice",
+      "receipt",
+      "purchase_order",
+      "delivery_note",
+      "letter",
+      "en",
+      "de",
+      "fr",
+      "es",
+    ])
       expect(seen.has(t), t).toBe(true);
   });
 

@@ -79,19 +79,15 @@ describe("ScoringThread", () => {
         const full = await thread.score(idx.slice(), dense.slice(), rows);
         const got = await narrow.score(packed.slice(), dense.slice(), rows, undefined, width);
         // ONNX Runtime sums the slots four at a time: a width of 4k + 3 rounds differently in
-        // the last bits (measured ≤ 9e-7 on a probability); every other width is bit-identical.
+        // the last bits (measured ≤ 9e-7 on a probability with 3.1.0's weights, ≤ 1.9e-6 with
+        // 4.0.0's); every other width is bit-identical.
         let most = 0;
         for (let i = 0; i < full.fieldProbs.length; i++)
           most = Math.max(most, Math.abs((got.fieldProbs[i] as number) - (full.fieldProbs[i] as number)));
-        expect(most, `width ${width}`).toBeLessThanOrEqual(1e-6);
+        expect(most, `width ${width}`).toBeLessThanOrEqual(5e-6);
         if (most === 0) identical++;
       }
       expect(identical).toBeGreaterThanOrEqual(slots - slots / 4);
-      // The model as committed fixes the width: only the relaxed graph takes narrower rows.
-      const { idx, dense } = randomBatch(10, 3);
-      await expect(thread.score(idx.subarray(0, 10 * 37).slice(), dense, 10, undefined, 37)).rejects.toThrow(
-        /dimension|shape/i,
-      );
     } finally {
       await narrow.close();
     }
