@@ -15,7 +15,7 @@ import { familyReport, worstFamily, type FamilyResult } from "../eval/report.js"
 import { OCR_SPLIT_SEED } from "../eval/splits.js";
 import { EXTERNAL_FAMILIES, generateFamilyDocuments } from "../families/index.js";
 import { deriveSeed } from "../generator/prng.js";
-import { familyDocument, IN_HOUSE_FAMILIES, type InHouseFamily } from "../generator/sources.js";
+import { familyDocument, type InHouseFamily } from "../generator/sources.js";
 import type { SyntheticDocument } from "../generator/types.js";
 import { renderDocx } from "../render/docx.js";
 import { renderPdf } from "../render/pdf.js";
