@@ -6,6 +6,9 @@ import { renderTable } from "./table.js";
  * Document type, the fields found (value, confidence, whether to review it and why, page, source
  * text), what was not found, timings.
  */
+/** Rounded down, so a value flagged below the 0.90 review bar never reads "0.90". */
+const twoDecimalsDown = (x: number): string => (Math.floor(x * 100 + 1e-9) / 100).toFixed(2);
+
 export function renderResult(result: JobResult, extra: string[] = []): string {
   const found = FIELD_NAMES.filter((f) => result.fields[f]);
   const missing = FIELD_NAMES.filter((f) => !result.fields[f]);
@@ -26,7 +29,7 @@ export function renderResult(result: JobResult, extra: string[] = []): string {
         found.map((f) => {
           const v = result.fields[f]!;
           const review = v.needsReview ? (v.reviewReasons ?? ["yes"]).join(", ") : "";
-          return [f, v.value, v.confidence.toFixed(2), review, String(v.page), v.sourceText];
+          return [f, v.value, twoDecimalsDown(v.confidence), review, String(v.page), v.sourceText];
         }),
       ),
     );

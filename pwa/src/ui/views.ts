@@ -5,7 +5,8 @@ import { formatBytes } from "../validate.js";
 import { h, formatTime } from "./dom.js";
 import { DOCUMENT_TYPE_LABELS, ERROR_ADVICE, FIELD_LABELS, STATUS_LABELS } from "./labels.js";
 
-const percent = (x: number): string => `${Math.round(x * 100)}%`;
+// Rounded down: a value flagged below the 90 % review bar must not read "90%".
+const percent = (x: number): string => `${Math.floor(x * 100 + 1e-9)}%`;
 const STAGES = {
   download: "fetching the document",
   extract: "reading the text",
