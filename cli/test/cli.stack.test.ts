@@ -390,7 +390,7 @@ describe("submit --wait with a real worker", () => {
 
     const human = await docsift(["status", job.id], { user: `cli-erin-${run}` });
     expect(human.stdout).toContain("status: COMPLETED");
-    expect(human.stdout).toMatch(/^FIELD\s+VALUE\s+CONFIDENCE\s+PAGE\s+SOURCE TEXT$/m);
+    expect(human.stdout).toMatch(/^FIELD\s+VALUE\s+CONFIDENCE\s+REVIEW\s+PAGE\s+SOURCE TEXT$/m);
   });
 
   it("waits for FAILED and prints the reason, exit 1", async () => {
