@@ -12,7 +12,8 @@ interface Counts {
 }
 
 const empty = (): Counts => ({ tp: 0, fp: 0, fn: 0, support: 0 });
-const same = (a: string, b: string): boolean =>
+/** A reported value is right when it equals the truth, ignoring case and runs of white space. */
+export const same = (a: string, b: string): boolean =>
   a.replace(/\s+/g, " ").trim().toLowerCase() === b.replace(/\s+/g, " ").trim().toLowerCase();
 
 /** Accumulates per-field and per-document-type precision/recall. A wrong value counts as FP and FN. */

@@ -16,6 +16,7 @@ import type { SyntheticDocument, Truth } from "../generator/types.js";
 import { stripLabels } from "../render/pages.js";
 import { pagesFor, type Variant } from "./dataset.js";
 import { FIELD_KIND } from "./labels.js";
+import { same } from "../eval/metrics.js";
 import {
   fitIsotonic,
   type CalibrationExample,
@@ -93,7 +94,7 @@ function fieldF1(docs: ValidationDoc[], opts: DecoderOptions, field: FieldName):
       field
     ]?.value;
     const want = d.truth.fields[field];
-    if (got !== undefined && want !== undefined && got.toLowerCase() === want.toLowerCase()) tp++;
+    if (sameValue(got, want)) tp++;
     else {
       if (got !== undefined) fp++;
       if (want !== undefined) fn++;
@@ -134,9 +135,9 @@ export function calibrateThresholds(
   return { fieldThresholds, f1 };
 }
 
-/** Whether a reported value is the truth (values are normalised; names compare case-insensitively). */
-export const sameValue = (got: string | undefined, want: string | undefined): boolean =>
-  got !== undefined && want !== undefined && got.toLowerCase() === want.toLowerCase();
+/** Whether a reported value is the truth: the evaluation's own comparison, so both count alike. */
+const sameValue = (got: string | undefined, want: string | undefined): boolean =>
+  got !== undefined && want !== undefined && same(got, want);
 
 /**
  * Isotonic maps from raw score to the probability of being right, per field and for the document
