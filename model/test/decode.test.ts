@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DocumentType } from "@docsift/core";
+import { PAYMENT_FREE_DOCUMENT_TYPES, type DocumentType } from "@docsift/core";
 import { decode, DEFAULT_DECODER, SeenValues, type ScoredCandidate } from "../src/decode/decode.js";
 import { FEATURE_SPEC } from "../src/features/spec.js";
 
@@ -112,14 +112,7 @@ describe("decoder", () => {
   });
 
   it("reports only the parties for documents that ask for no payment", () => {
-    for (const type of [
-      "other",
-      "quote",
-      "delivery_note",
-      "order_confirmation",
-      "statement",
-      "letter",
-    ] as const) {
+    for (const type of PAYMENT_FREE_DOCUMENT_TYPES) {
       const out = decode({
         docTypeProbs: typed(type, 0.7),
         candidates: { vendorName: [c("Atlas GmbH", 0.9)], totalAmount: [c("10.00", 0.9)] },

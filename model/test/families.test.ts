@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PAYMENT_FREE_DOCUMENT_TYPES } from "@docsift/core";
 import { hasPoppler, readDocument, readFileHead } from "@docsift/extraction";
-import { PAYMENT_FREE } from "../src/families/data.js";
 import {
   CHROMIUM_PATH,
   EXTERNAL_FAMILIES,
@@ -136,7 +136,7 @@ describe.each(CASES)("family $family", ({ family, count, seed, needs }) => {
 
   it.runIf(needs())("keeps only the two parties for documents that ask for no payment", () => {
     for (const doc of docs) {
-      if (!PAYMENT_FREE.includes(doc.docType)) continue;
+      if (!PAYMENT_FREE_DOCUMENT_TYPES.includes(doc.docType)) continue;
       expect(Object.keys(doc.truth.fields).sort(), doc.id).toEqual(["customerName", "vendorName"]);
     }
   });

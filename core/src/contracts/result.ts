@@ -19,6 +19,16 @@ export const DOCUMENT_TYPES = [
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
+/** The document types that ask for no payment of their own: their results name only the two parties. */
+export const PAYMENT_FREE_DOCUMENT_TYPES: readonly DocumentType[] = [
+  "quote",
+  "delivery_note",
+  "order_confirmation",
+  "statement",
+  "letter",
+  "other",
+];
+
 export const FIELD_NAMES = [
   "invoiceNumber",
   "invoiceDate",

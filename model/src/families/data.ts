@@ -2,7 +2,7 @@
 // dates. Nothing here comes from the training generator's vocabulary (model/src/generator), so the
 // families measure how the model does on wording and layouts it never saw; only the seeded PRNG
 // and the IBAN check-digit helper are shared.
-import type { DocumentType, FieldName } from "@docsift/core";
+import { PAYMENT_FREE_DOCUMENT_TYPES, type DocumentType, type FieldName } from "@docsift/core";
 import type { Prng } from "../generator/prng.js";
 import { groupIban, ibanMod97 } from "../generator/values.js";
 
@@ -963,15 +963,6 @@ export function formatMoney(cents: number, p: LocaleProfile, asCode: boolean): s
 
 export const normalAmount = (cents: number): string => (cents / 100).toFixed(2);
 
-export const PAYMENT_FREE: readonly DocumentType[] = [
-  "quote",
-  "delivery_note",
-  "order_confirmation",
-  "statement",
-  "letter",
-  "other",
-];
-
 /**
  * What a renderer printed: the normalised truth value of each field it printed and the exact
  * string it printed for it, so a test can find that string in the PDF's text.
@@ -1026,7 +1017,7 @@ export class Printed {
 
   /** Truth as the project defines it: payment-free documents keep only the two parties. */
   result(): { fields: Partial<Record<FieldName, string>>; printed: Partial<Record<FieldName, string>> } {
-    if (!PAYMENT_FREE.includes(this.s.docType))
+    if (!PAYMENT_FREE_DOCUMENT_TYPES.includes(this.s.docType))
       return { fields: { ...this.truth }, printed: { ...this.printed } };
     const keep: FieldName[] = ["vendorName", "customerName"];
     const fields: Partial<Record<FieldName, string>> = {};
