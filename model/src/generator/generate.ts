@@ -28,11 +28,11 @@ import {
   ibanCountry,
   personName,
 } from "./values.js";
+import { concat, onlyMarked, plain, type Piece } from "./pieces.js";
 import {
   LOCALE_IDS,
   PAGE_HEIGHT_PT,
   PAGE_WIDTH_PT,
-  type FieldSpan,
   type LocaleId,
   type Split,
   type SynthItem,
@@ -54,27 +54,10 @@ export interface GenerateOptions {
   recombine?: number;
 }
 
-/** A piece of text with the truth spans it carries. */
-interface Piece {
-  text: string;
-  spans: FieldSpan[];
-}
-
-const plain = (text: string): Piece => ({ text, spans: [] });
 const marked = (text: string, field: FieldName | undefined): Piece => ({
   text,
   spans: field ? [{ field, start: 0, end: text.length }] : [],
 });
-const concat = (...pieces: Piece[]): Piece => {
-  let text = "";
-  const spans: FieldSpan[] = [];
-  for (const p of pieces) {
-    for (const s of p.spans)
-      spans.push({ field: s.field, start: s.start + text.length, end: s.end + text.length });
-    text += p.text;
-  }
-  return { text, spans };
-};
 
 const TABLE_HEADERS: Record<LocaleId, [string, string, string, string]> = {
   en: ["Description", "Qty", "Unit price", "Amount"],
@@ -200,15 +183,6 @@ function pickDocType(rng: Prng): DocumentType {
   if (r < 0.72) return "receipt";
   if (r < 0.87) return "purchase_order";
   return "other";
-}
-
-/** A truth value only counts if the page text really shows it (a marked span survived layout). */
-function onlyMarked(fields: Truth["fields"], pages: SynthPage[]): Truth["fields"] {
-  const shown = new Set<FieldName>();
-  for (const p of pages) for (const it of p.items) for (const s of it.spans) shown.add(s.field);
-  const out: Truth["fields"] = {};
-  for (const [k, v] of Object.entries(fields) as Array<[FieldName, string]>) if (shown.has(k)) out[k] = v;
-  return out;
 }
 
 function buildContent(

@@ -2,29 +2,14 @@
 // per-document context (locale, wordings, money and date styles, truth bookkeeping).
 import type { DocumentType, FieldName } from "@docsift/core";
 import type { Prng } from "../prng.js";
-import { PAGE_WIDTH_PT, type FieldSpan, type Split, type SynthPage, type Truth } from "../types.js";
+import { PAGE_WIDTH_PT, type Split, type SynthPage, type Truth } from "../types.js";
 import type { FamilyRules } from "./families.js";
 import { formatNumber, type MoneyStyle } from "./format.js";
 import type { GrammarLocaleSpec } from "./locales.js";
 import { titleWordings, wordings, type Lang, type WordKey } from "./words.js";
+import { concat, plain, type Piece } from "../pieces.js";
 
-/** A piece of text with the truth spans it carries. */
-export interface Piece {
-  text: string;
-  spans: FieldSpan[];
-}
-
-export const plain = (text: string): Piece => ({ text, spans: [] });
-export const concat = (...pieces: Piece[]): Piece => {
-  let text = "";
-  const spans: FieldSpan[] = [];
-  for (const p of pieces) {
-    for (const s of p.spans)
-      spans.push({ field: s.field, start: s.start + text.length, end: s.end + text.length });
-    text += p.text;
-  }
-  return { text, spans };
-};
+export { concat, plain, type Piece } from "../pieces.js";
 
 /** Fills "{name}" placeholders of a template with pieces, keeping their spans. */
 export function fill(template: string, values: Record<string, Piece | string>): Piece {

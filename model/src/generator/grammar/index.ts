@@ -1,14 +1,15 @@
 // Layout-grammar document generator: documents whose blocks are placed by rules (constrained per
 // family) instead of fixed templates. Same SyntheticDocument shape as the template generator.
-import { DOCUMENT_TYPES, type DocumentType, type FieldName } from "@docsift/core";
+import { DOCUMENT_TYPES, type DocumentType } from "@docsift/core";
 import { deriveSeed, Prng } from "../prng.js";
-import type { LocaleId, Split, SynthPage, SyntheticDocument, Truth } from "../types.js";
+import type { LocaleId, Split, SyntheticDocument } from "../types.js";
 import { buildA4 } from "./a4.js";
 import { Ctx, weighted } from "./core.js";
 import { FAMILY_RULES, GRAMMAR_FAMILIES, type GrammarFamily } from "./families.js";
 import { pickDateFormat, pickMoneyStyle } from "./format.js";
 import { GRAMMAR_LOCALES, LOCALE_SPECS, type GrammarLocale } from "./locales.js";
 import { buildReceipt } from "./receipt.js";
+import { onlyMarked } from "../pieces.js";
 
 export { GRAMMAR_FAMILIES, FAMILY_RULES, type GrammarFamily } from "./families.js";
 export { GRAMMAR_LOCALES, type GrammarLocale } from "./locales.js";
@@ -61,13 +62,4 @@ export function generateGrammarDocument(seed: number, opts: GrammarOptions = {})
     pages,
     truth: { documentType: docType, fields: onlyMarked(ctx.fields, pages) },
   };
-}
-
-/** A truth value only counts if a span marks it on some page. */
-function onlyMarked(fields: Truth["fields"], pages: SynthPage[]): Truth["fields"] {
-  const shown = new Set<FieldName>();
-  for (const p of pages) for (const it of p.items) for (const s of it.spans) shown.add(s.field);
-  const out: Truth["fields"] = {};
-  for (const [k, v] of Object.entries(fields) as Array<[FieldName, string]>) if (shown.has(k)) out[k] = v;
-  return out;
 }
