@@ -1,6 +1,7 @@
 import type { Prng } from "./prng.js";
 import type { LocaleSpec } from "./locales.js";
 import type { Split } from "./types.js";
+import { ibanLength } from "../candidates/normalise.js";
 
 // Name vocabularies are split too, so held-out documents carry names the model never saw.
 const COMPANY_WORDS = [
@@ -145,8 +146,6 @@ export function addressLines(rng: Prng, loc: LocaleSpec): string[] {
   return [first, `${zip} ${city}`];
 }
 
-const IBAN_LENGTHS: Record<string, number> = { DE: 22, FR: 27, ES: 24, GB: 22, CH: 21 };
-
 /** ISO 13616 mod-97 of an IBAN given without spaces. */
 export function ibanMod97(iban: string): number {
   const rearranged = iban.slice(4) + iban.slice(0, 4);
@@ -160,7 +159,7 @@ export function ibanMod97(iban: string): number {
 }
 
 export function generateIban(rng: Prng, country: string): string {
-  const length = IBAN_LENGTHS[country] ?? 22;
+  const length = ibanLength(country) ?? 22;
   let bban = "";
   if (country === "GB") bban = rng.pick(["NWBK", "BARC", "LOYD", "MIDL"]);
   while (bban.length < length - 4) bban += String(rng.int(0, 9));

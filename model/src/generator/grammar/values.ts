@@ -5,6 +5,7 @@ import { ibanMod97 } from "../values.js";
 import type { Split } from "../types.js";
 import type { GrammarLocaleSpec } from "./locales.js";
 import type { Lang } from "./words.js";
+import { ibanLength } from "../../candidates/normalise.js";
 
 const WORDS = [
   "Kranich",
@@ -182,22 +183,9 @@ export function addressLines(rng: Prng, loc: GrammarLocaleSpec): string[] {
   return [first, `${zip} ${city}`];
 }
 
-const IBAN_LENGTHS: Record<string, number> = {
-  DE: 22,
-  FR: 27,
-  ES: 24,
-  GB: 22,
-  CH: 21,
-  NL: 18,
-  IT: 27,
-  PT: 25,
-  PL: 28,
-  SE: 24,
-};
-
 /** A valid (mod-97) IBAN with a plausible BBAN for its country. */
 export function generateIban(rng: Prng, country: string): string {
-  const length = IBAN_LENGTHS[country] ?? 22;
+  const length = ibanLength(country) ?? 22;
   const digits = (n: number): string => Array.from({ length: n }, () => String(rng.int(0, 9))).join("");
   let bban = "";
   if (country === "GB") bban = rng.pick(["NWBK", "BARC", "LOYD", "HBUK"]);
