@@ -43,14 +43,10 @@ export const TRAINING_OPTIONS: Omit<TrainOptions, "epochs" | "seed"> = {
 
 const SHARES = { ocrShare: 0.25, mergedShare: 0.15, flowedShare: 0.15 };
 
-interface WeightsRun {
-  seed: number;
-  documents: number;
-  epochs: number;
-  families: readonly InHouseFamily[];
-  labelNoise: number;
-  recombine: number;
-}
+type WeightsRun = Pick<
+  TrainingRun,
+  "seed" | "documents" | "epochs" | "families" | "labelNoise" | "recombine"
+>;
 
 /** Generates a training set from `families` and trains weights on it. */
 function trainWeights(
