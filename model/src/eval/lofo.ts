@@ -13,7 +13,10 @@ const modelRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const defaultLofoCacheDir = (): string => join(modelRoot, ".lofo-cache");
 
 /** A hash of every source file of the model package: any change to generators or features retrains. */
-async function sourceHash(): Promise<string> {
+let sources: Promise<string> | undefined;
+const sourceHash = (): Promise<string> => (sources ??= hashSources());
+
+async function hashSources(): Promise<string> {
   const h = createHash("sha256");
   const src = join(modelRoot, "src");
   const files = (await readdir(src, { recursive: true })).filter((f) => f.endsWith(".ts")).sort();
