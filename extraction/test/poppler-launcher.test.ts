@@ -90,6 +90,16 @@ describe("poppler launcher", () => {
     });
   });
 
+  it("hands every run its output even when its exit is known before its connection", async () => {
+    // A tool that is not found reports its exit over IPC at once, often before the worker has
+    // accepted the connection its output comes on; many at once make that order common.
+    const runs = await Promise.all(
+      Array.from({ length: 40 }, () => startTool("docsift-no-such-tool", [], new AbortController().signal)),
+    );
+    const results = await Promise.all(runs.map(collect));
+    expect(results.every((r) => r.stdout === "" && r.code === null && /ENOENT/.test(r.stderr))).toBe(true);
+  });
+
   it("kills the tool when the signal aborts", async () => {
     const abort = new AbortController();
     const started = performance.now();

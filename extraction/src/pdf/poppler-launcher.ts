@@ -91,7 +91,6 @@ interface Exit {
 }
 
 interface Pending {
-  socket(s: Socket): void;
   exited(result: Exit): void;
 }
 
@@ -104,6 +103,10 @@ const MAX_HEADER_BYTES = 128;
  */
 class Launcher {
   readonly #pending = new Map<number, Pending>();
+  // Awaited connections are kept apart from awaited exits: a tool that fails at once (not found)
+  // can report its exit over IPC before its connection is accepted, and that connection must still
+  // reach its run, or reading its stdout would wait forever.
+  readonly #sockets = new Map<number, { deliver(s: Socket): void; fail(err: Error): void }>();
   #nextId = 1;
   #ended: Error | undefined;
 
@@ -192,14 +195,17 @@ class Launcher {
         () => undefined,
       );
     };
+    this.#sockets.set(id, { deliver: gotSocket, fail: failed });
     this.#pending.set(id, {
-      socket: gotSocket,
       exited: (r) => {
         over = true;
         signal.removeEventListener("abort", kill);
         // A tool that could not start never connects; one that started has (its output may be
-        // read after its exit is known).
-        if (!r.started) failed(new Error(r.stderr || `${tool} did not start`));
+        // read after its exit is known, and its connection may arrive after it).
+        if (!r.started) {
+          this.#sockets.delete(id);
+          failed(new Error(r.stderr || `${tool} did not start`));
+        }
         exitedWith({ code: r.code, stderr: r.stderr });
       },
     });
@@ -230,11 +236,13 @@ class Launcher {
       socket.off("data", onData);
       socket.pause();
       const [token, id] = head.subarray(0, newline).toString("latin1").split(" ");
-      const run = token === this.token ? this.#pending.get(Number(id)) : undefined;
-      if (!run) return void socket.destroy();
+      const awaited = token === this.token ? this.#sockets.get(Number(id)) : undefined;
+      if (!awaited) return void socket.destroy();
+      this.#sockets.delete(Number(id));
+      this.#updateRef();
       const rest = head.subarray(newline + 1);
       if (rest.length > 0) socket.unshift(rest);
-      run.socket(socket);
+      awaited.deliver(socket);
     };
     socket.on("data", onData);
     socket.on("error", () => socket.destroy());
@@ -246,19 +254,23 @@ class Launcher {
     // A run whose connection is still open ends when its tool (killed with the launcher) closes it.
     for (const run of this.#pending.values()) run.exited({ code: null, stderr: err.message, started: false });
     this.#pending.clear();
+    for (const awaited of this.#sockets.values()) awaited.fail(err);
+    this.#sockets.clear();
   }
 
-  // While a run is pending its answer is awaited, so the channel must keep the process alive;
-  // otherwise an idle launcher must not.
+  // While a run's exit or connection is awaited, the channel and the server must keep the process
+  // alive; otherwise an idle launcher must not.
   #updateRef(): void {
-    const busy = this.#pending.size > 0;
+    const busy = this.#pending.size > 0 || this.#sockets.size > 0;
     const channel = this.child.channel as { ref(): void; unref(): void } | null | undefined;
     if (busy) {
       this.child.ref();
       channel?.ref();
+      this.server.ref();
     } else {
       this.child.unref();
       channel?.unref();
+      this.server.unref();
     }
   }
 }
