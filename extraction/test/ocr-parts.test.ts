@@ -117,6 +117,25 @@ describe("ctcGreedyDecode", () => {
     expect(decoded.confidence).toBeCloseTo((0.8 + 0.7 + 0.8 + 1.0) / 4, 6);
   });
 
+  it("reads a word space the blank outvoted when the space had its share of the gap", () => {
+    const probs = steps([
+      [0.1, 0.9, 0, 0], // a
+      [0.96, 0, 0, 0.04], // blank, but the space is not ruled out
+      [0.1, 0, 0.9, 0], // b
+      [0.999, 0, 0, 0.001], // blank, the space all but ruled out
+      [0.1, 0.9, 0, 0], // a
+      [0.9, 0, 0, 0.1], // blank with a likely space…
+      [0.1, 0, 0.1, 0.8], // …then the space itself: one space, not two
+      [0.1, 0, 0.9, 0], // b
+    ]);
+    expect(ctcGreedyDecode(probs, 8, 4, dictionary, { spaceClass: 3 }).text).toBe("a ba b");
+    // Without the space's class nothing is recovered, and a stricter threshold keeps the gap.
+    expect(ctcGreedyDecode(probs, 8, 4, dictionary).text).toBe("aba b");
+    expect(ctcGreedyDecode(probs, 8, 4, dictionary, { spaceClass: 3, spaceThreshold: 0.05 }).text).toBe(
+      "aba b",
+    );
+  });
+
   it("gives empty text with confidence 0 when every step is blank", () => {
     expect(ctcGreedyDecode(steps([[1, 0, 0, 0]]), 1, 4, dictionary)).toEqual({ text: "", confidence: 0 });
   });

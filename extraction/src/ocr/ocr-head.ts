@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { SPACE_RECOVERY_THRESHOLD } from "./ctc-decode.js";
 import { DETECTION_MAX_PIXELS } from "./detection-size.js";
 import { fuseHardSwish } from "./graph-rewrite.js";
 import { DataType, ModelProto } from "./onnx-proto.js";
@@ -266,6 +267,7 @@ export function patchRecogniser(
  */
 export async function recogniserIdentity(dir = ocrAssetDir()): Promise<string> {
   const manifest = manifestSchema.parse(JSON.parse(await readFile(join(dir, OCR_HEAD_MANIFEST), "utf8")));
-  // The detector's input cap changes which boxes are found and so what is read: part of the name.
-  return `ppocrv4-${manifest.baseModel.sha256.slice(0, 8)}-head-${manifest.sha256.slice(0, 12)}-det${DETECTION_MAX_PIXELS / 1000}k`;
+  // The detector's input cap changes which boxes are found, and the decoder's space recovery what
+  // is read: both are part of the name.
+  return `ppocrv4-${manifest.baseModel.sha256.slice(0, 8)}-head-${manifest.sha256.slice(0, 12)}-det${DETECTION_MAX_PIXELS / 1000}k-sp${SPACE_RECOVERY_THRESHOLD}`;
 }

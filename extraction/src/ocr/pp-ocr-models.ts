@@ -185,7 +185,9 @@ export class PpOcrModels {
     const outputs = await this.runRecogniser(rgba, width, height);
     const output = outputs[this.recogniser.outputNames[0]!]!;
     const [, steps, classes] = output.dims as [number, number, number];
-    return ctcGreedyDecode(output.data as Float32Array, steps, classes, this.dictionary);
+    return ctcGreedyDecode(output.data as Float32Array, steps, classes, this.dictionary, {
+      spaceClass: this.dictionary.indexOf(" ") + 1,
+    });
   }
 
   /** The detector's probability map, at the page's size or downscaled to `detectionMaxPixels`. */
