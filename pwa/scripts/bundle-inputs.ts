@@ -1,0 +1,35 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+/** Everything the bundle is made of: the app, its static files, the core sources it imports, its
+ *  configuration and the locked dependency versions (a Vite or plugin upgrade rebuilds). */
+export const BUNDLE_INPUTS = [
+  "pwa/src",
+  "pwa/public",
+  "pwa/index.html",
+  "pwa/vite.config.ts",
+  "pwa/package.json",
+  "core/src",
+  "package-lock.json",
+];
+
+function files(root: string, entry: string): string[] {
+  const full = path.join(root, entry);
+  if (!existsSync(full)) return [];
+  if (!statSync(full).isDirectory()) return [entry];
+  return readdirSync(full, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((d) => files(root, path.posix.join(entry, d.name)));
+}
+
+/** sha256 over the bundle's inputs under the repository root `root`: names and contents, in a fixed order. */
+export function bundleInputsDigest(root: string): string {
+  const hash = createHash("sha256");
+  for (const file of BUNDLE_INPUTS.flatMap((entry) => files(root, entry))) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(path.join(root, file)));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
