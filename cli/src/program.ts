@@ -110,7 +110,12 @@ export async function runCli(
     )
     .argument("<file>", "the document")
     .option("--wait", "wait for the job to finish and print its result", false)
-    .option("--timeout <duration>", "how long --wait waits (e.g. 90s, 10m, 1h)", duration, 10 * 60_000)
+    .addOption(
+      new Option("--timeout <duration>", "how long --wait waits (e.g. 90s, 10m, 1h)")
+        .argParser(duration)
+        // Shown as a duration, in the form the option takes, not as the milliseconds it holds.
+        .default(10 * 60_000, "10m"),
+    )
     .option(
       "--idempotency-key <key>",
       "submit as a new job (default: derived from the file's sha256, so a retry is the same job)",

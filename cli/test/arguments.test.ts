@@ -91,6 +91,15 @@ describe("help and version exit 0", () => {
     expect(r.stdout).toContain("--reason <reason>");
   });
 
+  it("shows a duration's default in the form the option takes", async () => {
+    const r = await runCaptured(["submit", "--help"]);
+    expect(r.code).toBe(0);
+    // Help wraps at 80 columns: compare with the line breaks folded.
+    const help = r.stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--timeout <duration> how long --wait waits (e.g. 90s, 10m, 1h) (default: 10m)");
+    expect(help).not.toContain("600000");
+  });
+
   it("prints the version", async () => {
     const r = await runCaptured(["--version"]);
     expect(r.code).toBe(0);

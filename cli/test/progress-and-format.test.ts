@@ -17,8 +17,8 @@ describe("plain progress lines (no terminal)", () => {
     }
     p.stop();
     expect(lines).toHaveLength(10);
-    expect(lines[0]).toBe("uploading 10% 10.0 MiB/100.0 MiB 10.0 MiB/s ETA 9s");
-    expect(lines.at(-1)).toBe("uploading 100% 100.0 MiB/100.0 MiB 10.0 MiB/s ETA 0 ms");
+    expect(lines[0]).toBe("uploading 10% 10.0 MiB/100 MiB 10.0 MiB/s ETA 9s");
+    expect(lines.at(-1)).toBe("uploading 100% 100 MiB/100 MiB 10.0 MiB/s ETA 0 ms");
   });
 
   it("takes back a failed attempt's bytes without printing a line twice", () => {

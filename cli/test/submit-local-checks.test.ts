@@ -52,7 +52,7 @@ describe("submit checks the file before any request", () => {
     await handle.close();
     const r = await runCaptured(["--api", apiUrl, "--json", "submit", big]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/is 100\.0 MiB; docsift accepts documents up to 100\.0 MiB/);
+    expect(r.stderr).toMatch(/is 100 MiB; docsift accepts documents up to 100 MiB/);
     expect(JSON.parse(r.stdout).error).toMatchObject({
       code: "DOCUMENT_TOO_LARGE",
       sizeBytes: 100 * 1024 * 1024 + 1,

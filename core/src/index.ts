@@ -2,6 +2,7 @@ export * from "./names.js";
 export * from "./errors.js";
 export * from "./problem.js";
 export * from "./documents.js";
+export * from "./format-bytes.js";
 export * from "./document-text.js";
 export * from "./contracts/result.js";
 export * from "./contracts/job.js";

@@ -2,7 +2,10 @@
 // which would add the whole of zod to the bundle for a few constants.
 import { ALLOWED_CONTENT_TYPES } from "../../core/src/documents.js";
 import type { AllowedContentType } from "../../core/src/documents.js";
+import { formatBytes } from "../../core/src/format-bytes.js";
 import { DEFAULT_MAX_UPLOAD_BYTES } from "../../core/src/names.js";
+
+export { formatBytes };
 
 export const MAX_UPLOAD_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
 
@@ -22,18 +25,6 @@ export const ACCEPT = [...Object.keys(ALLOWED_CONTENT_TYPES), ...Object.values(E
 export const ALLOWED_DESCRIPTION = "a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file";
 
 export type FileCheck = { ok: true; contentType: AllowedContentType } | { ok: false; reason: string };
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
 
 export function contentTypeOf(file: { name: string; type: string }): AllowedContentType | undefined {
   const declared = file.type.split(";")[0]!.trim().toLowerCase();

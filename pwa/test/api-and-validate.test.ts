@@ -109,12 +109,12 @@ describe("client-side file checks (no request)", () => {
     expect(checkFile({ name: "max.pdf", size: 100 * MB, type: "application/pdf" }).ok).toBe(true);
     expect(checkFile({ name: "big.pdf", size: 100 * MB + 1, type: "application/pdf" })).toEqual({
       ok: false,
-      reason: "big.pdf is larger than the 100 MB limit. Split it or reduce its size.",
+      reason: "big.pdf is larger than the 100 MiB limit. Split it or reduce its size.",
     });
     expect(checkFile({ name: "huge.tif", size: 250 * MB, type: "image/tiff" })).toMatchObject({
-      reason: "huge.tif (250 MB) is larger than the 100 MB limit. Split it or reduce its size.",
+      reason: "huge.tif (250 MiB) is larger than the 100 MiB limit. Split it or reduce its size.",
     });
-    expect(formatBytes(120.5 * MB)).toBe("121 MB");
-    expect(formatBytes(20 * MB)).toBe("20.0 MB");
+    expect(formatBytes(120.5 * MB)).toBe("121 MiB");
+    expect(formatBytes(20 * MB)).toBe("20.0 MiB");
   });
 });

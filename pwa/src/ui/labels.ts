@@ -42,7 +42,7 @@ export const STATUS_LABELS: Record<JobStatus, string> = {
 export const ERROR_ADVICE: Record<ErrorCode, string> = {
   UNSUPPORTED_DOCUMENT: "Upload the document as a PDF, Word (.docx), text, PNG, JPEG or TIFF file.",
   DOCUMENT_TOO_LARGE:
-    "Split the document into smaller files (at most 100 MB each) and upload them separately.",
+    "Split the document into smaller files (at most 100 MiB each) and upload them separately.",
   TOO_MANY_PAGES: "Split the document into parts with fewer pages and upload each part.",
   CORRUPT_DOCUMENT:
     "Open the file on your device to check it, save or export it again, then upload the new copy.",
