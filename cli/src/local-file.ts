@@ -32,16 +32,22 @@ export async function inspectLocalDocument(
 ): Promise<LocalDocument> {
   const info = await statFile(path);
   if (info.size === 0) throw new CliError(`${path} is empty.`, { code: "EMPTY_DOCUMENT", path });
-  if (info.size > maxBytes)
-    throw new CliError(
-      `${path} is ${formatBytes(info.size)}; docsift accepts documents up to ${formatBytes(maxBytes)}.`,
-      {
-        code: "DOCUMENT_TOO_LARGE",
-        path,
-        sizeBytes: info.size,
-        maxBytes,
-      },
-    );
+  if (info.size > maxBytes) {
+    // Just over the cap, both round to the same figure: then the exact byte counts say it.
+    const [size, max] =
+      formatBytes(info.size) === formatBytes(maxBytes)
+        ? [
+            `${info.size.toLocaleString("en-US")} bytes`,
+            `${maxBytes.toLocaleString("en-US")} bytes (${formatBytes(maxBytes)})`,
+          ]
+        : [formatBytes(info.size), formatBytes(maxBytes)];
+    throw new CliError(`${path} is ${size}; docsift accepts documents up to ${max}.`, {
+      code: "DOCUMENT_TOO_LARGE",
+      path,
+      sizeBytes: info.size,
+      maxBytes,
+    });
+  }
   const head = await readFileHead(path);
   const kind = sniffKind(head);
   const contentType = kind ? contentTypeOfKind(kind) : undefined;

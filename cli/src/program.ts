@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { DEAD_LETTER_STATUSES } from "@docsift/core";
+import { DEAD_LETTER_STATUSES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_OCR_MAX_PAGES } from "@docsift/core";
+// The light entry point: the package root would load the document readers into every command.
+import { DEFAULT_LIMITS } from "@docsift/extraction/limits";
 import { dlqDismissCommand, dlqListCommand, dlqResubmitCommand, dlqShowCommand } from "./commands/dlq.js";
 import { PDF_ENGINES, extractCommand } from "./commands/extract.js";
 import { deleteCommand, listCommand, statusCommand } from "./commands/jobs.js";
@@ -12,7 +14,7 @@ import { CommandContext } from "./context.js";
 import { CliError, EXIT, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { processIo, writeLine } from "./io.js";
-import { parseDuration } from "./render/format.js";
+import { formatBytes, parseDuration } from "./render/format.js";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
@@ -151,10 +153,18 @@ export async function runCli(
     .argument("<file>", "the document")
     .option(
       "--ocr",
-      "recognise images and PDF pages without a text layer (PP-OCR; slow, up to 1.6 GB per page)",
+      "recognise images and PDF pages without a text layer (PP-OCR: seconds and about 0.6 GB per page)",
       false,
     )
     .addOption(new Option("--pdf-engine <engine>", "PDF text engine").choices(PDF_ENGINES).default("auto"))
+    .addHelpText(
+      "after",
+      `
+The service's caps apply, with its error codes: at most ${formatBytes(DEFAULT_MAX_UPLOAD_BYTES)} (DOCUMENT_TOO_LARGE),
+PDF, DOCX, text or PNG/JPEG/TIFF by content (UNSUPPORTED_DOCUMENT), not empty (EMPTY_DOCUMENT),
+${DEFAULT_LIMITS.maxPages} pages (TOO_MANY_PAGES), ${DEFAULT_LIMITS.maxCharacters.toLocaleString("en-US")} characters (DOCUMENT_TOO_LARGE), ${DEFAULT_LIMITS.timeoutMs / 1000} s of reading
+(EXTRACTION_TIMEOUT), and OCR of the first ${DEFAULT_OCR_MAX_PAGES} scanned pages (later ones read as blank).`,
+    )
     .action(
       run((c, file: string, o: { ocr: boolean; pdfEngine: (typeof PDF_ENGINES)[number] }) =>
         extractCommand(c, file, { ocr: o.ocr, pdfEngine: o.pdfEngine }),

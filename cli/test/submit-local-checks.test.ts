@@ -52,7 +52,9 @@ describe("submit checks the file before any request", () => {
     await handle.close();
     const r = await runCaptured(["--api", apiUrl, "--json", "submit", big]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/is 100 MiB; docsift accepts documents up to 100 MiB/);
+    expect(r.stderr).toMatch(
+      /is 104,857,601 bytes; docsift accepts documents up to 104,857,600 bytes \(100 MiB\)/,
+    );
     expect(JSON.parse(r.stdout).error).toMatchObject({
       code: "DOCUMENT_TOO_LARGE",
       sizeBytes: 100 * 1024 * 1024 + 1,
@@ -78,5 +80,45 @@ describe("submit checks the file before any request", () => {
     const r = await runCaptured(["--api", `http://127.0.0.1:${port}`, "submit", pdf]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`Cannot reach the docsift API at http://127.0.0.1:${port}: ECONNREFUSED\n`);
+  });
+});
+
+describe("extract applies the service's caps before reading, with its error codes", () => {
+  it("refuses a file over 100 MiB as DOCUMENT_TOO_LARGE", async () => {
+    const big = path.join(dir, "big-extract.pdf");
+    const handle = await open(big, "w");
+    await handle.write("%PDF-1.7\n");
+    await handle.truncate(100 * 1024 * 1024 + 1);
+    await handle.close();
+    const r = await runCaptured(["--json", "extract", big]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      code: "DOCUMENT_TOO_LARGE",
+      sizeBytes: 100 * 1024 * 1024 + 1,
+      maxBytes: 100 * 1024 * 1024,
+    });
+  });
+
+  it("refuses an empty file and content docsift does not read", async () => {
+    const empty = await runCaptured(["--json", "extract", await file("empty-extract.pdf", "")]);
+    expect(empty.code).toBe(1);
+    expect(JSON.parse(empty.stdout).error).toMatchObject({ code: "EMPTY_DOCUMENT" });
+    const exe = await file(
+      "setup-extract.pdf",
+      Buffer.concat([Buffer.from("MZ\x90\x00"), Buffer.alloc(512)]),
+    );
+    const unsupported = await runCaptured(["--json", "extract", exe]);
+    expect(unsupported.code).toBe(1);
+    expect(JSON.parse(unsupported.stdout).error).toMatchObject({ code: "UNSUPPORTED_DOCUMENT" });
+  });
+
+  it("names the caps in its help", async () => {
+    const help = (await runCaptured(["extract", "--help"])).stdout.replace(/\s+/g, " ");
+    for (const cap of [
+      "100 MiB (DOCUMENT_TOO_LARGE)",
+      "2000 pages (TOO_MANY_PAGES)",
+      "first 20 scanned pages",
+    ])
+      expect(help).toContain(cap);
   });
 });

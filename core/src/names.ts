@@ -33,3 +33,5 @@ export const DEFAULT_MODEL_NAME = "docsift-kie";
 
 export const MIB = 1024 * 1024;
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * MIB;
+/** Pages of one document read by OCR; further image pages are read as blank (OCR_MAX_PAGES). */
+export const DEFAULT_OCR_MAX_PAGES = 20;

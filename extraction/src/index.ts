@@ -11,4 +11,4 @@ export { DEFAULT_LIMITS, type ReadLimits } from "./limits.js";
 export { hasPoppler } from "./pdf/poppler.js";
 export { popplerLauncherPid } from "./pdf/poppler-launcher.js";
 export { detectTextEncoding, type TextEncodingGuess } from "./text/encoding.js";
-export type { OcrEngine } from "./ocr-engine.js";
+export { withOcrPageCap, type OcrEngine } from "./ocr-engine.js";

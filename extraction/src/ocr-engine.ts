@@ -10,3 +10,24 @@ export interface OcrEngine {
   recognizePage(image: Buffer, pageNumber: number): Promise<ExtractedPage>;
   close(): Promise<void>;
 }
+
+/**
+ * OCR costs seconds and hundreds of megabytes per page: past `maxPages` in one document, further
+ * image pages are read as blank instead of failing the whole document. `onCapReached` is called
+ * once, at the first page over the cap. The engine is the caller's: closing the capped one does
+ * not close it.
+ */
+export function withOcrPageCap(engine: OcrEngine, maxPages: number, onCapReached?: () => void): OcrEngine {
+  let used = 0;
+  return {
+    async recognizePage(image, pageNumber) {
+      if (used >= maxPages) {
+        if (used++ === maxPages) onCapReached?.();
+        return { number: pageNumber, source: "ocr", lines: [] };
+      }
+      used++;
+      return engine.recognizePage(image, pageNumber);
+    },
+    close: async () => undefined,
+  };
+}

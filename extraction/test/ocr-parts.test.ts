@@ -1,5 +1,6 @@
 // The OCR engine's pure parts: line merging, junk filtering, CTC decoding, the page queue, the
 // settings and the page renderer.
+import { withOcrPageCap, type OcrEngine } from "../src/ocr-engine.js";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { ctcGreedyDecode } from "../src/ocr/ctc-decode.js";
@@ -236,5 +237,34 @@ describe("renderLinesToPng", () => {
     expect(await darkPixels(png)).toBeGreaterThan(100);
     await expect(renderLinesToPng([{ text: "x", x: 1.2, y: 0 }])).rejects.toThrow(RangeError);
     await expect(renderLinesToPng(lines, { noise: 2 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe("withOcrPageCap", () => {
+  it("reads the first pages through the engine and the rest as blank, telling once", async () => {
+    const read: number[] = [];
+    const engine: OcrEngine = {
+      recognizePage: async (_image, pageNumber) => {
+        read.push(pageNumber);
+        return { number: pageNumber, source: "ocr", lines: [] };
+      },
+      close: async () => {
+        throw new Error("the capped engine must not close the caller's");
+      },
+    };
+    let told = 0;
+    const capped = withOcrPageCap(engine, 2, () => told++);
+    const pages = [];
+    for (let n = 1; n <= 5; n++) pages.push(await capped.recognizePage(Buffer.alloc(0), n));
+    expect(read).toEqual([1, 2]);
+    expect(pages.map((p) => [p.number, p.lines.length])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [4, 0],
+      [5, 0],
+    ]);
+    expect(told).toBe(1);
+    await capped.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { DocumentStore, ExtractedPage, InferenceTask, JobResult, WorkerConfig } from "@docsift/core";
 import { DocsiftError } from "@docsift/core";
-import { downloadToTempFile, readDocument } from "@docsift/extraction";
+import { downloadToTempFile, readDocument, withOcrPageCap } from "@docsift/extraction";
 import type { OcrEngine } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
 import type { Logger } from "pino";
@@ -85,7 +85,14 @@ export async function runDocumentPipeline(
           signal: run.signal,
           pdfEngine: config.pdfEngine,
           ...(deps.ocr && config.ocr.enabled && config.ocr.maxPages > 0
-            ? { ocr: cappedOcr(deps.ocr, config.ocr.maxPages, run.log) }
+            ? {
+                ocr: withOcrPageCap(deps.ocr, config.ocr.maxPages, () =>
+                  run.log.warn(
+                    { maxPages: config.ocr.maxPages },
+                    "OCR page cap reached; further image pages are read as blank",
+                  ),
+                ),
+              }
             : {}),
         },
       );
@@ -138,27 +145,6 @@ export async function runDocumentPipeline(
   } finally {
     await temp.remove().catch((err: unknown) => run.log.error({ err }, "could not remove the temp file"));
   }
-}
-
-/**
- * OCR costs seconds and up to a gigabyte and a half per page: past `maxPages` in one document,
- * further image pages are read as blank instead of failing the whole document.
- */
-function cappedOcr(engine: OcrEngine, maxPages: number, log: Logger): OcrEngine {
-  let used = 0;
-  return {
-    async recognizePage(image, pageNumber) {
-      if (used >= maxPages) {
-        if (used++ === maxPages)
-          log.warn({ maxPages }, "OCR page cap reached; further image pages are read as blank");
-        return { number: pageNumber, source: "ocr", lines: [] };
-      }
-      used++;
-      return engine.recognizePage(image, pageNumber);
-    },
-    // The engine is the process's; one document does not close it.
-    close: async () => undefined,
-  };
 }
 
 /**

@@ -1,12 +1,11 @@
-import { DocsiftError, JobResultSchema } from "@docsift/core";
+import { DEFAULT_OCR_MAX_PAGES, DocsiftError, JobResultSchema } from "@docsift/core";
 import type { JobResult } from "@docsift/core";
 import type { OcrEngine, PdfEngine } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
 import { pino } from "pino";
 import type { CommandContext } from "../context.js";
 import { CliError } from "../errors.js";
-import { readFileHead } from "@docsift/extraction/sniff";
-import { sha256File, statFile } from "../local-file.js";
+import { inspectLocalDocument, sha256File } from "../local-file.js";
 import { renderResult } from "../render/result.js";
 
 export const PDF_ENGINES = ["auto", "pdfjs", "poppler"] as const satisfies readonly PdfEngine[];
@@ -26,18 +25,19 @@ const round = (ms: number): number => Math.round(ms * 10) / 10;
 /**
  * The worker's pipeline on a local file, without queue or blob: read the file page by page
  * (@docsift/extraction), score it with the committed default model (@docsift/model), and shape
- * the answer as the job result the API would store.
+ * the answer as the job result the API would store. The service's caps apply as in a default
+ * deployment, with the same error codes: the intake's size and type checks, the reader's page,
+ * text and time limits (their defaults are the worker's), and OCR of at most 20 pages.
  */
 export async function extractLocally(file: string, opts: ExtractOptions): Promise<LocalExtraction> {
   const started = performance.now();
-  await statFile(file);
+  const { head } = await inspectLocalDocument(file);
   // The local counterpart of the worker's download: reading and hashing the document.
   const documentSha256 = await sha256File(file);
-  const head = await readFileHead(file);
   const readMs = performance.now() - started;
 
   // Loaded here, not at start-up: the other commands never map ONNX Runtime into memory.
-  const [{ readDocument }, { loadDefaultKeyInfoModel }] = await Promise.all([
+  const [{ readDocument, withOcrPageCap }, { loadDefaultKeyInfoModel }] = await Promise.all([
     import("@docsift/extraction"),
     import("@docsift/model"),
   ]);
@@ -55,7 +55,18 @@ export async function extractLocally(file: string, opts: ExtractOptions): Promis
     }
     const reading = readDocument(
       { path: file, head },
-      { pdfEngine: opts.pdfEngine, ...(ocr ? { ocr } : {}) },
+      {
+        pdfEngine: opts.pdfEngine,
+        ...(ocr
+          ? {
+              ocr: withOcrPageCap(ocr, DEFAULT_OCR_MAX_PAGES, () =>
+                process.stderr.write(
+                  `OCR page cap reached: pages after the first ${DEFAULT_OCR_MAX_PAGES} scanned ones are read as blank, as the worker does.\n`,
+                ),
+              ),
+            }
+          : {}),
+      },
     );
     const inferStarted = performance.now();
     const extracted = await model.extract(reading.pages);
