@@ -9,6 +9,6 @@ export {
 } from "./read-document.js";
 export { DEFAULT_LIMITS, type ReadLimits } from "./limits.js";
 export { hasPoppler } from "./pdf/poppler.js";
-export { popplerLauncherPid } from "./pdf/poppler-launcher.js";
+export { popplerLauncherPid, usePopplerLauncher } from "./pdf/poppler-launcher.js";
 export { detectTextEncoding, type TextEncodingGuess } from "./text/encoding.js";
 export { withOcrPageCap, type OcrEngine } from "./ocr-engine.js";

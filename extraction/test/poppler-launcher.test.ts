@@ -5,7 +5,12 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasPoppler } from "@docsift/extraction";
 import { writeTextPdf } from "@docsift/extraction/testing";
-import { popplerLauncherPid, startTool, type ToolRun } from "../src/pdf/poppler-launcher.js";
+import {
+  popplerLauncherPid,
+  startTool,
+  usePopplerLauncher,
+  type ToolRun,
+} from "../src/pdf/poppler-launcher.js";
 import { scratchDir } from "./helpers.js";
 
 const run$ = promisify(execFile);
@@ -151,5 +156,24 @@ describe("poppler launcher", () => {
     });
     expect(code).toBe(0);
     expect(stdout.trim()).toBe("done 0");
+  });
+});
+
+describe("poppler tools without the launcher", () => {
+  it("start straight from this process when the launcher is turned off, and through it again after", async () => {
+    usePopplerLauncher(false);
+    try {
+      const run = await startTool("sh", ["-c", 'printf "%s" "$PPID"'], new AbortController().signal);
+      const { stdout, code } = await collect(run);
+      expect(code).toBe(0);
+      // The tool's parent is this process, not the launcher.
+      expect(Number(stdout)).toBe(process.pid);
+    } finally {
+      usePopplerLauncher(true);
+    }
+    const viaLauncher = await collect(
+      await startTool("sh", ["-c", 'printf "%s" "$PPID"'], new AbortController().signal),
+    );
+    expect(Number(viaLauncher.stdout)).toBe(await popplerLauncherPid());
   });
 });

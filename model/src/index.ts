@@ -20,6 +20,8 @@ export async function loadDefaultKeyInfoModel(
   opts: { intraOpThreads?: number; batchSize?: number } = {},
 ): Promise<KeyInfoModel> {
   const loc = location();
-  const manifest = parse(JSON.parse(await readFile(loc.manifestPath, "utf8")), loc.manifestPath);
+  const manifest = parse(JSON.parse(await readFile(loc.manifestPath, "utf8")), loc.manifestPath, {
+    evaluation: false,
+  });
   return load({ onnxPath: loc.onnxPath, manifest, ...opts });
 }

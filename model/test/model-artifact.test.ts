@@ -154,3 +154,19 @@ describe("FsModelRegistry", () => {
     }
   });
 });
+
+describe("parseManifest", () => {
+  it("checks the evaluation figures unless told loading does not need them", async () => {
+    const raw = JSON.parse(await readFile(loc.manifestPath, "utf8")) as Record<string, unknown>;
+    const full = parseManifest(raw);
+    expect(full.evaluation?.splits).toBeDefined();
+    const forLoading = parseManifest(raw, "m", { evaluation: false });
+    expect(forLoading.evaluation).toBeUndefined();
+    expect({ ...forLoading, evaluation: full.evaluation }).toEqual(full);
+    // A broken evaluation fails the full check only; the rest is checked either way.
+    const broken = { ...raw, evaluation: { headline: 3 } };
+    expect(() => parseManifest(broken, "m")).toThrow(/invalid model m: evaluation/);
+    expect(parseManifest(broken, "m", { evaluation: false }).sha256).toBe(full.sha256);
+    expect(() => parseManifest({ ...broken, sha256: "x" }, "m", { evaluation: false })).toThrow(/sha256/);
+  });
+});

@@ -45,7 +45,7 @@ export async function loadModel(
     manifestRaw = fetched.manifest;
     source = `${modelsContainer}/${fetched.name}/${fetched.version}`;
   }
-  const manifest = parseManifest(manifestRaw, source);
+  const manifest = parseManifest(manifestRaw, source, { evaluation: false });
   if (model.source === "bundled" && manifest.name !== model.name)
     log.warn(
       { configured: model.name, bundled: manifest.name },

@@ -2,7 +2,6 @@ import { DEFAULT_OCR_MAX_PAGES, DocsiftError, JobResultSchema } from "@docsift/c
 import type { JobResult } from "@docsift/core";
 import type { OcrEngine, PdfEngine } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
-import { pino } from "pino";
 import type { CommandContext } from "../context.js";
 import { CliError } from "../errors.js";
 import { inspectLocalDocument, sha256File } from "../local-file.js";
@@ -37,10 +36,11 @@ export async function extractLocally(file: string, opts: ExtractOptions): Promis
   const readMs = performance.now() - started;
 
   // Loaded here, not at start-up: the other commands never map ONNX Runtime into memory.
-  const [{ readDocument, withOcrPageCap }, { loadDefaultKeyInfoModel }] = await Promise.all([
-    import("@docsift/extraction"),
-    import("@docsift/model"),
-  ]);
+  const [{ readDocument, usePopplerLauncher, withOcrPageCap }, { loadDefaultKeyInfoModel }] =
+    await Promise.all([import("@docsift/extraction"), import("@docsift/model")]);
+  // One document, one or two tool runs: starting them straight from this small process is quicker
+  // than starting the worker's launcher process first.
+  usePopplerLauncher(false);
   let model: KeyInfoModel | undefined;
   let ocr: OcrEngine | undefined;
   // The OCR module loads while the model does (its sessions load on the first scanned page).
@@ -49,7 +49,7 @@ export async function extractLocally(file: string, opts: ExtractOptions): Promis
   try {
     model = await loadDefaultKeyInfoModel();
     if (ocrModule) {
-      const { createPpOcrEngine } = await ocrModule;
+      const [{ createPpOcrEngine }, { pino }] = await Promise.all([ocrModule, import("pino")]);
       // Its logs go to stderr, so stdout stays the answer (and valid JSON with --json).
       ocr = await createPpOcrEngine({ logger: pino({ level: "warn" }, pino.destination(2)) });
     }

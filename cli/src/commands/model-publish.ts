@@ -1,5 +1,4 @@
 import path from "node:path";
-import { BlobModelStore, createBlobServiceClient } from "@docsift/adapters";
 import { BLOB_CONTAINERS, DEFAULT_MODEL_NAME } from "@docsift/core";
 import type { ServiceConnection } from "@docsift/core";
 import type { CommandContext } from "../context.js";
@@ -47,6 +46,8 @@ export async function modelPublishCommand(
   } catch (err) {
     throw new CliError(`no committed model ${opts.name}@${opts.version}: ${(err as Error).message}`);
   }
+  // Loaded here, not with the program: the Azure SDKs would add most of a second to every command's start.
+  const { BlobModelStore, createBlobServiceClient } = await import("@docsift/adapters");
   const store = new BlobModelStore(createBlobServiceClient(connection), opts.container);
   const published = await store.publish(
     { onnxPath: source.onnxPath, manifestPath: path.join(path.dirname(source.onnxPath), "manifest.json") },

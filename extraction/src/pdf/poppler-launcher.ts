@@ -297,6 +297,17 @@ function runDirect(tool: string, args: readonly string[], signal: AbortSignal): 
 }
 
 let launcher: Promise<Launcher | undefined> | undefined;
+let launcherWanted = true;
+
+/**
+ * Whether poppler tools start through the launcher (the default) or straight from this process.
+ * The launcher pays off in a long-lived process whose memory makes each fork slow (the worker);
+ * a one-shot command (`docsift extract`) starts a tool once or twice, and starting the launcher
+ * first (a Node process, ~60 ms) would only add to it.
+ */
+export function usePopplerLauncher(wanted: boolean): void {
+  launcherWanted = wanted;
+}
 
 async function currentLauncher(): Promise<Launcher | undefined> {
   const current = await launcher;
@@ -313,7 +324,7 @@ export async function startTool(
   args: readonly string[],
   signal: AbortSignal,
 ): Promise<ToolRun> {
-  const l = await currentLauncher();
+  const l = launcherWanted ? await currentLauncher() : undefined;
   return l ? l.run(tool, args, signal) : runDirect(tool, args, signal);
 }
 

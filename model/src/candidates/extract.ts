@@ -11,6 +11,7 @@ import {
   type DateOrder,
 } from "./normalise.js";
 import { countLetters, isAsciiLetter } from "./letters.js";
+import { MONTH_WORD } from "./months.js";
 import {
   CURRENCY_HINT,
   CURRENCY_PATTERN,
@@ -56,8 +57,11 @@ export const DATE_PATTERNS = [
   // Year first: ISO "2024-04-07", and "2024/04/07" or "2024.04.07" (East Asian and Hungarian use).
   /\b\d{4}(?:-\d{2}-\d{2}|\/\d{1,2}\/\d{1,2}|\.\d{1,2}\.\d{1,2})\b(?![.,]\d)/gu,
   /(?<![\d.])\d{1,2}[./-]\d{1,2}[./-]\d{4}(?!\d)/gu,
-  /(?<!\d)\d{1,2}(?:st|nd|rd|th|er)?(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?\p{L}{3,12}\.?(?:\s*de\s*|\s*-\s*|\s*)\d{4}(?!\d)/giu,
-  /\b\p{L}{3,12}\.?\s*\d{1,2}(?:st|nd|rd|th)?,?\s*\d{4}(?!\d)/giu,
+  new RegExp(
+    String.raw`(?<!\d)\d{1,2}(?:st|nd|rd|th|er)?(?:\.\s*|\s*-\s*|\s*)(?:de\s*)?${MONTH_WORD}\.?(?:\s*de\s*|\s*-\s*|\s*)\d{4}(?!\d)`,
+    "giu",
+  ),
+  new RegExp(String.raw`\b${MONTH_WORD}\.?\s*\d{1,2}(?:st|nd|rd|th)?,?\s*\d{4}(?!\d)`, "giu"),
 ];
 // Not after a digit, "," or "." — unless that "." ends a currency abbreviation glued to the amount
 // ("Rs.1,200.00", "Fr.12.50").

@@ -1,4 +1,4 @@
-import { monthNumber } from "./months.js";
+import { MONTH_WORD, monthNumber } from "./months.js";
 
 export { monthNumber } from "./months.js";
 
@@ -59,9 +59,14 @@ export function isoFromParts(year: number, month: number, day: number): string |
 const NUMERIC_DATE = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
 const ISO_DATE = /^(\d{4})(?:-(\d{2})-(\d{2})|\/(\d{1,2})\/(\d{1,2})|\.(\d{1,2})\.(\d{1,2}))$/;
 // An English ordinal ("17th March") or the French "1er" may follow the day.
-const DAY_MONTH_YEAR =
-  /^(\d{1,2})(?:st|nd|rd|th|er)?(?:\.\s*|\s*-\s*|\s*)(?:(de)(\s*))?([\p{L}]{3,12})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$/iu;
-const MONTH_DAY_YEAR = /^([\p{L}]{3,12})\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$/iu;
+const DAY_MONTH_YEAR = new RegExp(
+  String.raw`^(\d{1,2})(?:st|nd|rd|th|er)?(?:\.\s*|\s*-\s*|\s*)(?:(de)(\s*))?(${MONTH_WORD})\.?(?:\s*de\s*|\s*-\s*|\s*)(\d{4})$`,
+  "iu",
+);
+const MONTH_DAY_YEAR = new RegExp(
+  String.raw`^(${MONTH_WORD})\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$`,
+  "iu",
+);
 
 /**
  * Whether a numeric date reads two ways: "/" or "-" separated, day and month both ≤ 12 and

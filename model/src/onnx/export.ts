@@ -2,13 +2,9 @@ import { FEATURE_SPEC, DENSE_SIZE } from "../features/spec.js";
 import { CLASS_COUNT, DOC_TYPE_COUNT, inputSize, type Weights } from "../train/weights.js";
 import { AttributeType, DataType, ModelProto } from "@docsift/extraction/onnx-proto";
 
-export const INPUTS = { candIdx: "cand_idx", candDense: "cand_dense", docIdx: "doc_idx" } as const;
-export const OUTPUTS = { fieldProbs: "field_probs", docTypeProbs: "doctype_probs" } as const;
-/**
- * Name of `cand_idx`'s second dimension: tokens per candidate, at most FEATURE_SPEC.slots. Left
- * open so a batch is sent as wide as its longest row (see variable-slots.ts).
- */
-export const SLOTS_DIM = "slots";
+import { INPUTS, OUTPUTS, SLOTS_DIM } from "./io-names.js";
+
+export { INPUTS, OUTPUTS, SLOTS_DIM };
 
 const floatTensor = (name: string, dims: number[], data: Float32Array) => ({
   name,

@@ -36,7 +36,9 @@ export class FsModelRegistry implements ModelRegistry {
     } catch (err) {
       throw new Error(`model ${name}@${resolvedVersion} not found under ${this.root}`, { cause: err });
     }
-    const manifest = parseManifest(JSON.parse(raw), `${name}@${resolvedVersion} manifest`);
+    const manifest = parseManifest(JSON.parse(raw), `${name}@${resolvedVersion} manifest`, {
+      evaluation: false,
+    });
     if (manifest.name !== name || manifest.version !== resolvedVersion) {
       throw new Error(
         `manifest at ${dir} names ${manifest.name}@${manifest.version}, expected ${name}@${resolvedVersion}`,

@@ -8,8 +8,7 @@ import type { DateOrder } from "../candidates/normalise.js";
 import { decode, SeenValues, type ScoredCandidate } from "../decode/decode.js";
 import { documentBag, FeatureBuffers, featurizePage, headerWords } from "../features/featurize.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
-import { withVariableSlots } from "../onnx/variable-slots.js";
-import { FIELD_KIND } from "../train/labels.js";
+import { FIELD_KIND } from "../candidates/field-kinds.js";
 import type { ModelManifest } from "./manifest.js";
 import { ScoringThread, type BatchScores } from "./scoring-thread.js";
 import { sha256Bytes } from "./sha256.js";
@@ -96,8 +95,7 @@ export async function loadKeyInfoModel(opts: LoadOptions): Promise<KeyInfoModel>
       `model ${manifest.name}@${manifest.version} was built for feature spec v${manifest.featureSpec.version}; this runtime computes v${FEATURE_SPEC.version}`,
     );
   }
-  const runnable = withVariableSlots(bytes);
-  const startScorer = () => ScoringThread.start(runnable, { intraOpThreads: opts.intraOpThreads ?? 1 });
+  const startScorer = () => ScoringThread.start(bytes, { intraOpThreads: opts.intraOpThreads ?? 1 });
   return new OnnxKeyInfoModel(await startScorer(), startScorer, manifest, opts.batchSize ?? 1024);
 }
 
@@ -200,10 +198,10 @@ class OnnxKeyInfoModel implements KeyInfoModel {
       if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
       const batch = pending;
       const sent = { idx, dense };
-      const sentWidth = width;
-      // The batch goes as wide as its widest row (the session takes any width, see
-      // withVariableSlots): rows move left in place, row r's ids to r × width. What a row holds
+      // The batch goes as wide as its widest row where the model takes any width (see
+      // ScoringThread.takesAnyWidth): rows move left in place, row r's ids to r × width. What a row holds
       // past its own ids is padding, copied whole from its page's zeroed rows.
+      const sentWidth = this.scorer.takesAnyWidth ? width : slots;
       if (sentWidth < slots)
         for (let r = 1; r < batch.length; r++)
           idx.copyWithin(r * sentWidth, r * slots, r * slots + sentWidth);

@@ -149,8 +149,22 @@ export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 export type SplitMetrics = z.infer<typeof SplitMetricsSchema>;
 
 /** Parses a manifest with a readable error naming the offending path. */
-export function parseManifest(raw: unknown, source = "manifest"): ModelManifest {
-  const parsed = ModelManifestSchema.safeParse(raw);
+export function parseManifest(
+  raw: unknown,
+  source = "manifest",
+  opts: {
+    /**
+     * false: leave out the evaluation figures, which loading a model never reads and whose
+     * validation was a tenth of a one-page `docsift extract` (50 KB of per-split metrics).
+     */
+    evaluation?: boolean;
+  } = {},
+): ModelManifest {
+  const input =
+    opts.evaluation === false && raw !== null && typeof raw === "object" && "evaluation" in raw
+      ? Object.fromEntries(Object.entries(raw).filter(([key]) => key !== "evaluation"))
+      : raw;
+  const parsed = ModelManifestSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(

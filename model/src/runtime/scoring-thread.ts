@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { DENSE_SIZE, FEATURE_SPEC } from "../features/spec.js";
-import { INPUTS, OUTPUTS } from "../onnx/export.js";
+import { INPUTS, OUTPUTS } from "../onnx/io-names.js";
 
 export interface BatchScores {
   fieldProbs: Float32Array;
@@ -19,6 +19,8 @@ interface Reply {
   id: number;
   /** In the first reply: the thread's OS thread id, where the OS says it. */
   tid?: number;
+  /** In the first reply: whether the session takes batches of any token width. */
+  anyWidth?: boolean;
   error?: string;
   fieldProbs?: Float32Array;
   docTypeProbs?: Float32Array;
@@ -54,7 +56,11 @@ let queue = ort.InferenceSession.create(workerData.model, {
 }).then(
   (opened) => {
     session = opened;
-    parentPort.postMessage({ id: 0, tid });
+    // Whether cand_idx's token dimension is symbolic: then a batch may be sent as narrow as its
+    // widest row. Models exported up to docsift-kie 3.1.0 fix it at the full width.
+    const candIdx = (session.inputMetadata || []).find((m) => m.name === inputs.candIdx);
+    const anyWidth = Boolean(candIdx && candIdx.isTensor && typeof candIdx.shape[1] === "string");
+    parentPort.postMessage({ id: 0, tid, anyWidth });
   },
   (err) => {
     parentPort.postMessage({ id: 0, error: message(err) });
@@ -105,6 +111,7 @@ export class ScoringThread {
   #closing = false;
 
   #tid: number | undefined;
+  #anyWidth = false;
 
   private constructor(worker: Worker) {
     this.worker = worker;
@@ -137,6 +144,7 @@ export class ScoringThread {
         if (m.error) reject(new Error(`ONNX Runtime could not open the model: ${m.error}`));
         else {
           thread.#tid = m.tid;
+          thread.#anyWidth = m.anyWidth === true;
           resolve();
         }
       });
@@ -175,8 +183,16 @@ export class ScoringThread {
   }
 
   /**
-   * Scores the first `rows` rows, each `width` token ids wide in `idx` (a model whose slot
-   * dimension is fixed takes only FEATURE_SPEC.slots; see withVariableSlots). `idx` and `dense`
+   * Whether the model takes rows of any token width (its `cand_idx` slot dimension is symbolic,
+   * as in every model exported since docsift-kie 4.0.0); otherwise only FEATURE_SPEC.slots.
+   */
+  get takesAnyWidth(): boolean {
+    return this.#anyWidth;
+  }
+
+  /**
+   * Scores the first `rows` rows, each `width` token ids wide in `idx` (only FEATURE_SPEC.slots
+   * unless `takesAnyWidth`). `idx` and `dense`
    * move to the thread (they are unusable here until the promise hands them back); `docBag` is
    * copied.
    */

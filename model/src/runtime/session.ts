@@ -1,6 +1,6 @@
 import * as ort from "onnxruntime-node";
 import { FEATURE_SPEC, DENSE_SIZE } from "../features/spec.js";
-import { INPUTS, OUTPUTS } from "../onnx/export.js";
+import { INPUTS, OUTPUTS } from "../onnx/io-names.js";
 
 export interface SessionOptions {
   intraOpThreads?: number;

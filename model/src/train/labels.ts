@@ -1,20 +1,10 @@
 import type { FieldName } from "@docsift/core";
-import type { Candidate, CandidateKind } from "../candidates/extract.js";
+import type { Candidate } from "../candidates/extract.js";
 import type { LabelledLine } from "../render/pages.js";
 
-export const FIELD_KIND: Record<FieldName, CandidateKind> = {
-  invoiceNumber: "id",
-  purchaseOrderNumber: "id",
-  invoiceDate: "date",
-  dueDate: "date",
-  vendorName: "text",
-  customerName: "text",
-  subtotal: "amount",
-  taxAmount: "amount",
-  totalAmount: "amount",
-  currency: "currency",
-  iban: "iban",
-};
+import { FIELD_KIND } from "../candidates/field-kinds.js";
+
+export { FIELD_KIND };
 
 /** The field a candidate is an occurrence of, from the truth spans of its line; undefined = none. */
 export function labelCandidate(c: Candidate): FieldName | undefined {
