@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   model: () => import("./model.bench.js"),
   worker: () => import("./worker.bench.js"),
   pipeline: () => import("./pipeline.bench.js"),
+  cli: () => import("./cli.bench.js"),
 };
 
 const wanted = process.argv.slice(2);

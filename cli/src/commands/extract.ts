@@ -1,9 +1,13 @@
-import { DEFAULT_OCR_MAX_PAGES, DocsiftError, JobResultSchema } from "@docsift/core";
+import { readdir, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { stringify } from "csv-stringify/sync";
+import { DEFAULT_OCR_MAX_PAGES, DocsiftError, FIELD_NAMES, JobResultSchema } from "@docsift/core";
 import type { JobResult } from "@docsift/core";
-import type { OcrEngine, PdfEngine } from "@docsift/extraction";
+import type { OcrEngine, PdfEngine, readDocument, withOcrPageCap } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
 import type { CommandContext } from "../context.js";
-import { CliError } from "../errors.js";
+import { CliError, EXIT } from "../errors.js";
+import { writeLine } from "../io.js";
 import { inspectLocalDocument, sha256File } from "../local-file.js";
 import { renderResult } from "../render/result.js";
 
@@ -21,47 +25,44 @@ export interface LocalExtraction {
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
-/**
- * The worker's pipeline on a local file, without queue or blob: read the file page by page
- * (@docsift/extraction), score it with the committed default model (@docsift/model), and shape
- * the answer as the job result the API would store. The service's caps apply as in a default
- * deployment, with the same error codes: the intake's size and type checks, the reader's page,
- * text and time limits (their defaults are the worker's), and OCR of at most 20 pages.
- */
-export async function extractLocally(file: string, opts: ExtractOptions): Promise<LocalExtraction> {
-  const started = performance.now();
-  const { head } = await inspectLocalDocument(file);
-  // The local counterpart of the worker's download: reading and hashing the document.
-  const documentSha256 = await sha256File(file);
-  const readMs = performance.now() - started;
+/** What a document's reading needs from the process: loaded once for every file of a run. */
+interface Engines {
+  readDocument: typeof readDocument;
+  withOcrPageCap: typeof withOcrPageCap;
+  model: KeyInfoModel;
+  ocr: OcrEngine | undefined;
+}
 
-  // Loaded here, not at start-up: the other commands never map ONNX Runtime into memory.
-  const [{ readDocument, usePopplerLauncher, withOcrPageCap }, { loadDefaultKeyInfoModel }] =
-    await Promise.all([import("@docsift/extraction"), import("@docsift/model")]);
-  // One document, one or two tool runs: starting them straight from this small process is quicker
-  // than starting the worker's launcher process first.
-  usePopplerLauncher(false);
-  let model: KeyInfoModel | undefined;
-  let ocr: OcrEngine | undefined;
-  // The OCR module loads while the model does (its sessions load on the first scanned page).
-  const ocrModule = opts.ocr ? import("@docsift/extraction/ocr") : undefined;
-  ocrModule?.catch(() => undefined);
-  try {
-    model = await loadDefaultKeyInfoModel();
-    if (ocrModule) {
-      const [{ createPpOcrEngine }, { pino }] = await Promise.all([ocrModule, import("pino")]);
-      // Its logs go to stderr, so stdout stays the answer (and valid JSON with --json).
-      ocr = await createPpOcrEngine({ logger: pino({ level: "warn" }, pino.destination(2)) });
-    }
+/**
+ * The worker's pipeline on local files, without queue or blob: read each file page by page
+ * (@docsift/extraction), score it with the committed default model (@docsift/model), and shape
+ * the answer as the job result the API would store. The model (and PP-OCR with `ocr`) is loaded
+ * once, at the first file that passes the checks, and serves every file after it. The service's
+ * caps apply as in a default deployment, with the same error codes: the intake's size and type
+ * checks, the reader's page, text and time limits (their defaults are the worker's), and OCR of
+ * at most 20 pages.
+ */
+export class LocalExtractor {
+  #engines: Promise<Engines> | undefined;
+
+  constructor(private readonly opts: ExtractOptions) {}
+
+  async extract(file: string): Promise<LocalExtraction> {
+    const started = performance.now();
+    const { head } = await inspectLocalDocument(file);
+    // The local counterpart of the worker's download: reading and hashing the document.
+    const documentSha256 = await sha256File(file);
+    const readMs = performance.now() - started;
+    const { readDocument, withOcrPageCap, model, ocr } = await (this.#engines ??= this.#load());
     const reading = readDocument(
       { path: file, head },
       {
-        pdfEngine: opts.pdfEngine,
+        pdfEngine: this.opts.pdfEngine,
         ...(ocr
           ? {
               ocr: withOcrPageCap(ocr, DEFAULT_OCR_MAX_PAGES, () =>
                 process.stderr.write(
-                  `OCR page cap reached: pages after the first ${DEFAULT_OCR_MAX_PAGES} scanned ones are read as blank, as the worker does.\n`,
+                  `${file}: OCR page cap reached: pages after the first ${DEFAULT_OCR_MAX_PAGES} scanned ones are read as blank, as the worker does.\n`,
                 ),
               ),
             }
@@ -91,27 +92,188 @@ export async function extractLocally(file: string, opts: ExtractOptions): Promis
       },
     } satisfies JobResult);
     return { result, pdfEngine: stats.pdfEngine };
-  } finally {
-    await ocr?.close();
-    await model?.close();
+  }
+
+  async close(): Promise<void> {
+    const engines = await this.#engines?.catch(() => undefined);
+    await engines?.ocr?.close();
+    await engines?.model.close();
+  }
+
+  async #load(): Promise<Engines> {
+    // Loaded here, not at start-up: the other commands never map ONNX Runtime into memory.
+    const [extraction, { loadDefaultKeyInfoModel }] = await Promise.all([
+      import("@docsift/extraction"),
+      import("@docsift/model"),
+    ]);
+    // A few tool runs per document: starting them straight from this small process is quicker
+    // than starting the worker's launcher process first.
+    extraction.usePopplerLauncher(false);
+    // The OCR module loads while the model does (its sessions load on the first scanned page).
+    const ocrModule = this.opts.ocr
+      ? Promise.all([import("@docsift/extraction/ocr"), import("pino")])
+      : undefined;
+    ocrModule?.catch(() => undefined);
+    const model = await loadDefaultKeyInfoModel();
+    try {
+      let ocr: OcrEngine | undefined;
+      if (ocrModule) {
+        const [{ createPpOcrEngine }, { pino }] = await ocrModule;
+        // Its logs go to stderr, so stdout stays the answer (and valid JSON with --json).
+        ocr = await createPpOcrEngine({ logger: pino({ level: "warn" }, pino.destination(2)) });
+      }
+      return { readDocument: extraction.readDocument, withOcrPageCap: extraction.withOcrPageCap, model, ocr };
+    } catch (err) {
+      await model.close();
+      throw err;
+    }
   }
 }
 
-export async function extractCommand(
-  ctx: CommandContext,
-  file: string,
-  opts: ExtractOptions,
-): Promise<number> {
-  let extraction: LocalExtraction;
-  try {
-    extraction = await extractLocally(file, opts);
-  } catch (err) {
-    if (!(err instanceof DocsiftError)) throw err;
+/** Files a folder contributes: documents by their name, found recursively, in name order. */
+const DOCUMENT_NAME = /\.(pdf|docx|txt|png|jpe?g|tiff?)$/i;
+
+/**
+ * The files to read: each file argument as given (its content decides), each folder's documents
+ * (hidden entries skipped). A path that does not exist is kept, to be reported in its turn.
+ */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const info = await stat(p).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      out.push(p);
+      continue;
+    }
+    const entries = await readdir(p, { recursive: true, withFileTypes: true });
+    const files = entries
+      .filter((e) => e.isFile() && DOCUMENT_NAME.test(e.name))
+      .map((e) => join(e.parentPath, e.name))
+      .filter(
+        (f) =>
+          !relative(p, f)
+            .split(sep)
+            .some((part) => part.startsWith(".")),
+      )
+      .sort();
+    out.push(...files);
+  }
+  return out;
+}
+
+type Failure = { code: string; message: string } & Record<string, unknown>;
+
+/** A failed file as the CLI reports it: the error's code, a message a user can act on, details. */
+function failureOf(err: unknown): Failure {
+  if (err instanceof CliError)
+    return { ...err.json, code: String(err.json.code ?? "FAILED"), message: err.message };
+  if (err instanceof DocsiftError) {
     const message =
       err.details?.reason === "ocr-disabled" ? "Images need OCR: run again with --ocr." : err.message;
-    throw new CliError(`${err.code}: ${message}`, { code: err.code, message });
+    return { code: err.code, message };
   }
-  const { result, pdfEngine } = extraction;
-  ctx.print(() => renderResult(result, pdfEngine ? [`pdf engine: ${pdfEngine}`] : []), result);
-  return 0;
+  throw err;
+}
+
+export type ExtractFormat = "auto" | "jsonl" | "csv";
+
+const CSV_COLUMNS = [
+  "file",
+  "status",
+  "error",
+  "documentType",
+  "documentTypeConfidence",
+  "needsReview",
+  ...FIELD_NAMES.flatMap((f) => [f, `${f}Confidence`]),
+  "pages",
+  "documentSha256",
+];
+
+type Outcome = { ok: true; extraction: LocalExtraction } | { ok: false; failure: Failure };
+
+function csvRow(file: string, outcome: Outcome): string[] {
+  if (!outcome.ok) {
+    const { code, message } = outcome.failure;
+    return [file, "failed", `${code}: ${message}`, ...CSV_COLUMNS.slice(3).map(() => "")];
+  }
+  const r = outcome.extraction.result;
+  return [
+    file,
+    "ok",
+    "",
+    r.documentType,
+    r.documentTypeConfidence.toFixed(3),
+    r.needsReview ? "true" : "false",
+    ...FIELD_NAMES.flatMap((f) => {
+      const v = r.fields[f];
+      return v ? [v.value, v.confidence.toFixed(3)] : ["", ""];
+    }),
+    String(r.pages),
+    r.documentSha256,
+  ];
+}
+
+const humanResult = ({ result, pdfEngine }: LocalExtraction): string =>
+  renderResult(result, pdfEngine ? [`pdf engine: ${pdfEngine}`] : []);
+
+/**
+ * One file: the result as the worker stores it (a table, or the JobResult with --json), exit 1
+ * with the error's code when it fails. Several files or a folder: one model load for all of
+ * them; every file is reported in order, a failure does not stop the run, and the exit code is 1
+ * if any failed. `--json` then prints JSON lines ({file, result} or {file, error}), `--csv` one
+ * row per file.
+ */
+export async function extractCommand(
+  ctx: CommandContext,
+  paths: readonly string[],
+  opts: ExtractOptions & { format: ExtractFormat },
+): Promise<number> {
+  const files = await expandPaths(paths);
+  if (files.length === 0)
+    throw new CliError(`no documents found in ${paths.join(", ")}`, { code: "NO_DOCUMENTS" });
+  const single = files.length === 1 && paths.length === 1 && files[0] === paths[0] && opts.format === "auto";
+  const format: ExtractFormat = opts.format === "auto" && !single && ctx.config.json ? "jsonl" : opts.format;
+  const extractor = new LocalExtractor(opts);
+  let failed = 0;
+  try {
+    if (format === "csv") writeLine(ctx.io.stdout, stringify([CSV_COLUMNS]).trimEnd());
+    for (const file of files) {
+      if (ctx.signal.aborted) break;
+      let outcome: Outcome;
+      try {
+        outcome = { ok: true, extraction: await extractor.extract(file) };
+      } catch (err) {
+        outcome = { ok: false, failure: failureOf(err) };
+      }
+      if (!outcome.ok) failed++;
+      if (single) {
+        if (!outcome.ok) {
+          const { code, message } = outcome.failure;
+          // Checks of the file itself name it already; errors from reading it get their code.
+          throw new CliError(message.startsWith(file) ? message : `${code}: ${message}`, outcome.failure);
+        }
+        const { extraction } = outcome;
+        ctx.print(() => humanResult(extraction), extraction.result);
+      } else if (format === "csv") {
+        writeLine(ctx.io.stdout, stringify([csvRow(file, outcome)]).trimEnd());
+      } else if (format === "jsonl") {
+        const line = outcome.ok
+          ? { file, result: outcome.extraction.result }
+          : { file, error: outcome.failure };
+        writeLine(ctx.io.stdout, JSON.stringify(line));
+      } else {
+        const body = outcome.ok
+          ? humanResult(outcome.extraction)
+          : `failed: ${outcome.failure.code}: ${outcome.failure.message}`;
+        writeLine(ctx.io.stdout, `== ${file}\n${body}\n`);
+      }
+    }
+  } finally {
+    await extractor.close();
+  }
+  if (!single && format !== "jsonl" && format !== "csv")
+    ctx.info(
+      `${files.length - failed} of ${files.length} documents read${failed ? `, ${failed} failed` : ""}`,
+    );
+  return failed > 0 ? EXIT.failure : EXIT.ok;
 }
