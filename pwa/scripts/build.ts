@@ -1,17 +1,32 @@
-// The app's build as `npm start` and `npm test` run it: type-check (tsc's incremental mode, which
-// tracks every file a program reads) and bundle with Vite, skipping the bundle when nothing it
-// reads has changed since the last one. A second `npm start` on a built tree then costs seconds,
-// not the minute a full Vite build takes on two cores. `--force` always bundles.
+// The app's build as `npm start` and `npm test` run it: type-check (three tsc programs, also
+// incremental) and bundle with Vite, each skipped when nothing it reads has changed since it last
+// passed. A second `npm start` on a built tree then costs seconds, not the minute a full Vite
+// build and type-check take on two cores. `--force` always runs both.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleInputsDigest } from "./bundle-inputs.js";
+import { bundleInputsDigest, typecheckInputsDigest } from "./bundle-inputs.js";
 
 const pwa = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const root = path.resolve(pwa, "..");
 // Beside tsc's incremental files, out of dist (which Vite empties and deployments upload).
-const stampFile = path.join(root, "node_modules", ".cache", "docsift-pwa", "bundle-inputs.sha256");
+const stamps = path.join(root, "node_modules", ".cache", "docsift-pwa");
+const force = process.argv.includes("--force");
+
+/** Runs `step` unless the inputs' digest is the one recorded after it last passed. */
+function unlessUnchanged(name: string, digest: string, step: () => void, outputPresent = true): void {
+  const stamp = path.join(stamps, `${name}-inputs.sha256`);
+  const previous = existsSync(stamp) ? readFileSync(stamp, "utf8").trim() : "";
+  if (!force && outputPresent && previous === digest) {
+    console.log(`pwa: ${name} up to date (its inputs are unchanged), skipped`);
+    return;
+  }
+  step();
+  // Written last: an interrupted or failed step leaves no stamp and runs again next time.
+  mkdirSync(stamps, { recursive: true });
+  writeFileSync(stamp, `${digest}\n`);
+}
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: pwa, stdio: "inherit" });
@@ -20,20 +35,13 @@ function run(command: string, args: string[]): void {
 
 const bin = (name: string): string => path.join(root, "node_modules", ".bin", name);
 
-for (const project of ["tsconfig.json", "tsconfig.sw.json", "tsconfig.test.json"])
-  run(bin("tsc"), ["-p", project]);
-
-const digest = bundleInputsDigest(root);
-const previous = existsSync(stampFile) ? readFileSync(stampFile, "utf8").trim() : "";
-if (
-  !process.argv.includes("--force") &&
-  previous === digest &&
-  existsSync(path.join(pwa, "dist", "index.html"))
-) {
-  console.log("pwa: bundle up to date (its inputs are unchanged), not rebuilt");
-} else {
-  run(bin("vite"), ["build"]);
-  // Written last: an interrupted build leaves no stamp and runs again next time.
-  mkdirSync(path.dirname(stampFile), { recursive: true });
-  writeFileSync(stampFile, `${digest}\n`);
-}
+unlessUnchanged("type-check", typecheckInputsDigest(root), () => {
+  for (const project of ["tsconfig.json", "tsconfig.sw.json", "tsconfig.test.json"])
+    run(bin("tsc"), ["-p", project]);
+});
+unlessUnchanged(
+  "bundle",
+  bundleInputsDigest(root),
+  () => run(bin("vite"), ["build"]),
+  existsSync(path.join(pwa, "dist", "index.html")),
+);

@@ -23,13 +23,32 @@ function files(root: string, entry: string): string[] {
     .flatMap((d) => files(root, path.posix.join(entry, d.name)));
 }
 
-/** sha256 over the bundle's inputs under the repository root `root`: names and contents, in a fixed order. */
-export function bundleInputsDigest(root: string): string {
+/**
+ * What the type-check reads besides: the service worker's and the tests' programs, which reach
+ * into the local stack's sources, and the compiler settings.
+ */
+export const TYPECHECK_INPUTS = [
+  ...BUNDLE_INPUTS,
+  "pwa/test",
+  "pwa/scripts",
+  "pwa/tsconfig.json",
+  "pwa/tsconfig.sw.json",
+  "pwa/tsconfig.test.json",
+  "local/src",
+  "local/test",
+  "tsconfig.base.json",
+];
+
+/** sha256 over `entries` (files and folders) under the repository root: names and contents, in a fixed order. */
+export function inputsDigest(root: string, entries: readonly string[]): string {
   const hash = createHash("sha256");
-  for (const file of BUNDLE_INPUTS.flatMap((entry) => files(root, entry))) {
+  for (const file of entries.flatMap((entry) => files(root, entry))) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(path.join(root, file)));
     hash.update("\0");
   }
   return hash.digest("hex");
 }
+
+export const bundleInputsDigest = (root: string): string => inputsDigest(root, BUNDLE_INPUTS);
+export const typecheckInputsDigest = (root: string): string => inputsDigest(root, TYPECHECK_INPUTS);

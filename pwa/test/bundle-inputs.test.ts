@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bundleInputsDigest } from "../scripts/bundle-inputs.js";
+import { bundleInputsDigest, typecheckInputsDigest } from "../scripts/bundle-inputs.js";
 
 let root: string;
 
@@ -50,5 +50,17 @@ describe("the app bundle's inputs", () => {
     await rm(path.join(root, "pwa/src/main.ts"));
     await put("pwa/src/index.ts", "export const a = 1;\n");
     expect(bundleInputsDigest(root)).not.toBe(before);
+  });
+
+  it("are a subset of the type-check's, which also reads the tests and the local stack they start", async () => {
+    const bundle = bundleInputsDigest(root);
+    const typecheck = typecheckInputsDigest(root);
+    await put("local/src/stack/stack.ts", "export const started = true;\n");
+    expect(bundleInputsDigest(root)).toBe(bundle);
+    expect(typecheckInputsDigest(root)).not.toBe(typecheck);
+    const withStack = typecheckInputsDigest(root);
+    await put("core/src/documents.ts", "export const TYPES = [];\n");
+    expect(bundleInputsDigest(root)).not.toBe(bundle);
+    expect(typecheckInputsDigest(root)).not.toBe(withStack);
   });
 });
