@@ -70,6 +70,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    init: Pick<RequestInit, "keepalive"> = {},
   ): Promise<T> {
     let response: Response;
     try {
@@ -83,6 +84,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         credentials: "same-origin",
+        ...init,
       });
     } catch (err) {
       throw new ApiError(`Could not reach the server (${(err as Error).message}).`, 0, undefined, true);
@@ -124,7 +126,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
       const qs = params.toString();
       return call<JobListResponse>("GET", `/api/jobs${qs ? `?${qs}` : ""}`);
     },
-    deleteJob: (jobId: string) => call<void>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}`),
+    /** `keepalive`: the request outlives the page (a delete sent as the page is closed). */
+    deleteJob: (jobId: string, opts: { keepalive?: boolean } = {}) =>
+      call<void>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}`, undefined, {}, opts),
     negotiate: () => call<NegotiateResponse>("POST", "/api/negotiate"),
     pushPublicKey: () => call<PushPublicKeyResponse>("GET", "/api/push/public-key"),
     savePushSubscription: (subscription: PushSubscriptionRequest) =>

@@ -20,6 +20,7 @@ import type { StatusChange } from "./status/store.js";
 import { xhrTransport } from "./upload/transport.js";
 import { Uploads } from "./uploads.js";
 import { ACCEPT, MAX_UPLOAD_BYTES, checkFile, formatBytes } from "./validate.js";
+import { PendingDeletes } from "./ui/pending-deletes.js";
 import { h, syncList } from "./ui/dom.js";
 import { createJobRow, createUploadRow, jobDetail, updateJobRow, updateUploadRow } from "./ui/views.js";
 import "./styles.css";
@@ -59,9 +60,10 @@ const connEl = h("span", { class: "conn", role: "status", "data-state": "connect
 const notifyButton = h(
   "button",
   { type: "button", class: "secondary", id: "notify" },
-  "Turn on notifications",
+  h("span", { class: "notify-icon", "aria-hidden": "true" }),
+  h("span", { class: "notify-label" }, "Turn on notifications"),
 );
-const notifyNote = h("span", { class: "muted small", role: "status" });
+const notifyNote = h("span", { class: "muted small notify-note", role: "status" });
 header.append(
   h(
     "a",
@@ -193,6 +195,7 @@ const moreButton = h("button", { type: "button", class: "secondary", id: "more" 
 const dropZone = h(
   "div",
   { class: "drop", id: "drop" },
+  // Touch screens have nothing to drop from: the stylesheet hides this there (pointer: coarse).
   h("p", { class: "drop-title" }, "Drop documents here, or"),
   fileInput,
   h("label", { for: "file-input", class: "button" }, "Choose files"),
@@ -319,15 +322,94 @@ function renderDetail(id: string, focus: boolean): void {
   if (focus) main.querySelector<HTMLElement>("h1")?.focus();
 }
 
+// ---- delete: the app's own dialog, then an undo window ---------------------------------------
+
+/** How long a delete waits before it is sent, so it can be undone. */
+const UNDO_MS = 8000;
+const pendingDeletes = new PendingDeletes(UNDO_MS);
+// Closing the tab sends what is waiting (keepalive requests outlive the page).
+window.addEventListener("pagehide", () => void pendingDeletes.flush());
+
+const toast = h("div", { class: "toast", role: "status", "aria-live": "polite", hidden: true });
+document.body.append(toast);
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+function showToast(text: string, action?: { label: string; run(): void }, ms = UNDO_MS): void {
+  clearTimeout(toastTimer);
+  toast.replaceChildren(h("span", {}, text));
+  if (action)
+    toast.append(
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          onclick: () => {
+            toast.hidden = true;
+            action.run();
+          },
+        },
+        action.label,
+      ),
+    );
+  toast.hidden = false;
+  toastTimer = setTimeout(() => (toast.hidden = true), ms);
+}
+
+/** Asks in a modal dialog of the app's own; Escape or Cancel answer no. */
+function confirmDelete(fileName: string): Promise<boolean> {
+  const dialog = h(
+    "dialog",
+    { class: "confirm", "aria-labelledby": "delete-h", "aria-describedby": "delete-d" },
+    h(
+      "form",
+      { method: "dialog" },
+      h("h2", { id: "delete-h" }, `Delete “${fileName}”?`),
+      h(
+        "p",
+        { id: "delete-d" },
+        "The job, its document and its result are deleted. You can undo this for a few seconds.",
+      ),
+      h(
+        "p",
+        { class: "dialog-actions" },
+        h("button", { value: "cancel", class: "secondary", autofocus: true }, "Cancel"),
+        h("button", { value: "delete", class: "danger" }, "Delete"),
+      ),
+    ),
+  );
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "delete");
+      dialog.remove();
+    });
+    dialog.showModal();
+  });
+}
+
 async function deleteJob(id: string): Promise<void> {
-  if (!confirm("Delete this job, its document and its result?")) return;
-  try {
-    await api.deleteJob(id);
-    store.remove(id);
-    navigate("/");
-  } catch (err) {
-    alert(messageOf(err));
-  }
+  const job = store.get(id);
+  if (!job || !(await confirmDelete(job.fileName))) return;
+  store.hide(id);
+  navigate("/");
+  pendingDeletes.schedule(id, async () => {
+    try {
+      await api.deleteJob(id, { keepalive: true });
+      store.remove(id);
+    } catch (err) {
+      store.unhide(id);
+      showToast(`“${job.fileName}” was not deleted: ${messageOf(err)}`);
+    }
+  });
+  showToast(`“${job.fileName}” deleted.`, {
+    label: "Undo",
+    run: () => {
+      if (!pendingDeletes.undo(id)) return;
+      store.unhide(id);
+      showToast(`“${job.fileName}” is back.`, undefined, 4000);
+    },
+  });
 }
 
 function render(routeChanged = false): void {

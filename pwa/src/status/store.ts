@@ -34,6 +34,8 @@ const time = (iso: string | undefined): number => (iso ? Date.parse(iso) : Numbe
  */
 export class JobStore {
   private readonly jobs = new Map<string, KnownJob>();
+  /** Jobs the user deleted whose delete can still be undone: out of sight, still known. */
+  private readonly hidden = new Set<string>();
   private readonly listeners = new Set<Listener>();
   /** Token for "load more"; undefined when the last page was read. */
   continuationToken: string | undefined;
@@ -46,14 +48,14 @@ export class JobStore {
   }
 
   get(jobId: string): KnownJob | undefined {
-    return this.jobs.get(jobId);
+    return this.hidden.has(jobId) ? undefined : this.jobs.get(jobId);
   }
 
   /** Newest first, as the API lists them. */
   list(): KnownJob[] {
-    return [...this.jobs.values()].sort(
-      (a, b) => time(b.createdAt) - time(a.createdAt) || b.id.localeCompare(a.id),
-    );
+    return [...this.jobs.values()]
+      .filter((j) => !this.hidden.has(j.id))
+      .sort((a, b) => time(b.createdAt) - time(a.createdAt) || b.id.localeCompare(a.id));
   }
 
   /** Merges one page of `GET /api/jobs`; `first` pages also reset the token for "load more". */
@@ -73,7 +75,21 @@ export class JobStore {
 
   /** The API says the job is gone (404 or DELETED). */
   remove(jobId: string): void {
+    this.hidden.delete(jobId);
     if (this.jobs.delete(jobId)) this.emit([]);
+  }
+
+  /**
+   * Out of the list and the detail view while a delete waits out its undo time; refreshes and
+   * events still update it underneath, so an undo shows it as it is by then.
+   */
+  hide(jobId: string): void {
+    this.hidden.add(jobId);
+    this.emit([]);
+  }
+
+  unhide(jobId: string): void {
+    if (this.hidden.delete(jobId)) this.emit([]);
   }
 
   /** Merges a pushed event; returns whether it changed anything (false for stale or duplicate events). */

@@ -3,6 +3,7 @@ import type { KnownJob } from "../status/store.js";
 import type { UploadItem } from "../uploads.js";
 import { formatBytes } from "../validate.js";
 import { h, formatTime } from "./dom.js";
+import { displayValue } from "./field-values.js";
 import { DOCUMENT_TYPE_LABELS, ERROR_ADVICE, FIELD_LABELS, STATUS_LABELS } from "./labels.js";
 
 // Rounded down: a value flagged below the 90 % review bar must not read "90%".
@@ -159,7 +160,8 @@ export function updateJobRow(el: HTMLElement, job: KnownJob): void {
 
 // ---- job detail ----------------------------------------------------------------------------
 
-function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>): HTMLElement {
+function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>, locale: string): HTMLElement {
+  const currency = fields.currency?.value;
   const rows = (Object.keys(FIELD_LABELS) as FieldName[]).filter((name) => fields[name]);
   if (!rows.length) return h("p", {}, "No fields were found in this document.");
   return h(
@@ -191,7 +193,7 @@ function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>): HTMLEl
           h(
             "td",
             { "data-label": "Value", class: "value" },
-            f.value,
+            valueElement(name, f.value, locale, currency),
             f.needsReview
               ? h(
                   "span",
@@ -224,6 +226,12 @@ function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>): HTMLEl
       }),
     ),
   );
+}
+
+/** The value as the reader's locale writes it; the normalised one as the element's value and tooltip. */
+function valueElement(name: FieldName, value: string, locale: string, currency: string | undefined) {
+  const shown = displayValue(name, value, locale, currency);
+  return h("data", { value, ...(shown !== value ? { title: value } : {}) }, shown);
 }
 
 const REVIEW_REASON_TEXT: Record<ReviewReason, string> = {
@@ -274,7 +282,7 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
               "Some values need a check before you rely on them: they are marked “Check”.",
             )
           : "",
-        fieldsTable(result.fields),
+        fieldsTable(result.fields, navigator.language),
         h(
           "p",
           { class: "muted small" },

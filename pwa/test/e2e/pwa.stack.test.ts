@@ -171,7 +171,7 @@ describe("the docsift PWA in Chromium against the local stack", () => {
       "setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.",
     );
     expect(await errors.nth(1).textContent()).toBe(
-      "scan-too-big.pdf is larger than the 100 MB limit. Split it or reduce its size.",
+      "scan-too-big.pdf is larger than the 100 MiB limit. Split it or reduce its size.",
     );
     await page.waitForTimeout(500);
     expect(requests).toEqual([]);
@@ -529,5 +529,95 @@ describe("the docsift PWA in Chromium against the local stack", () => {
       )
       .toEqual([{ title: payload.title, body: payload.body, data: { url: payload.url } }]);
     await page.close();
+  });
+
+  it("on a German phone: a one-row header, no drop hint, values as the locale writes them, and a delete that can be undone", async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    try {
+      const phone = await browser.newContext({
+        locale: "de-DE",
+        viewport: PHONE,
+        isMobile: true,
+        hasTouch: true,
+      });
+      const page = await phone.newPage();
+      const deletes: string[] = [];
+      page.on("request", (r) => {
+        if (r.method() === "DELETE") deletes.push(r.url());
+      });
+      await openApp(page);
+      // The header is one row: the brand and the user's name on the same line, the bar one line high.
+      const brand = (await page.locator(".brand").boundingBox())!;
+      const user = (await page.locator(".user").boundingBox())!;
+      const bar = (await page.locator("#top").boundingBox())!;
+      expect(Math.abs(brand.y + brand.height / 2 - (user.y + user.height / 2))).toBeLessThan(8);
+      expect(bar.height).toBeLessThan(64);
+      expect(await page.locator("#notify").getAttribute("aria-label")).toBeNull();
+      expect(await page.locator("#notify").textContent()).toContain("Turn on notifications");
+      // Nothing to drop from on a touch screen.
+      expect(await page.locator(".drop-title").isVisible()).toBe(false);
+      expect(await page.locator("label[for=file-input]").isVisible()).toBe(true);
+
+      const row = await jobRow(page, "invoice-20mb.pdf", "COMPLETED");
+      const jobId = await jobIdOf(row);
+      await row.locator("a").click();
+      await page.locator(".fields tbody tr").first().waitFor({ timeout: 20_000 });
+      await shot(page, "result-phone-de");
+      const fields = await page.evaluate(async (id) => {
+        const job = (await (await fetch(`/api/jobs/${id}`)).json()) as {
+          result: { fields: Record<string, { value: string }> };
+        };
+        return job.result.fields;
+      }, jobId);
+      const cell = (name: string) => page.locator(`tr[data-field="${name}"] data`);
+      const total = fields.totalAmount!.value;
+      const currency = fields.currency?.value;
+      expect(await cell("totalAmount").getAttribute("value")).toBe(total);
+      const expected = new Intl.NumberFormat(
+        "de-DE",
+        currency ? { style: "currency", currency } : { minimumFractionDigits: 2 },
+      ).format(Number(total));
+      expect(await cell("totalAmount").textContent()).toBe(expected);
+      expect(await cell("totalAmount").textContent()).toMatch(/,\d\d/);
+      if (fields.invoiceDate) {
+        const [y, m, d] = fields.invoiceDate.value.split("-");
+        expect(await cell("invoiceDate").textContent()).toBe(`${d}.${m}.${y}`);
+        expect(await cell("invoiceDate").getAttribute("title")).toBe(fields.invoiceDate.value);
+      }
+      if (fields.iban)
+        expect(await cell("iban").textContent()).toBe(fields.iban.value.replace(/(.{4})(?=.)/g, "$1 "));
+
+      // Delete the failed job: the app's own dialog, then an undo before anything is sent.
+      await page.goto(`${origin}/`);
+      const failed = await jobRow(page, "damaged.pdf", "FAILED");
+      const failedId = await jobIdOf(failed);
+      await failed.locator("a").click();
+      await page.getByRole("button", { name: "Delete job and document" }).click();
+      const dialog = page.getByRole("dialog", { name: "Delete “damaged.pdf”?" });
+      await dialog.waitFor();
+      await shot(page, "delete-dialog-phone");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await page.getByRole("button", { name: "Delete job and document" }).click();
+      await dialog.getByRole("button", { name: "Delete" }).click();
+      await page.locator(".toast").getByText("“damaged.pdf” deleted.").waitFor();
+      expect(await page.locator("#jobs").textContent()).not.toContain("damaged.pdf");
+      await page.locator(".toast").getByRole("button", { name: "Undo" }).click();
+      await jobRow(page, "damaged.pdf", "FAILED", 5_000);
+      expect(deletes).toEqual([]);
+      // Deleted for good: sent once the undo window has passed.
+      await page.locator(`#jobs a[href="/jobs/${failedId}"]`).click();
+      await page.getByRole("button", { name: "Delete job and document" }).click();
+      await dialog.getByRole("button", { name: "Delete" }).click();
+      await expect.poll(() => deletes.length, { timeout: 20_000 }).toBe(1);
+      expect(deletes[0]).toContain(failedId);
+      await expect
+        .poll(async () => page.evaluate(async (id) => (await fetch(`/api/jobs/${id}`)).status, failedId))
+        .toBe(404);
+      expect(await page.locator("#jobs").textContent()).not.toContain("damaged.pdf");
+      await phone.close();
+    } finally {
+      await browser.close();
+    }
   });
 });
