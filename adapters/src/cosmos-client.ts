@@ -1,3 +1,5 @@
+import type { ZodError } from "zod";
+import { InvalidContinuationTokenError, StoredDocumentInvalidError } from "@docsift/core";
 import https from "node:https";
 import tls from "node:tls";
 import { readFileSync } from "node:fs";
@@ -82,3 +84,36 @@ export function withoutSystemProperties<T>(resource: Record<string, unknown>): T
 
 export const statusOf = (err: unknown): number | undefined =>
   (err as { code?: number; statusCode?: number }).code ?? (err as { statusCode?: number }).statusCode;
+
+/**
+ * A stored document parsed against its contract. One that no longer matches is the service's
+ * fault: StoredDocumentInvalidError (a 500 with a reference at the API), not the schema
+ * library's error, which the API would take for the caller's bad input.
+ */
+export function parseStored<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } },
+  entity: string,
+  resource: Record<string, unknown>,
+): T {
+  const parsed = schema.safeParse(withoutSystemProperties(resource));
+  if (parsed.success) return parsed.data;
+  throw new StoredDocumentInvalidError(
+    entity,
+    String(resource.id ?? "?"),
+    parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
+    { cause: parsed.error },
+  );
+}
+
+/**
+ * Runs one page of a query; a continuation token Cosmos refuses (400 on a query that had one)
+ * becomes InvalidContinuationTokenError, the caller's mistake.
+ */
+export async function withContinuation<T>(token: string | undefined, page: () => Promise<T>): Promise<T> {
+  try {
+    return await page();
+  } catch (err) {
+    if (token !== undefined && statusOf(err) === 400) throw new InvalidContinuationTokenError({ cause: err });
+    throw err;
+  }
+}

@@ -7,12 +7,12 @@ import type {
   Page,
   Versioned,
 } from "@docsift/core";
-import { statusOf, withoutSystemProperties } from "./cosmos-client.js";
+import { parseStored, statusOf, withContinuation } from "./cosmos-client.js";
 
 function toVersioned(resource: Record<string, unknown> | undefined): Versioned<DeadLetterRecord> {
   if (!resource) throw new Error("Cosmos returned no document");
   return {
-    value: DeadLetterRecordSchema.parse(withoutSystemProperties(resource)),
+    value: parseStored(DeadLetterRecordSchema, "dead letter", resource),
     etag: String(resource._etag),
   };
 }
@@ -77,15 +77,17 @@ export class CosmosDeadLetterRepository implements DeadLetterRepository {
     if (query.since) add("c.deadLetteredAt >= @since", "@since", query.since);
     if (query.until) add("c.deadLetteredAt < @until", "@until", query.until);
     const sql = `SELECT * FROM c${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY c.deadLetteredAt DESC`;
-    const page = await this.container.items
-      .query(
-        { query: sql, parameters },
-        {
-          maxItemCount: query.limit,
-          ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}),
-        },
-      )
-      .fetchNext();
+    const page = await withContinuation(query.continuationToken, () =>
+      this.container.items
+        .query(
+          { query: sql, parameters },
+          {
+            maxItemCount: query.limit,
+            ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}),
+          },
+        )
+        .fetchNext(),
+    );
     return {
       items: (page.resources as Record<string, unknown>[]).map((r) => toVersioned(r).value),
       ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),

@@ -1,13 +1,13 @@
 import type { Container } from "@azure/cosmos";
 import { ConcurrencyConflictError, JobSchema } from "@docsift/core";
 import type { Job, JobRepository, Page, Versioned } from "@docsift/core";
-import { statusOf, withoutSystemProperties } from "./cosmos-client.js";
+import { parseStored, statusOf, withContinuation } from "./cosmos-client.js";
 
 function toVersioned(resource: Record<string, unknown> | undefined): Versioned<Job> {
   if (!resource) throw new Error("Cosmos returned no document");
   // Parse on the way out: a document that no longer matches the contract fails loudly here,
   // not three calls later.
-  return { value: JobSchema.parse(withoutSystemProperties(resource)), etag: String(resource._etag) };
+  return { value: parseStored(JobSchema, "job", resource), etag: String(resource._etag) };
 }
 
 export class CosmosJobRepository implements JobRepository {
@@ -63,7 +63,7 @@ export class CosmosJobRepository implements JobRepository {
         ...(options.continuationToken ? { continuationToken: options.continuationToken } : {}),
       },
     );
-    const page = await iterator.fetchNext();
+    const page = await withContinuation(options.continuationToken, () => iterator.fetchNext());
     return {
       items: (page.resources as Record<string, unknown>[]).map((r) => toVersioned(r).value),
       ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),

@@ -1,7 +1,7 @@
 import type { Container } from "@azure/cosmos";
 import { PushSubscriptionRecordSchema } from "@docsift/core";
 import type { PushSubscriptionRecord, PushSubscriptionRepository } from "@docsift/core";
-import { statusOf, withoutSystemProperties } from "./cosmos-client.js";
+import { parseStored, statusOf } from "./cosmos-client.js";
 
 /** Push subscriptions in Cosmos `push-subscriptions` (partition `/userId`): a user reads only their own partition. */
 export class CosmosPushSubscriptionRepository implements PushSubscriptionRepository {
@@ -11,8 +11,10 @@ export class CosmosPushSubscriptionRepository implements PushSubscriptionReposit
     // Upsert: a browser re-subscribing (new keys after a rotation) replaces its own record.
     const { resource } = await this.container.items.upsert(PushSubscriptionRecordSchema.parse(record));
     if (!resource) throw new Error("Cosmos returned no document");
-    return PushSubscriptionRecordSchema.parse(
-      withoutSystemProperties(resource as unknown as Record<string, unknown>),
+    return parseStored(
+      PushSubscriptionRecordSchema,
+      "push subscription",
+      resource as unknown as Record<string, unknown>,
     );
   }
 
@@ -27,7 +29,7 @@ export class CosmosPushSubscriptionRepository implements PushSubscriptionReposit
       )
       .fetchAll();
     return resources.map((r) =>
-      PushSubscriptionRecordSchema.parse(withoutSystemProperties(r as Record<string, unknown>)),
+      parseStored(PushSubscriptionRecordSchema, "push subscription", r as Record<string, unknown>),
     );
   }
 

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
-import { ConcurrencyConflictError, createJob, decide, transitionJob } from "@docsift/core";
+import {
+  ConcurrencyConflictError,
+  StoredDocumentInvalidError,
+  createJob,
+  decide,
+  transitionJob,
+} from "@docsift/core";
 import type { DeadLetterRecord, Job } from "@docsift/core";
 import {
   CosmosDeadLetterRepository,
@@ -118,6 +124,23 @@ describe("CosmosJobRepository against cosmosdb-server", () => {
     } while (token && pages < 10);
     expect(seen).toEqual([created[4]!, created[3]!, created[1]!, created[0]!].map((j) => j.id));
     expect(pages).toBeGreaterThanOrEqual(2);
+  });
+
+  it("reports a stored job that no longer matches its schema as a typed error, whatever reads it", async () => {
+    const userId = `u-${randomUUID()}`;
+    const id = randomUUID();
+    // With createdAt, as the list orders by it (Cosmos leaves out documents without the field).
+    await containers.jobs.items.create({
+      id,
+      userId,
+      status: "MISPLACED",
+      createdAt: new Date().toISOString(),
+    });
+    const err = await jobs.get(userId, id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoredDocumentInvalidError);
+    expect(err).toMatchObject({ entity: "job", id });
+    expect((err as StoredDocumentInvalidError).problems.join(" ")).toMatch(/status/);
+    await expect(jobs.listByUser(userId, { limit: 5 })).rejects.toBeInstanceOf(StoredDocumentInvalidError);
   });
 
   it("finds uploads whose window has passed, across users", async () => {

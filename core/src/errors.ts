@@ -83,3 +83,27 @@ export class InvalidTransitionError extends Error {
     this.name = "InvalidTransitionError";
   }
 }
+
+/**
+ * A document read from a store no longer matches its contract: the service's fault, never the
+ * caller's (a 500 with a reference id, not a 400), and nothing to retry.
+ */
+export class StoredDocumentInvalidError extends Error {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+    readonly problems: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`stored ${entity} ${id} does not match its schema: ${problems.join("; ")}`, options);
+    this.name = "StoredDocumentInvalidError";
+  }
+}
+
+/** A continuation token the store does not accept (forged, from another query, or too old). */
+export class InvalidContinuationTokenError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super("the continuation token is not valid", options);
+    this.name = "InvalidContinuationTokenError";
+  }
+}

@@ -3,7 +3,9 @@ import { WebPubSubClient } from "@azure/web-pubsub-client";
 import Long from "long";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { randomUUID } from "node:crypto";
 import { InferenceTaskSchema, QUEUES } from "@docsift/core";
+import { cosmosContainers, createCosmosClient } from "@docsift/adapters";
 import { startFunctionsHost } from "../../local/src/functions-host/host.js";
 import type { LocalFunctionsHost } from "../../local/src/functions-host/host.js";
 import { PDF_BYTES, apiClient, eventually, functionsConfig } from "./helpers.js";
@@ -284,6 +286,34 @@ describe("bad input is a 4xx problem, never a 500", () => {
       expect(res.json.title).toBeTruthy();
     });
   }
+
+  it("answers 500 with a reference, not the caller's 400, when a stored job no longer matches its schema", async () => {
+    const userId = `carol-${randomUUID().slice(0, 8)}`;
+    const carol = apiClient(host.url, userId);
+    const cosmos = createCosmosClient({
+      kind: "connectionString",
+      connectionString: env.COSMOS_CONNECTION_STRING!,
+      database: env.COSMOS_DATABASE!,
+      caCertFile: env.COSMOS_CA_CERT_FILE!,
+    });
+    const id = randomUUID();
+    await cosmosContainers(cosmos, env.COSMOS_DATABASE!).jobs.items.create({
+      id,
+      userId,
+      status: "MISPLACED",
+      createdAt: new Date().toISOString(),
+    });
+    for (const path of [`/api/jobs/${id}`, "/api/jobs"]) {
+      const res = await carol("GET", path);
+      expect(res.status, path).toBe(500);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(res.json.type).toBe("https://docsift.dev/problems/internal");
+      expect(res.json.detail).toMatch(/reference \S+/);
+      // What is wrong with the stored document is for the logs, not for the caller.
+      expect(JSON.stringify(res.json)).not.toContain("MISPLACED");
+    }
+    cosmos.dispose();
+  });
 
   it("submit before the upload → 409, wrong size → 409, wrong magic bytes → 422; the job stays visible", async () => {
     const created = await alice("POST", "/api/jobs", {

@@ -142,23 +142,10 @@ export const listJobsHandler =
   async (request) => {
     const caller = callerOf(request, deps.config.auth);
     const query = readQuery(request, ListJobsQuerySchema);
-    let page;
-    try {
-      page = await deps.jobs.listByUser(caller.userId, {
-        limit: query.limit,
-        ...(query.continuationToken ? { continuationToken: unwrapToken(query.continuationToken) } : {}),
-      });
-    } catch (err) {
-      // A forged or stale continuation token is the client's mistake, not ours.
-      if (query.continuationToken && (err as { code?: number }).code === 400)
-        throw new ProblemError(
-          problem("validation-failed", {
-            detail: "The continuation token is not valid.",
-            errors: [{ field: "continuationToken", message: "not valid" }],
-          }),
-        );
-      throw err;
-    }
+    const page = await deps.jobs.listByUser(caller.userId, {
+      limit: query.limit,
+      ...(query.continuationToken ? { continuationToken: unwrapToken(query.continuationToken) } : {}),
+    });
     const body: JobListResponse = {
       items: page.items.map((j) => {
         const { result: _r, history: _h, ...summary } = toJobView(j);

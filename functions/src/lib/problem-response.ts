@@ -1,6 +1,7 @@
 import {
   ConcurrencyConflictError,
   DocsiftError,
+  InvalidContinuationTokenError,
   InvalidTransitionError,
   JobNotFoundError,
   PROBLEM_CONTENT_TYPE,
@@ -31,6 +32,13 @@ export function toProblem(err: unknown, instance: string): Problem | undefined {
   if (err instanceof ZodError) return { ...problemFromZod(err), instance };
   if (err instanceof JobNotFoundError) return problem("not-found", { detail: "No such job.", instance });
   if (err instanceof InvalidTransitionError) return problem("conflict", { detail: err.message, instance });
+  // A forged or stale continuation token is the client's mistake, not ours.
+  if (err instanceof InvalidContinuationTokenError)
+    return problem("validation-failed", {
+      detail: "The continuation token is not valid.",
+      errors: [{ field: "continuationToken", message: "not valid" }],
+      instance,
+    });
   if (err instanceof ConcurrencyConflictError)
     return problem("conflict", { detail: "The job changed meanwhile; retry.", instance });
   if (err instanceof DocsiftError && err.permanent)
