@@ -168,6 +168,17 @@ describe("job state machine", () => {
     expect(d.job.progress).toMatchObject({ stage: "extract", pagesDone: 3 });
     expect(d.event.type).toBe("job.progress");
     expect(d.event.eventId).toMatch(/:extract:3$/);
+    expect(d.job.progress).not.toHaveProperty("pagesTotal");
+    // With the document's page count where the reader knows it, in the job and in its event.
+    const counted = decide(jobIn("PROCESSING"), { ...commands.progress, pagesTotal: 12 });
+    expect(counted.outcome === "applied" && counted.job.progress).toMatchObject({
+      pagesDone: 3,
+      pagesTotal: 12,
+    });
+    expect(counted.outcome === "applied" && counted.event.summary).toMatchObject({
+      pagesDone: 3,
+      pagesTotal: 12,
+    });
     for (const s of JOB_STATUSES.filter((x) => x !== "PROCESSING"))
       expect(() => decide(jobIn(s), commands.progress)).toThrow(InvalidTransitionError);
   });

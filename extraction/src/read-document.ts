@@ -5,7 +5,7 @@ import { readImage } from "./image/image-reader.js";
 import { resolveLimits, tooManyCharacters, tooManyPages, type ReadLimits } from "./limits.js";
 import type { OcrEngine } from "./ocr-engine.js";
 import { readPdfWithPdfjs } from "./pdf/pdfjs-reader.js";
-import { hasPoppler } from "./pdf/poppler.js";
+import { hasPoppler, pdfPageCount } from "./pdf/poppler.js";
 import { readPdfWithPoppler } from "./pdf/poppler-reader.js";
 import type { PageReader, ReaderContext } from "./reader.js";
 import { sniffDocumentKind } from "./sniff.js";
@@ -39,6 +39,13 @@ export interface DocumentReading {
   pages: AsyncIterable<ExtractedPage>;
   /** Figures so far; final once `pages` is exhausted. */
   stats(): ReadStats;
+  /**
+   * How many pages the document has, where that is cheap to know without reading it: a PDF's
+   * (poppler's pdfinfo, one short process), a PNG's or JPEG's 1; undefined for DOCX, text and TIFF, whose
+   * pages exist only once read, and when the count cannot be had. Asked only for progress of long
+   * jobs, so a short one never pays for it.
+   */
+  pageCount(): Promise<number | undefined>;
 }
 
 /**
@@ -64,7 +71,19 @@ export function readDocument(
       return governed(file, kind, limits, opts, stats);
     },
   };
-  return { kind, pages, stats: () => ({ ...stats }) };
+  let count: Promise<number | undefined> | undefined;
+  const pageCount = (): Promise<number | undefined> =>
+    (count ??=
+      kind === "png" || kind === "jpeg"
+        ? Promise.resolve(1)
+        : kind === "pdf"
+          ? hasPoppler()
+              .then((yes) =>
+                yes ? pdfPageCount(file.path, opts.signal ?? new AbortController().signal) : undefined,
+              )
+              .catch(() => undefined)
+          : Promise.resolve(undefined));
+  return { kind, pages, stats: () => ({ ...stats }), pageCount };
 }
 
 async function chooseReader(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JobEvent, JobView } from "@docsift/core";
+import { progressText } from "../src/ui/views.js";
 import { JobStore } from "../src/status/store.js";
 import type { StatusChange } from "../src/status/store.js";
 
@@ -84,6 +85,19 @@ describe("job status store", () => {
     store.applyView(view("PROCESSING", 1));
     store.applyEvent(event("job.progress", "PROCESSING", 2, { stage: "extract", pagesDone: 7 }));
     expect(store.get(ID)?.progress).toEqual({ stage: "extract", pagesDone: 7, at: t(2) });
+  });
+
+  it("says which page of how many while the count is known, and how many are done otherwise", () => {
+    const store = new JobStore();
+    store.applyView(view("PROCESSING", 1));
+    store.applyEvent(
+      event("job.progress", "PROCESSING", 2, { stage: "extract", pagesDone: 40, pagesTotal: 900 }),
+    );
+    expect(store.get(ID)?.progress).toEqual({ stage: "extract", pagesDone: 40, pagesTotal: 900, at: t(2) });
+    expect(progressText(store.get(ID)!)).toBe("Now reading the text (page 40 of 900)");
+    store.applyEvent(event("job.progress", "PROCESSING", 3, { stage: "extract", pagesDone: 75 }));
+    expect(progressText(store.get(ID)!)).toBe("Now reading the text (75 pages done)");
+    expect(progressText({ status: "QUEUED", progress: store.get(ID)!.progress })).toBe("");
   });
 
   it("adds a stub for an unknown job, marked to be read from the API", () => {

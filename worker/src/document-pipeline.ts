@@ -20,6 +20,8 @@ export interface PipelineRun {
   /** When the job started (performance.now()), so totalMs covers everything the job cost. */
   startedAt: number;
   onPage(pagesDone: number): void;
+  /** Once the document is open: how to learn its page count (asked only by long jobs' progress). */
+  onReading?(reading: { pageCount(): Promise<number | undefined> }): void;
 }
 
 /** Which step a failure came from: extraction's messages are written for users, the others are not. */
@@ -99,6 +101,7 @@ export async function runDocumentPipeline(
     } catch (err) {
       throw new StageError("extract", err);
     }
+    run.onReading?.(reading);
     // Intake checked the magic bytes at submit: other content now is another document.
     if (reading.kind !== task.documentKind)
       throw new StageError(

@@ -210,15 +210,25 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
         "the task asks for another model; running the loaded one",
       );
 
+    // The page count is asked for with the first progress report: a job short enough to send
+    // none never pays for it.
+    let pageCount: (() => Promise<number | undefined>) | undefined;
     progress = new ProgressReporter(
       deps.settings.progressEveryPages,
       deps.settings.progressMinIntervalMs,
       async (pagesDone) => {
+        const pagesTotal = await pageCount?.();
         await transitionJob(
           jobDeps,
           task.userId,
           task.jobId,
-          ownedBy(attempt, () => ({ type: "progress", at: deps.clock.now(), stage: "extract", pagesDone })),
+          ownedBy(attempt, () => ({
+            type: "progress",
+            at: deps.clock.now(),
+            stage: "extract",
+            pagesDone,
+            ...(pagesTotal !== undefined ? { pagesTotal } : {}),
+          })),
           { republishDuplicates: false },
         );
       },
@@ -230,6 +240,10 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
       log,
       startedAt: started,
       onPage: (n) => reporter.page(n),
+      onReading: (reading) => {
+        let counted: Promise<number | undefined> | undefined;
+        pageCount = () => (counted ??= reading.pageCount().catch(() => undefined));
+      },
     });
     // A result that made it out is recorded even if a timeout or shutdown fired meanwhile.
     await reporter.stop();

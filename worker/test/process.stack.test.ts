@@ -83,6 +83,10 @@ describe("a worker process", () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     // The last page may be reported too (pages now arrive fast enough for it): never past it.
     expect(progress.every((p, i) => p - (i === 0 ? 0 : progress[i - 1]!) >= 25 && p <= 900)).toBe(true);
+    // Each progress event says of how many pages: the PDF's count, asked for with the first one.
+    expect(events.filter((e) => e.type === "job.progress").map((e) => e.summary.pagesTotal)).toEqual(
+      progress.map(() => 900),
+    );
 
     // Leave the queue empty for the next test: the in-process worker takes the waiting task.
     const cleaner = await startWorker(harness.config());

@@ -36,6 +36,7 @@ export const JobProgressSchema = z
   .object({
     stage: z.enum(["download", "extract", "infer"]),
     pagesDone: z.number().int().nonnegative().optional(),
+    pagesTotal: z.number().int().positive().optional(),
     at: z.iso.datetime(),
   })
   .strict();

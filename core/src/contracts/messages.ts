@@ -61,6 +61,7 @@ export const JobEventSummarySchema = z
     fieldsFound: z.number().int().nonnegative().optional(),
     stage: z.enum(["download", "extract", "infer"]).optional(),
     pagesDone: z.number().int().nonnegative().optional(),
+    pagesTotal: z.number().int().positive().optional(),
   })
   .strict();
 

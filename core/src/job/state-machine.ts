@@ -15,7 +15,14 @@ export type JobCommand =
   | { type: "submit"; at: Date; blobEtag?: string }
   | { type: "expire"; at: Date }
   | { type: "start"; at: Date; attempt: number }
-  | { type: "progress"; at: Date; stage: "download" | "extract" | "infer"; pagesDone?: number }
+  | {
+      type: "progress";
+      at: Date;
+      stage: "download" | "extract" | "infer";
+      pagesDone?: number;
+      /** The document's page count, where the reader knows it (PDFs, images). */
+      pagesTotal?: number;
+    }
   | { type: "complete"; at: Date; result: JobResult }
   | { type: "fail"; at: Date; error: JobError }
   | { type: "retry"; at: Date; reason: string }
@@ -160,6 +167,7 @@ export function decide(job: Job, command: JobCommand): Decision {
         stage: command.stage,
         at: command.at.toISOString(),
         ...(command.pagesDone !== undefined ? { pagesDone: command.pagesDone } : {}),
+        ...(command.pagesTotal !== undefined ? { pagesTotal: command.pagesTotal } : {}),
       };
       const next: Job = { ...job, progress, updatedAt: command.at.toISOString() };
       const suffix = `:${command.stage}:${command.pagesDone ?? 0}`;
@@ -172,6 +180,7 @@ export function decide(job: Job, command: JobCommand): Decision {
             ...summaryOf(next),
             stage: command.stage,
             ...(command.pagesDone !== undefined ? { pagesDone: command.pagesDone } : {}),
+            ...(command.pagesTotal !== undefined ? { pagesTotal: command.pagesTotal } : {}),
           },
         },
       };

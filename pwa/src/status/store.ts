@@ -127,6 +127,7 @@ export class JobStore {
               stage: event.summary.stage,
               at: event.at,
               ...(event.summary.pagesDone !== undefined ? { pagesDone: event.summary.pagesDone } : {}),
+              ...(event.summary.pagesTotal !== undefined ? { pagesTotal: event.summary.pagesTotal } : {}),
             },
           }
         : {}),

@@ -18,12 +18,16 @@ export function statusBadge(status: KnownJob["status"]): HTMLElement {
   return h("span", { class: `badge status-${status.toLowerCase()}` }, STATUS_LABELS[status]);
 }
 
+/** "Now reading the text (page 40 of 900)", or "(40 pages done)" where the count is not known. */
 export function progressText(job: Pick<KnownJob, "status" | "progress">): string {
   if (job.status !== "PROCESSING" || !job.progress) return "";
+  const { pagesDone, pagesTotal } = job.progress;
   const pages =
-    job.progress.pagesDone !== undefined
-      ? ` (${job.progress.pagesDone} page${job.progress.pagesDone === 1 ? "" : "s"} done)`
-      : "";
+    pagesDone === undefined
+      ? ""
+      : pagesTotal !== undefined
+        ? ` (page ${Math.min(pagesDone, pagesTotal)} of ${pagesTotal})`
+        : ` (${pagesDone} page${pagesDone === 1 ? "" : "s"} done)`;
   return `Now ${STAGES[job.progress.stage]}${pages}`;
 }
 
