@@ -6,5 +6,7 @@ export * from "./cosmos-client.js";
 export * from "./cosmos-job-repository.js";
 export * from "./cosmos-dead-letter-repository.js";
 export * from "./service-bus.js";
+export * from "./service-bus-task-delivery.js";
+export * from "./service-bus-task-source.js";
 export * from "./web-pubsub.js";
 export * from "./cosmos-push-subscriptions.js";

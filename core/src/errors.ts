@@ -107,3 +107,11 @@ export class InvalidContinuationTokenError extends Error {
     this.name = "InvalidContinuationTokenError";
   }
 }
+
+/** The broker no longer holds this delivery's lock: another delivery of the message owns it. */
+export class DeliveryLockLostError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super("the message's lock was lost", options);
+    this.name = "DeliveryLockLostError";
+  }
+}

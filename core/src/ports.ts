@@ -68,6 +68,40 @@ export interface DocumentStore {
   remove(container: string, blobName: string): Promise<void>;
 }
 
+/**
+ * One delivery of a task message, held under a peek-lock until it is settled. Settling after the
+ * lock is gone fails with DeliveryLockLostError: another delivery of the message owns it then.
+ */
+export interface TaskDelivery {
+  /** The message body as sent (an object, or JSON text or bytes from other tools). */
+  readonly body: unknown;
+  readonly messageId: string;
+  /** 1 for the first delivery of the message, 2 for its redelivery, … */
+  readonly attempt: number;
+  /** When the lock expires, as last renewed. */
+  readonly lockedUntil: Date | undefined;
+  complete(): Promise<void>;
+  /** Back to the queue at once, counted as a delivery. */
+  abandon(): Promise<void>;
+  deadLetter(reason: string, description: string): Promise<void>;
+  /** Extends the lock; the new expiry. */
+  renewLock(): Promise<Date>;
+}
+
+/**
+ * Where the worker's deliveries come from (Service Bus' `inference-tasks` in peek-lock mode): each
+ * is handed to the handler the source was made with, at most its concurrency at a time.
+ */
+export interface TaskSource {
+  /** Whether the broker answered lately (for readiness). */
+  readonly connected: boolean;
+  /** Checks the queue answers, then starts handing out deliveries. */
+  start(): Promise<void>;
+  /** Takes no further delivery; those in hand keep their lock and can still settle (a drain). */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface TaskQueue {
   /** Sends one task; the message id is derived from job and submission so a retried send is the same message. */
   enqueue(task: InferenceTask, options?: { scheduledAt?: Date }): Promise<void>;

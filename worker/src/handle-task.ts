@@ -1,4 +1,3 @@
-import type { ServiceBusReceivedMessage, ServiceBusReceiver } from "@azure/service-bus";
 import {
   DocsiftError,
   ERROR_CODES,
@@ -12,6 +11,7 @@ import {
   uploadBlobName,
 } from "@docsift/core";
 import type {
+  TaskDelivery,
   Clock,
   EventPublisher,
   InferenceTask,
@@ -42,7 +42,6 @@ export interface TaskHandlerSettings {
 }
 
 export interface TaskHandlerDeps {
-  receiver: ServiceBusReceiver;
   jobs: JobRepository;
   events: EventPublisher;
   metrics: WorkerMetrics;
@@ -62,7 +61,7 @@ export class Delivery {
   owned = false;
   settlement: Settlement | undefined;
 
-  constructor(readonly message: ServiceBusReceivedMessage) {}
+  constructor(readonly incoming: TaskDelivery) {}
 
   abort(reason: DocsiftError): void {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
@@ -89,19 +88,19 @@ const ownedBy =
  * Never throws: every failure ends in a settlement (or a known-lost lock) and an outcome.
  */
 export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Promise<JobOutcome> {
-  const { message } = delivery;
-  const parsed = parseTaskBody(message.body);
+  const { incoming } = delivery;
+  const parsed = parseTaskBody(incoming.body);
   if (!parsed.ok) {
-    const log = deps.log.child({ messageId: String(message.messageId ?? ""), attempt: attemptOf(message) });
-    const settlement = (delivery.settlement = new Settlement(deps.receiver, message, log));
+    const log = deps.log.child({ messageId: incoming.messageId, attempt: incoming.attempt });
+    const settlement = (delivery.settlement = new Settlement(incoming, log));
     log.warn({ reason: parsed.description }, "invalid task message; dead-lettering it");
     await settlement.deadLetter(INVALID_MESSAGE_REASON, parsed.description);
     return "invalid";
   }
   const task = parsed.task;
-  const attempt = attemptOf(message);
+  const attempt = incoming.attempt;
   const log = deps.log.child({ jobId: task.jobId, attempt });
-  const settlement = (delivery.settlement = new Settlement(deps.receiver, message, log));
+  const settlement = (delivery.settlement = new Settlement(incoming, log));
 
   // The contract cannot know names: a task must point at its own job's upload and nowhere else,
   // whoever managed to send it.
@@ -122,8 +121,7 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
   const started = performance.now();
   const signal = delivery.controller.signal;
   const lock = keepLock(
-    deps.receiver,
-    message,
+    incoming,
     {
       maxRenewMs: deps.settings.lockRenewMaxMs,
       onRenewed: () => deps.metrics.lockRenewals.inc({ result: "ok" }),
@@ -400,7 +398,6 @@ async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutc
  * Service Bus reports the AMQP delivery count: 0 on the first delivery, one more after each
  * abandon or lock expiry. The attempt number the job records counts from 1.
  */
-export const attemptOf = (message: ServiceBusReceivedMessage): number => (message.deliveryCount ?? 0) + 1;
 
 function classify(
   err: unknown,

@@ -1,5 +1,5 @@
-import { isServiceBusError } from "@azure/service-bus";
-import type { ServiceBusReceivedMessage, ServiceBusReceiver } from "@azure/service-bus";
+import { DeliveryLockLostError } from "@docsift/core";
+import type { TaskDelivery } from "@docsift/core";
 import type { Logger } from "pino";
 
 export interface LockKeeperOptions {
@@ -11,23 +11,15 @@ export interface LockKeeperOptions {
   onError(err: unknown): void;
 }
 
-export const isLockLost = (err: unknown): boolean =>
-  isServiceBusError(err) && (err.code === "MessageLockLost" || err.code === "SessionLockLost");
-
 /**
  * Renews one message's lock at half of its remaining time until stopped. The worker renews
  * itself rather than through the SDK's auto-renewal (disabled on the receiver) so that every
  * renewal is counted, renewal ends the moment the job ends, and a lost lock aborts the job
  * instead of letting it run on beside the delivery that now owns it.
  */
-export function keepLock(
-  receiver: ServiceBusReceiver,
-  message: ServiceBusReceivedMessage,
-  options: LockKeeperOptions,
-  log: Logger,
-): { stop(): void } {
+export function keepLock(delivery: TaskDelivery, options: LockKeeperOptions, log: Logger): { stop(): void } {
   const deadline = Date.now() + options.maxRenewMs;
-  let lockedUntil = message.lockedUntilUtc?.getTime() ?? Date.now();
+  let lockedUntil = delivery.lockedUntil?.getTime() ?? Date.now();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -44,13 +36,13 @@ export function keepLock(
   const renew = async () => {
     if (stopped) return;
     try {
-      const until = await receiver.renewMessageLock(message);
+      const until = await delivery.renewLock();
       lockedUntil = until.getTime();
       if (stopped) return;
       options.onRenewed();
     } catch (err) {
       if (stopped) return;
-      if (isLockLost(err) || Date.now() >= lockedUntil) {
+      if (err instanceof DeliveryLockLostError || Date.now() >= lockedUntil) {
         stopped = true;
         options.onLost(err);
         return;

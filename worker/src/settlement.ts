@@ -1,9 +1,6 @@
-import type { ServiceBusReceivedMessage, ServiceBusReceiver } from "@azure/service-bus";
+import { DeliveryLockLostError } from "@docsift/core";
+import type { TaskDelivery } from "@docsift/core";
 import type { Logger } from "pino";
-import { isLockLost } from "./lock-keeper.js";
-
-// Service Bus keeps dead-letter descriptions in a message header; keep them short and readable.
-const MAX_DESCRIPTION_CHARS = 1024;
 
 export type SettleResult = "settled" | "lock-lost" | "failed" | "already-settled";
 
@@ -16,8 +13,7 @@ export class Settlement {
   private done = false;
 
   constructor(
-    private readonly receiver: ServiceBusReceiver,
-    private readonly message: ServiceBusReceivedMessage,
+    private readonly delivery: TaskDelivery,
     private readonly log: Logger,
   ) {}
 
@@ -26,21 +22,15 @@ export class Settlement {
   }
 
   complete(): Promise<SettleResult> {
-    return this.run("complete", () => this.receiver.completeMessage(this.message));
+    return this.run("complete", () => this.delivery.complete());
   }
 
   abandon(): Promise<SettleResult> {
-    return this.run("abandon", () => this.receiver.abandonMessage(this.message));
+    return this.run("abandon", () => this.delivery.abandon());
   }
 
   deadLetter(reason: string, description: string): Promise<SettleResult> {
-    const deadLetterErrorDescription =
-      description.length > MAX_DESCRIPTION_CHARS
-        ? `${description.slice(0, MAX_DESCRIPTION_CHARS - 1)}…`
-        : description;
-    return this.run("dead-letter", () =>
-      this.receiver.deadLetterMessage(this.message, { deadLetterReason: reason, deadLetterErrorDescription }),
-    );
+    return this.run("dead-letter", () => this.delivery.deadLetter(reason, description));
   }
 
   /** Gives up the delivery without touching the broker: the lock is known to be lost. */
@@ -56,7 +46,7 @@ export class Settlement {
       this.log.debug({ action }, "message settled");
       return "settled";
     } catch (err) {
-      if (isLockLost(err)) {
+      if (err instanceof DeliveryLockLostError) {
         this.log.warn({ action }, "lock lost before settlement; the message's next delivery owns it");
         return "lock-lost";
       }

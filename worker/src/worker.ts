@@ -1,15 +1,17 @@
 import { mkdir } from "node:fs/promises";
-import type { ServiceBusClient, ServiceBusReceivedMessage } from "@azure/service-bus";
+import type { ServiceBusClient } from "@azure/service-bus";
 import {
   BlobDocumentStore,
   CosmosJobRepository,
   ServiceBusEventPublisher,
+  ServiceBusTaskSource,
   cosmosContainers,
   createBlobServiceClient,
   createCosmosClient,
   createServiceBusClient,
 } from "@docsift/adapters";
 import { DocsiftError, systemClock } from "@docsift/core";
+import type { TaskDelivery } from "@docsift/core";
 import type { DocumentStore, EventPublisher, JobRepository, WorkerConfig } from "@docsift/core";
 import { popplerLauncherPid, type OcrEngine } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
@@ -23,7 +25,6 @@ import { createLogger } from "./logger.js";
 import { WorkerMetrics } from "./metrics.js";
 import { loadModel } from "./model-loader.js";
 import { createOcrEngine } from "./ocr.js";
-import { TaskReceiver } from "./task-receiver.js";
 
 /** Time to write the outcome after the job's own timeout: the lock is renewed this much longer. */
 const LOCK_RENEW_MARGIN_MS = 60_000;
@@ -85,7 +86,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   let reachedMaxJobs: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (reachedMaxJobs = resolve));
   let model: KeyInfoModel | undefined;
-  let receiver: TaskReceiver | undefined;
+  let receiver: ServiceBusTaskSource | undefined;
 
   const notReadyReason = (): string | undefined => {
     if (draining) return "draining";
@@ -149,13 +150,12 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       tempDir: config.tempDir,
     };
 
-    const onMessage = async (message: ServiceBusReceivedMessage): Promise<void> => {
-      const delivery = new Delivery(message);
+    const onDelivery = async (incoming: TaskDelivery): Promise<void> => {
+      const delivery = new Delivery(incoming);
       const handled = (async () => {
         metrics.inFlight.inc();
         try {
           const outcome = await handleTask(delivery, {
-            receiver: receiver!.receiver,
             jobs,
             events,
             metrics,
@@ -180,7 +180,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
           metrics.outcome(outcome);
         } catch (err) {
           // handleTask settles every failure itself; reaching here is a bug, not a bad job.
-          log.error({ err, messageId: String(message.messageId ?? "") }, "task handler failed unexpectedly");
+          log.error({ err, messageId: incoming.messageId }, "task handler failed unexpectedly");
         } finally {
           metrics.inFlight.dec();
           if (maxJobs > 0 && ++handledCount >= maxJobs && !draining) {
@@ -199,10 +199,10 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       }
     };
 
-    receiver = new TaskReceiver(
+    receiver = new ServiceBusTaskSource(
       serviceBus,
       { queue: config.queues.tasks, concurrency: config.concurrency },
-      onMessage,
+      onDelivery,
       log.child({ component: "receiver" }),
     );
     await receiver.start();

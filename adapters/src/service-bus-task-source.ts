@@ -1,12 +1,9 @@
-import type {
-  ProcessErrorArgs,
-  ServiceBusClient,
-  ServiceBusReceivedMessage,
-  ServiceBusReceiver,
-} from "@azure/service-bus";
+import type { ProcessErrorArgs, ServiceBusClient, ServiceBusReceiver } from "@azure/service-bus";
+import type { TaskDelivery, TaskSource } from "@docsift/core";
 import type { Logger } from "pino";
+import { ServiceBusTaskDelivery } from "./service-bus-task-delivery.js";
 
-export interface TaskReceiverOptions {
+export interface TaskSourceOptions {
   queue: string;
   concurrency: number;
   /** How often to re-check the connection after a receive error. */
@@ -20,8 +17,8 @@ export interface TaskReceiverOptions {
  * link stays open, so the jobs in hand can still renew their locks and settle. Lock renewal
  * is the worker's own (see lock-keeper.ts), so the SDK's is switched off here.
  */
-export class TaskReceiver {
-  readonly receiver: ServiceBusReceiver;
+export class ServiceBusTaskSource implements TaskSource {
+  private readonly receiver: ServiceBusReceiver;
   private subscription: { close(): Promise<void> } | undefined;
   private connectedFlag = false;
   private probe: NodeJS.Timeout | undefined;
@@ -29,8 +26,8 @@ export class TaskReceiver {
 
   constructor(
     client: ServiceBusClient,
-    private readonly options: TaskReceiverOptions,
-    private readonly handle: (message: ServiceBusReceivedMessage) => Promise<void>,
+    private readonly options: TaskSourceOptions,
+    private readonly handle: (delivery: TaskDelivery) => Promise<void>,
     private readonly log: Logger,
   ) {
     this.receiver = client.createReceiver(options.queue, {
@@ -51,7 +48,7 @@ export class TaskReceiver {
       {
         processMessage: async (message) => {
           this.connectedFlag = true;
-          await this.handle(message);
+          await this.handle(new ServiceBusTaskDelivery(this.receiver, message));
         },
         processError: async (args) => this.onError(args),
       },
