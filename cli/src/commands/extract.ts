@@ -25,12 +25,35 @@ export interface LocalExtraction {
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
-/** What a document's reading needs from the process: loaded once for every file of a run. */
+/** What reading documents needs from the process, loaded once for every file of a run. */
 interface Engines {
-  readDocument: typeof readDocument;
-  withOcrPageCap: typeof withOcrPageCap;
-  model: KeyInfoModel;
-  ocr: OcrEngine | undefined;
+  extraction: Promise<{ readDocument: typeof readDocument; withOcrPageCap: typeof withOcrPageCap }>;
+  model: Promise<KeyInfoModel>;
+  ocr: Promise<OcrEngine | undefined>;
+}
+
+/**
+ * The pages of `source`, the first one asked for at once: it is read while the caller gets ready
+ * to take it (a no-op for the order and the number of pages read).
+ */
+function firstPageEarly<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const it = source[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | undefined = it.next();
+  // A failure here is the caller's to see, at its first page.
+  first.catch(() => undefined);
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const next = first ?? it.next();
+        first = undefined;
+        return next;
+      },
+      return: async (value?: unknown) => {
+        first = undefined;
+        return (await it.return?.(value)) ?? { done: true, value: undefined as T };
+      },
+    }),
+  };
 }
 
 /**
@@ -43,7 +66,7 @@ interface Engines {
  * at most 20 pages.
  */
 export class LocalExtractor {
-  #engines: Promise<Engines> | undefined;
+  #engines: Engines | undefined;
 
   constructor(private readonly opts: ExtractOptions) {}
 
@@ -53,7 +76,11 @@ export class LocalExtractor {
     // The local counterpart of the worker's download: reading and hashing the document.
     const documentSha256 = await sha256File(file);
     const readMs = performance.now() - started;
-    const { readDocument, withOcrPageCap, model, ocr } = await (this.#engines ??= this.#load());
+    const engines = (this.#engines ??= this.#load());
+    // Without OCR the document can be opened while the model still loads: its first page is
+    // read meanwhile (pdftohtml on the other core), and the model takes it when ready.
+    const { readDocument, withOcrPageCap } = await engines.extraction;
+    const ocr = this.opts.ocr ? await engines.ocr : undefined;
     const reading = readDocument(
       { path: file, head },
       {
@@ -69,8 +96,10 @@ export class LocalExtractor {
           : {}),
       },
     );
+    const pages = firstPageEarly(reading.pages);
+    const model = await engines.model;
     const inferStarted = performance.now();
-    const extracted = await model.extract(reading.pages);
+    const extracted = await model.extract(pages);
     const stats = reading.stats();
     if (extracted.pages === 0) throw new DocsiftError("EMPTY_DOCUMENT");
     const inferMs = Math.max(0, performance.now() - inferStarted - stats.extractMs);
@@ -95,38 +124,35 @@ export class LocalExtractor {
   }
 
   async close(): Promise<void> {
-    const engines = await this.#engines?.catch(() => undefined);
-    await engines?.ocr?.close();
-    await engines?.model.close();
+    if (!this.#engines) return;
+    const [ocr, model] = await Promise.all([
+      this.#engines.ocr.catch(() => undefined),
+      this.#engines.model.catch(() => undefined),
+    ]);
+    await ocr?.close();
+    await model?.close();
   }
 
-  async #load(): Promise<Engines> {
+  #load(): Engines {
     // Loaded here, not at start-up: the other commands never map ONNX Runtime into memory.
-    const [extraction, { loadDefaultKeyInfoModel }] = await Promise.all([
-      import("@docsift/extraction"),
-      import("@docsift/model"),
-    ]);
-    // A few tool runs per document: starting them straight from this small process is quicker
-    // than starting the worker's launcher process first.
-    extraction.usePopplerLauncher(false);
-    // The OCR module loads while the model does (its sessions load on the first scanned page).
-    const ocrModule = this.opts.ocr
-      ? Promise.all([import("@docsift/extraction/ocr"), import("pino")])
-      : undefined;
-    ocrModule?.catch(() => undefined);
-    const model = await loadDefaultKeyInfoModel();
-    try {
-      let ocr: OcrEngine | undefined;
-      if (ocrModule) {
-        const [{ createPpOcrEngine }, { pino }] = await ocrModule;
-        // Its logs go to stderr, so stdout stays the answer (and valid JSON with --json).
-        ocr = await createPpOcrEngine({ logger: pino({ level: "warn" }, pino.destination(2)) });
-      }
-      return { readDocument: extraction.readDocument, withOcrPageCap: extraction.withOcrPageCap, model, ocr };
-    } catch (err) {
-      await model.close();
-      throw err;
-    }
+    const extraction = import("@docsift/extraction").then((m) => {
+      // A few tool runs per document: starting them straight from this small process is quicker
+      // than starting the worker's launcher process first.
+      m.usePopplerLauncher(false);
+      return { readDocument: m.readDocument, withOcrPageCap: m.withOcrPageCap };
+    });
+    const model = import("@docsift/model").then((m) => m.loadDefaultKeyInfoModel());
+    // PP-OCR loads while the model does (its sessions load on the first scanned page). Its logs
+    // go to stderr, so stdout stays the answer (and valid JSON with --json).
+    const ocr = this.opts.ocr
+      ? Promise.all([import("@docsift/extraction/ocr"), import("pino")]).then(
+          ([{ createPpOcrEngine }, { pino }]) =>
+            createPpOcrEngine({ logger: pino({ level: "warn" }, pino.destination(2)) }),
+        )
+      : Promise.resolve(undefined);
+    // Each is awaited where it is needed; these only keep an early failure from going unhandled.
+    for (const p of [extraction, model, ocr]) p.catch(() => undefined);
+    return { extraction, model, ocr };
   }
 }
 
