@@ -527,6 +527,13 @@ export class AzureStack extends TerraformStack {
         description: "Functions: job-events push trigger",
       },
       {
+        id: "func-events-send",
+        principalId: funcPrincipal,
+        role: ROLES.serviceBusSender,
+        scope: events.id,
+        description: "Functions: publish job events (submit, delete, upload expiry, dead-letter triage)",
+      },
+      {
         id: "func-web-pubsub",
         principalId: funcPrincipal,
         role: ROLES.webPubSubOwner,
