@@ -121,3 +121,15 @@ describe("deploy workflow", () => {
     expect(at("Check that the Function App's Easy Auth trusts the linked Static Web App")).toBe(apply + 1);
   });
 });
+
+describe("the workflow's test job", () => {
+  it("runs the project's CI script, which installs what the tests need, not a bare npm test", () => {
+    const steps = workflow.jobs.test!.steps.map((s) => s.run).filter(Boolean);
+    expect(steps).toContain("bash .ci/run");
+    expect(steps).not.toContain("npm test");
+    const ci = readFileSync(path.join(repoRoot, ".ci/run"), "utf8");
+    for (const pkg of ["poppler-utils", "chromium", "fonts-dejavu-core"]) expect(ci).toContain(pkg);
+    // A hosted runner is not root: the script asks for sudo there.
+    expect(ci).toMatch(/sudo/);
+  });
+});
