@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import {
   parseEnvironmentConfig,
   terminationGracePeriodSeconds,
 } from "../src/config.js";
+import { buildApp } from "../src/app.js";
 import { rawTestConfig, testConfig } from "./helpers.js";
 
 describe("environment configuration", () => {
@@ -26,6 +27,17 @@ describe("environment configuration", () => {
         /auth\.tenantId[\s\S]*still the placeholder|still the placeholder[\s\S]*auth\.tenantId/,
       );
     }
+  });
+
+  it("ships an example environment with fake but well-formed ids that synthesizes offline on a fresh clone", () => {
+    const example = loadEnvironmentConfig("example");
+    expect(example.environment).toBe("example");
+    expect(example.auth.tenantId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    const outdir = mkdtempSync(path.join(tmpdir(), "docsift-example-"));
+    buildApp(example, { outdir, imageTag: "example" }).synth();
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["azure", "kubernetes"]);
   });
 
   it("rejects a lock longer than Service Bus allows", () => {
