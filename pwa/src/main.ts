@@ -19,7 +19,7 @@ import { JobStore } from "./status/store.js";
 import type { StatusChange } from "./status/store.js";
 import { xhrTransport } from "./upload/transport.js";
 import { Uploads } from "./uploads.js";
-import { ACCEPT, MAX_UPLOAD_BYTES, checkFile, formatBytes } from "./validate.js";
+import { ACCEPT, MAX_UPLOAD_BYTES, checkContent, checkFile, formatBytes } from "./validate.js";
 import { PendingDeletes } from "./ui/pending-deletes.js";
 import { h, syncList } from "./ui/dom.js";
 import { createJobRow, createUploadRow, jobDetail, updateJobRow, updateUploadRow } from "./ui/views.js";
@@ -228,16 +228,18 @@ const listView = h(
   ),
 );
 
-function addFiles(files: FileList | File[]): void {
+async function addFiles(files: FileList | File[]): Promise<void> {
   fileErrors.replaceChildren();
   for (const file of Array.from(files)) {
     const check = checkFile(file);
-    if (!check.ok) fileErrors.append(h("li", {}, check.reason));
-    else uploads.add(file, check.contentType);
+    const content = check.ok ? await checkContent(file, check.contentType) : check;
+    if (!content.ok) fileErrors.append(h("li", {}, content.reason));
+    else uploads.add(file, content.contentType);
   }
 }
 fileInput.addEventListener("change", () => {
-  if (fileInput.files?.length) addFiles(fileInput.files);
+  // Copied now: the input is cleared below, before the checks have read the files.
+  if (fileInput.files?.length) void addFiles(Array.from(fileInput.files));
   fileInput.value = "";
 });
 for (const type of ["dragenter", "dragover"])
@@ -249,7 +251,7 @@ dropZone.addEventListener("dragleave", () => dropZone.classList.remove("over"));
 dropZone.addEventListener("drop", (e) => {
   e.preventDefault();
   dropZone.classList.remove("over");
-  if (e.dataTransfer?.files.length) addFiles(e.dataTransfer.files);
+  if (e.dataTransfer?.files.length) void addFiles(Array.from(e.dataTransfer.files));
 });
 
 const uploadActions = {

@@ -181,6 +181,11 @@ export class Uploads {
       if (isConnectivity(err) || !this.options.isOnline())
         return this.wait(item, "The connection dropped; it will upload when you are back online.");
       item.error = err instanceof Error ? err.message : String(err);
+      // The server read the document and refused it (422: its content is not a document docsift
+      // reads, or not the declared kind): the job could never run, so it is deleted (before the
+      // item shows as failed) rather than left in the list waiting for an upload.
+      if (item.jobId && err instanceof ApiError && err.status === 422)
+        await this.options.api.deleteJob(item.jobId).catch(() => undefined);
       this.set(item, "failed");
       await this.options.pending.remove(item.id).catch(() => undefined);
     }

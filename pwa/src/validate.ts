@@ -1,6 +1,11 @@
 // Pure modules of @docsift/core, imported by path: its index also exports the zod schemas,
 // which would add the whole of zod to the bundle for a few constants.
-import { ALLOWED_CONTENT_TYPES } from "../../core/src/documents.js";
+import {
+  ALLOWED_CONTENT_TYPES,
+  ALLOWED_CONTENT_TYPE_LIST,
+  kindOfContentType,
+  sniffKind,
+} from "../../core/src/documents.js";
 import type { AllowedContentType } from "../../core/src/documents.js";
 import { formatBytes } from "../../core/src/format-bytes.js";
 import { DEFAULT_MAX_UPLOAD_BYTES } from "../../core/src/names.js";
@@ -55,4 +60,28 @@ export function checkFile(
     };
   }
   return { ok: true, contentType };
+}
+
+/** Bytes read to tell a file's kind from its content, as the server and the CLI do. */
+const HEAD_BYTES = 512;
+
+/**
+ * The file's content, checked as the server will check it at submit: by its first bytes, not its
+ * name. A file whose content is another kind docsift reads is uploaded as that kind (a PNG named
+ * .pdf); one whose content docsift cannot read is refused here, before a job exists, so no job is
+ * left waiting for an upload that the server would refuse.
+ */
+export async function checkContent(
+  file: { name: string; slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> } },
+  declared: AllowedContentType,
+): Promise<FileCheck> {
+  const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+  const kind = sniffKind(head);
+  if (kind === kindOfContentType(declared)) return { ok: true, contentType: declared };
+  const actual = kind ? ALLOWED_CONTENT_TYPE_LIST.find((ct) => kindOfContentType(ct) === kind) : undefined;
+  if (actual) return { ok: true, contentType: actual };
+  return {
+    ok: false,
+    reason: `${file.name} is not ${ALLOWED_DESCRIPTION} inside, whatever its name says. Choose ${ALLOWED_DESCRIPTION}.`,
+  };
 }

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, createApiClient } from "../src/api.js";
-import { checkFile, contentTypeOf, formatBytes } from "../src/validate.js";
+import { checkContent, checkFile, contentTypeOf, formatBytes } from "../src/validate.js";
 
 describe("API client", () => {
   let server: http.Server;
@@ -116,5 +116,36 @@ describe("client-side file checks (no request)", () => {
     });
     expect(formatBytes(120.5 * MB)).toBe("121 MiB");
     expect(formatBytes(20 * MB)).toBe("20.0 MiB");
+  });
+});
+
+describe("checkContent: the file's first bytes, as the server checks them at submit", () => {
+  const file = (name: string, bytes: number[] | string) => {
+    const blob = new Blob([typeof bytes === "string" ? bytes : new Uint8Array(bytes)]);
+    return { name, slice: (a: number, b: number) => blob.slice(a, b) };
+  };
+  const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+
+  it("accepts content of the declared kind", async () => {
+    expect(await checkContent(file("a.pdf", "%PDF-1.7\n"), "application/pdf")).toEqual({
+      ok: true,
+      contentType: "application/pdf",
+    });
+  });
+
+  it("uploads a readable file of another kind as what it is", async () => {
+    expect(await checkContent(file("scan.pdf", PNG), "application/pdf")).toEqual({
+      ok: true,
+      contentType: "image/png",
+    });
+  });
+
+  it("refuses content docsift cannot read before any job exists, saying what to do", async () => {
+    const exe = file("invoice.pdf", [0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]);
+    expect(await checkContent(exe, "application/pdf")).toEqual({
+      ok: false,
+      reason:
+        "invoice.pdf is not a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file inside, whatever its name says. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.",
+    });
   });
 });

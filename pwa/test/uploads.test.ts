@@ -21,6 +21,8 @@ interface FakeJob {
 }
 async function startJobApi(uploadUrl: () => string) {
   const byKey = new Map<string, FakeJob>();
+  /** Jobs whose submit the server refuses after reading the document (422). */
+  const refuse = new Set<string>();
   const calls: Array<{ method: string; path: string; key?: string }> = [];
   const server = http.createServer((req, res) => {
     req.resume();
@@ -62,8 +64,23 @@ async function startJobApi(uploadUrl: () => string) {
             title: "Not found",
             status: 404,
           });
+        if (refuse.has(job.id))
+          return res.writeHead(422, { "content-type": "application/problem+json" }).end(
+            JSON.stringify({
+              type: "https://docsift.dev/problems/document-rejected",
+              title: "Document rejected",
+              status: 422,
+              detail: "The file content is not a PDF.",
+            }),
+          );
         if (job.status === "AWAITING_UPLOAD") job.status = "QUEUED";
         return json(202, { jobId: job.id, status: job.status });
+      }
+      const del = /^\/api\/jobs\/([^/]+)$/.exec(req.url ?? "");
+      if (req.method === "DELETE" && del) {
+        const job = [...byKey.values()].find((j) => j.id === del[1]);
+        if (job) job.status = "DELETED";
+        return res.writeHead(204).end();
       }
       json(404, { type: "https://docsift.dev/problems/not-found", title: "Not found", status: 404 });
     });
@@ -72,6 +89,7 @@ async function startJobApi(uploadUrl: () => string) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     byKey,
+    refuse,
     calls,
     close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
   };
@@ -143,6 +161,24 @@ describe("uploads: a retry with the same Idempotency-Key", () => {
     submitted.length = 0;
     return item;
   }
+
+  it("deletes the job when the server refuses the document at submit, leaving no job waiting for an upload", async () => {
+    const item = uploads.add(file(), "application/pdf");
+    // The job exists once the upload starts: have the server refuse what it then reads.
+    const stop = uploads.subscribe(() => {
+      const job = jobs.byKey.get(item.idempotencyKey);
+      if (job) jobs.refuse.add(job.id);
+    });
+    await settled(item);
+    stop();
+    expect(item.state).toBe("failed");
+    expect(item.error).toBe("The file content is not a PDF.");
+    const job = jobs.byKey.get(item.idempotencyKey)!;
+    expect(jobs.calls.filter((c) => c.method === "DELETE").map((c) => c.path)).toEqual([
+      `/api/jobs/${job.id}`,
+    ]);
+    expect(job.status).toBe("DELETED");
+  });
 
   it("submits a job that is QUEUED (its task may never have been sent) before calling it done", async () => {
     const item = await failedItemWithJob("QUEUED");
