@@ -3,8 +3,7 @@ import { ServiceBusClient } from "@azure/service-bus";
 import type { ServiceBusReceivedMessage, ServiceBusReceiver } from "@azure/service-bus";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DeliveryLockLostError } from "@docsift/core";
-import { startServiceBusEmulator, type ServiceBusEmulator } from "../../local/src/servicebus/index.js";
-import { ensureLocalTls } from "../../local/src/tls/local-ca.js";
+import { ensureLocalTls, startServiceBusEmulator, type ServiceBusEmulator } from "@docsift/local";
 import { ServiceBusTaskDelivery } from "../src/index.js";
 
 // The task-delivery port's Service Bus adapter against the project's emulator (its own, with a

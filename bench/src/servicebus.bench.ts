@@ -2,8 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { ServiceBusClient } from "@azure/service-bus";
 import type { ServiceBusMessage } from "@azure/service-bus";
-import { startServiceBusEmulator } from "../../local/src/servicebus/index.js";
-import { ensureLocalTls } from "../../local/src/tls/local-ca.js";
+import { ensureLocalTls, startServiceBusEmulator } from "@docsift/local";
 import { percentile, type BenchReport, isMain, runStandalone } from "./report.js";
 
 const MESSAGES = 10_000;

@@ -2,8 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { LocalStackConfigSchema, encodePrincipal, parseConfig } from "@docsift/core";
 import pino from "pino";
-import { startLocalStack } from "../../local/src/stack/stack.js";
-import type { LocalStack } from "../../local/src/stack/stack.js";
+import { startLocalStack, type LocalStack } from "@docsift/local";
 
 /**
  * The same local stack `npm start` runs (compiled app processes from `npm run build`), on free

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { WebPubSubServiceClient } from "@azure/web-pubsub";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
-import { startWebPubSubEmulator } from "../../local/src/webpubsub/index.js";
+import { startWebPubSubEmulator } from "@docsift/local";
 import { percentile, type BenchReport, isMain, runStandalone } from "./report.js";
 
 const ROUND_TRIPS = 1_000;

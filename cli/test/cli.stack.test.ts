@@ -10,9 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FunctionsConfigSchema, JobResultSchema, JobViewSchema, QUEUES, parseConfig } from "@docsift/core";
 import { generateDocument, renderPdf } from "@docsift/model/synthetic";
 import type { Truth } from "@docsift/model/synthetic";
-import { startFunctionsHost } from "../../local/src/functions-host/host.js";
-import type { LocalFunctionsHost } from "../../local/src/functions-host/host.js";
-import { WORKER_MAIN, startApp } from "../../local/src/stack/apps.js";
+import { WORKER_MAIN, startApp, startFunctionsHost, type LocalFunctionsHost } from "@docsift/local";
 import { eventually } from "../../functions/test/helpers.js";
 
 // The BUILT cli, as a user runs it (`npm test` builds first; by hand: npx tsc -b cli).

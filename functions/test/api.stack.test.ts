@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { InferenceTaskSchema, QUEUES } from "@docsift/core";
 import { cosmosContainers, createCosmosClient } from "@docsift/adapters";
-import { startFunctionsHost } from "../../local/src/functions-host/host.js";
-import type { LocalFunctionsHost } from "../../local/src/functions-host/host.js";
+import { startFunctionsHost, type LocalFunctionsHost } from "@docsift/local";
 import { PDF_BYTES, apiClient, eventually, functionsConfig } from "./helpers.js";
 
 const env = inject("stackEnv");

@@ -3,8 +3,7 @@ import { ServiceBusAdministrationClient, ServiceBusClient } from "@azure/service
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { QUEUES } from "@docsift/core";
-import { startFunctionsHost } from "../../local/src/functions-host/host.js";
-import type { LocalFunctionsHost } from "../../local/src/functions-host/host.js";
+import { startFunctionsHost, type LocalFunctionsHost } from "@docsift/local";
 import { PDF_BYTES, apiClient, eventually, functionsConfig } from "./helpers.js";
 
 const env = inject("stackEnv");

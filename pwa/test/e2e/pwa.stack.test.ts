@@ -9,11 +9,14 @@ import pino from "pino";
 import { build } from "vite";
 import webpush from "web-push";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startFunctionsHost } from "../../../local/src/functions-host/host.js";
-import type { LocalFunctionsHost } from "../../../local/src/functions-host/host.js";
-import { setBlobCors } from "../../../local/src/stack/blob-and-cosmos.js";
-import { WORKER_MAIN, startApp } from "../../../local/src/stack/apps.js";
-import type { ManagedChild } from "../../../local/src/stack/child-process.js";
+import {
+  WORKER_MAIN,
+  setBlobCors,
+  startApp,
+  startFunctionsHost,
+  type LocalFunctionsHost,
+  type ManagedChild,
+} from "@docsift/local";
 import { encodePrincipal } from "../../../functions/src/lib/identity.js";
 import { functionsConfig } from "../../../functions/test/helpers.js";
 import { padPdf, writeFiller, writeInvoicePdf, writeText } from "./documents.js";

@@ -24,9 +24,7 @@ import {
   uploadBlobName,
 } from "@docsift/core";
 import type { InferenceTask, Job, JobEvent, JobStatus, WorkerConfig } from "@docsift/core";
-import { startServiceBusEmulator } from "../../../local/src/servicebus/index.js";
-import type { ServiceBusEmulator } from "../../../local/src/servicebus/index.js";
-import { ensureLocalTls } from "../../../local/src/tls/local-ca.js";
+import { ensureLocalTls, startServiceBusEmulator, type ServiceBusEmulator } from "@docsift/local";
 
 export const CONTENT_TYPES = {
   pdf: "application/pdf",
