@@ -90,6 +90,22 @@ describe("worker/Dockerfile", () => {
     }
   });
 
+  it("builds the model's runtime project only: no training, generator or evaluation code in the image", () => {
+    const model = JSON.parse(readFileSync(path.join(root, "model/tsconfig.json"), "utf8")) as {
+      include: string[];
+      references?: { path: string }[];
+    };
+    expect(model.include).not.toContain("src");
+    for (const training of ["train", "generator", "families", "render", "eval", "scripts", "synthetic.ts"])
+      expect(
+        model.include.some((i) => i === `src/${training}` || i.startsWith(`src/${training}/`)),
+        training,
+      ).toBe(false);
+    expect(model.include).not.toContain("src/onnx/export.ts");
+    // The runtime needs the core alone (the training project also reads documents with extraction).
+    expect((model.references ?? []).map((r) => r.path)).toEqual(["../core"]);
+  });
+
   it("takes from the build stage only the output that `tsc -b worker` produces", () => {
     expect(runs.some((r) => /\btsc -b worker\b/.test(r))).toBe(true);
     const references = (ws: string): string[] => {
