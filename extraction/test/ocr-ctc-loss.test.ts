@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ctcLoss } from "../src/ocr/ctc-loss.js";
+import { ctcLoss } from "../src/ocr-training/ctc-loss.js";
 
 // Brute force: every path of length T over K symbols, collapsed (merge repeats, drop blanks).
 function collapse(path: number[]): number[] {

@@ -5,8 +5,8 @@ import { pino } from "pino";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OcrEngine } from "../src/ocr-engine.js";
-import { createPpOcrEngine, renderLinesToPng } from "../src/ocr/index.js";
-import { SAMPLE_INVOICE_LINES } from "../src/ocr/sample-invoice.js";
+import { createPpOcrEngine } from "../src/ocr/index.js";
+import { SAMPLE_INVOICE_LINES, renderLinesToPng } from "../src/ocr-training/index.js";
 
 // The recogniser drops some spaces ("Subtotal334.50"): compare without them.
 const squash = (text: string): string => text.replace(/\s+/g, "").toLowerCase();

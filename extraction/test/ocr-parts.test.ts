@@ -8,7 +8,7 @@ import type { PageBitmap } from "../src/ocr/decode-page-image.js";
 import { mergeBoxesIntoLines, type TextBox } from "../src/ocr/merge-lines.js";
 import { readOcrSettings } from "../src/ocr/ocr-settings.js";
 import { toTextLines } from "../src/ocr/pp-ocr-engine.js";
-import { renderLinesToPng } from "../src/ocr/render-svg-page.js";
+import { renderLinesToPng } from "../src/ocr-training/render-svg-page.js";
 import { SerialQueue } from "../src/ocr/serial-queue.js";
 
 const box = (text: string, x0: number, y0: number, x1: number, y1: number): TextBox => ({

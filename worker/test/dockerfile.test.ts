@@ -90,7 +90,7 @@ describe("worker/Dockerfile", () => {
     }
   });
 
-  it("builds the model's runtime project only: no training, generator or evaluation code in the image", () => {
+  it("builds the runtime projects only: no model training, generator, evaluation or OCR training code in the image", () => {
     const model = JSON.parse(readFileSync(path.join(root, "model/tsconfig.json"), "utf8")) as {
       include: string[];
       references?: { path: string }[];
@@ -104,6 +104,11 @@ describe("worker/Dockerfile", () => {
     expect(model.include).not.toContain("src/onnx/export.ts");
     // The runtime needs the core alone (the training project also reads documents with extraction).
     expect((model.references ?? []).map((r) => r.path)).toEqual(["../core"]);
+    // Nor the OCR recogniser head's training (CTC loss, its script and fixtures).
+    const extraction = JSON.parse(readFileSync(path.join(root, "extraction/tsconfig.json"), "utf8")) as {
+      exclude?: string[];
+    };
+    expect(extraction.exclude).toContain("src/ocr-training");
   });
 
   it("takes from the build stage only the output that `tsc -b worker` produces", () => {

@@ -1,3 +1,2 @@
 export { createPpOcrEngine, DEFAULT_OCR_MAX_PIXELS, type PpOcrEngineOptions } from "./pp-ocr-engine.js";
 export { readOcrSettings, type OcrSettings } from "./ocr-settings.js";
-export { renderLinesToPng, type RenderPageOptions, type SvgPageLine } from "./render-svg-page.js";

