@@ -1,6 +1,12 @@
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
 import { FEATURE_SPEC, DENSE_SIZE } from "../features/spec.js";
 import { INPUTS, OUTPUTS } from "../onnx/io-names.js";
+
+// A session on the calling thread, for benchmarks and tests: the runtime scores on its own thread
+// (scoring-thread.ts), so ONNX Runtime is loaded here only when a session is asked for, not with
+// the package (its native binding cost every `docsift extract` ~30 ms on the main thread).
+let ortModule: Promise<typeof Ort> | undefined;
+const ort = (): Promise<typeof Ort> => (ortModule ??= import("onnxruntime-node"));
 
 export interface SessionOptions {
   intraOpThreads?: number;
@@ -9,8 +15,9 @@ export interface SessionOptions {
 export async function createSession(
   model: Uint8Array | string,
   opts: SessionOptions = {},
-): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(model as Uint8Array, {
+): Promise<Ort.InferenceSession> {
+  const { InferenceSession } = await ort();
+  return InferenceSession.create(model as Uint8Array, {
     intraOpNumThreads: opts.intraOpThreads ?? 1,
     interOpNumThreads: 1,
     executionMode: "sequential",
@@ -27,7 +34,7 @@ const EMPTY_DOC = new Int32Array(FEATURE_SPEC.docSlots);
  * the caller only needs candidate scores), because the graph has both heads.
  */
 export async function scoreBatch(
-  session: ort.InferenceSession,
+  session: Ort.InferenceSession,
   idx: Int32Array,
   dense: Float32Array,
   rows: number,
@@ -37,10 +44,11 @@ export async function scoreBatch(
   const n = Math.max(rows, 1);
   const idxIn = rows > 0 ? idx.subarray(0, rows * FEATURE_SPEC.slots) : new Int32Array(FEATURE_SPEC.slots);
   const denseIn = rows > 0 ? dense.subarray(0, rows * DENSE_SIZE) : new Float32Array(DENSE_SIZE);
+  const { Tensor } = await ort();
   const out = await session.run({
-    [INPUTS.candIdx]: new ort.Tensor("int32", idxIn, [n, FEATURE_SPEC.slots]),
-    [INPUTS.candDense]: new ort.Tensor("float32", denseIn, [n, DENSE_SIZE]),
-    [INPUTS.docIdx]: new ort.Tensor("int32", docBag, [1, FEATURE_SPEC.docSlots]),
+    [INPUTS.candIdx]: new Tensor("int32", idxIn, [n, FEATURE_SPEC.slots]),
+    [INPUTS.candDense]: new Tensor("float32", denseIn, [n, DENSE_SIZE]),
+    [INPUTS.docIdx]: new Tensor("int32", docBag, [1, FEATURE_SPEC.docSlots]),
   });
   return {
     fieldProbs: out[OUTPUTS.fieldProbs]!.data as Float32Array,
