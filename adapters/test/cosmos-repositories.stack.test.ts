@@ -1,13 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
-import {
-  ConcurrencyConflictError,
-  StoredDocumentInvalidError,
-  createJob,
-  decide,
-  transitionJob,
-} from "@docsift/core";
+import { ConcurrencyConflictError, StoredDocumentInvalidError, decide, transitionJob } from "@docsift/core";
 import type { DeadLetterRecord, Job } from "@docsift/core";
+import { newUploadJob } from "@docsift/core/testing";
 import {
   CosmosDeadLetterRepository,
   CosmosJobRepository,
@@ -26,19 +21,8 @@ const containers = cosmosContainers(client, env.COSMOS_DATABASE!);
 const jobs = new CosmosJobRepository(containers.jobs);
 const deadLetters = new CosmosDeadLetterRepository(containers.deadletters);
 
-function newJob(userId: string, at = new Date(), windowMs = 60_000): Job {
-  const id = randomUUID();
-  return createJob({
-    id,
-    userId,
-    fileName: "invoice.pdf",
-    contentType: "application/pdf",
-    sizeBytes: 1234,
-    blob: { container: "uploads", name: `${userId}/${id}` },
-    uploadWindowMs: windowMs,
-    at,
-  });
-}
+const newJob = (userId: string, at = new Date(), windowMs = 60_000): Job =>
+  newUploadJob(userId, { at, windowMs });
 
 describe("CosmosJobRepository against cosmosdb-server", () => {
   it("creates, reads back equal, and refuses a duplicate id", async () => {

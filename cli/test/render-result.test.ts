@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { JobResult } from "@docsift/core";
+import { sampleResult } from "@docsift/core/testing";
 import { renderResult } from "../src/render/result.js";
 
-const result: JobResult = {
-  documentType: "invoice",
+const result: JobResult = sampleResult({
   documentTypeConfidence: 0.97,
   fields: {
     totalAmount: {
@@ -25,13 +25,10 @@ const result: JobResult = {
     currency: { value: "EUR", confidence: 0.99, page: 1, sourceText: "€", needsReview: false },
   },
   needsReview: true,
-  pages: 1,
-  ocrPages: 0,
   characters: 420,
-  documentSha256: "a".repeat(64),
   model: { name: "docsift-kie", version: "4.0.0", sha256: "b".repeat(64) },
   timings: { downloadMs: 1, extractMs: 2, inferMs: 3, totalMs: 6 },
-};
+});
 
 describe("the result table", () => {
   it("says the result needs review and why each flagged value does, and never rounds a flagged value up to the bar", () => {

@@ -10,21 +10,12 @@ import {
   decide,
 } from "../src/index.js";
 import type { Job, JobCommand, JobResult, JobStatus } from "../src/index.js";
+import { sampleResult } from "../src/testing/index.js";
 
 const T0 = new Date("2026-01-01T00:00:00.000Z");
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 
-const result: JobResult = {
-  documentType: "invoice",
-  documentTypeConfidence: 0.9,
-  fields: { totalAmount: { value: "10.00", confidence: 0.8, page: 1, sourceText: "Total 10.00" } },
-  pages: 1,
-  ocrPages: 0,
-  characters: 100,
-  documentSha256: "a".repeat(64),
-  model: { name: "m", version: "1.0.0", sha256: "b".repeat(64) },
-  timings: { downloadMs: 1, extractMs: 2, inferMs: 3, totalMs: 6 },
-};
+const result: JobResult = sampleResult();
 
 function jobIn(status: JobStatus, attempt = 1): Job {
   const base = createJob({

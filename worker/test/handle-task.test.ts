@@ -6,7 +6,6 @@ import {
   DeliveryLockLostError,
   INVALID_MESSAGE_REASON,
   MESSAGE_SCHEMA_VERSION,
-  createJob,
   decide,
 } from "@docsift/core";
 import type {
@@ -18,6 +17,7 @@ import type {
   TaskDelivery,
   Versioned,
 } from "@docsift/core";
+import { newUploadJob, sampleResult } from "@docsift/core/testing";
 import { Delivery, handleTask, type TaskHandlerDeps } from "../src/handle-task.js";
 import { WorkerMetrics } from "../src/metrics.js";
 
@@ -89,18 +89,8 @@ class FakeDelivery implements TaskDelivery {
 const MODEL = { name: "docsift-kie", version: "4.0.0", sha256: "a".repeat(64) };
 
 async function queuedJob(jobs: MemoryJobs): Promise<{ job: Job; task: InferenceTask }> {
-  const id = randomUUID();
-  const userId = `u-${id.slice(0, 8)}`;
-  const created = createJob({
-    id,
-    userId,
-    fileName: "invoice.pdf",
-    contentType: "application/pdf",
-    sizeBytes: 1234,
-    blob: { container: "uploads", name: `${userId}/${id}` },
-    uploadWindowMs: 60_000,
-    at: new Date(),
-  });
+  const userId = `u-${randomUUID().slice(0, 8)}`;
+  const created = newUploadJob(userId);
   const submitted = decide(created, { type: "submit", at: new Date() });
   if (submitted.outcome !== "applied") throw new Error("submit refused");
   await jobs.create(submitted.job);
@@ -120,17 +110,7 @@ async function queuedJob(jobs: MemoryJobs): Promise<{ job: Job; task: InferenceT
   };
 }
 
-const RESULT: JobResult = {
-  documentType: "invoice",
-  documentTypeConfidence: 0.97,
-  fields: { totalAmount: { value: "12.50", confidence: 0.95, page: 1, sourceText: "12.50" } },
-  pages: 1,
-  ocrPages: 0,
-  characters: 120,
-  documentSha256: "b".repeat(64),
-  model: MODEL,
-  timings: { downloadMs: 1, extractMs: 1, inferMs: 1, totalMs: 3 },
-};
+const RESULT: JobResult = sampleResult({ model: MODEL });
 
 function deps(jobs: MemoryJobs, overrides: Partial<TaskHandlerDeps> = {}) {
   const events: JobEvent[] = [];
