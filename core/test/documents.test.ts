@@ -7,6 +7,7 @@ import {
   sanitizeFileName,
   sniffKind,
   CreateJobRequestSchema,
+  UserIdSchema,
 } from "../src/index.js";
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
@@ -77,6 +78,15 @@ describe("document rules", () => {
       transient: true,
     });
     expect(classifyDeadLetter("SomethingElse")).toEqual({ code: "INTERNAL", transient: false });
+  });
+});
+
+describe("user ids", () => {
+  it("refuses . and .., which would turn the user's blob prefix into another path", () => {
+    for (const id of [".", ".."]) expect(UserIdSchema.safeParse(id).success, id).toBe(false);
+    for (const id of ["a.b", "..x", "alice@contoso.com", "6f1c-42"])
+      expect(UserIdSchema.safeParse(id).success, id).toBe(true);
+    expect(UserIdSchema.safeParse("a/b").success).toBe(false);
   });
 });
 

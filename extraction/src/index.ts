@@ -1,5 +1,10 @@
 export { sniffDocumentKind, readFileHead, HEAD_BYTES } from "./sniff.js";
-export { downloadToTempFile, type TempDocument, type DownloadOptions } from "./temp-download.js";
+export {
+  downloadToTempFile,
+  sweepStaleDocuments,
+  type TempDocument,
+  type DownloadOptions,
+} from "./temp-download.js";
 export {
   readDocument,
   type ReadOptions,

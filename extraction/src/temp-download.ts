@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
@@ -9,6 +9,29 @@ import { DocsiftError } from "@docsift/core";
 import { HEAD_BYTES } from "./sniff.js";
 
 /** A downloaded document in a private temp file; remove it (or `await using`) when done. */
+/** Every document's private folder starts with this, so a sweep knows which are ours. */
+const TEMP_PREFIX = "docsift-document-";
+
+/**
+ * Removes document folders left in `dir` by a process that was killed mid-job (SIGKILL skips
+ * every cleanup), if they are older than `olderThanMs`: no live job runs that long, so a folder
+ * of a job in flight in another worker sharing `dir` is never touched. Returns how many went.
+ */
+export async function sweepStaleDocuments(dir: string = tmpdir(), olderThanMs: number): Promise<number> {
+  const now = Date.now();
+  let removed = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isDirectory() || !e.name.startsWith(TEMP_PREFIX)) continue;
+    const path = join(dir, e.name);
+    const info = await stat(path).catch(() => undefined);
+    if (!info || now - info.mtimeMs < olderThanMs) continue;
+    await rm(path, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
 export interface TempDocument {
   readonly path: string;
   readonly sizeBytes: number;
@@ -50,7 +73,7 @@ export async function downloadToTempFile(
     destroySource(source);
     throw tooLarge(expectedBytes, maxBytes);
   }
-  const folder = await mkdtemp(join(opts.dir ?? tmpdir(), "docsift-"));
+  const folder = await mkdtemp(join(opts.dir ?? tmpdir(), TEMP_PREFIX));
   const path = join(folder, "document");
   const meter = new DownloadMeter(maxBytes);
   try {

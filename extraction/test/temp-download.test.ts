@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { downloadToTempFile } from "@docsift/extraction";
+import { downloadToTempFile, sweepStaleDocuments } from "@docsift/extraction";
 import { failureOf, scratchDir } from "./helpers.js";
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
@@ -123,5 +125,25 @@ describe("downloadToTempFile", () => {
     );
     expect(doc.sizeBytes).toBe(200 * 1024 * 1024);
     expect(peak - before).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+describe("sweepStaleDocuments", () => {
+  it("removes document folders older than the bound and nothing else", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sweep-"));
+    try {
+      const old = join(dir, "docsift-document-old");
+      const fresh = join(dir, "docsift-document-fresh");
+      const other = join(dir, "docsift-eval-old");
+      for (const d of [old, fresh, other]) await mkdir(d);
+      await writeFile(join(old, "document"), "x");
+      const past = new Date(Date.now() - 3_600_000);
+      for (const d of [old, other]) await utimes(d, past, past);
+      expect(await sweepStaleDocuments(dir, 600_000)).toBe(1);
+      expect((await readdir(dir)).sort()).toEqual(["docsift-document-fresh", "docsift-eval-old"]);
+      expect(await sweepStaleDocuments(join(dir, "missing"), 0)).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

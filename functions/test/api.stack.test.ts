@@ -4,6 +4,7 @@ import Long from "long";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { InferenceTaskSchema, QUEUES } from "@docsift/core";
 import { cosmosContainers, createCosmosClient } from "@docsift/adapters";
 import { startFunctionsHost, type LocalFunctionsHost } from "@docsift/local";
@@ -285,6 +286,37 @@ describe("bad input is a 4xx problem, never a 500", () => {
       expect(res.json.title).toBeTruthy();
     });
   }
+
+  it("answers a Host header that is no host and a malformed path outside the API with 400, and keeps serving", async () => {
+    const { port } = new URL(host.url);
+    const raw = (path: string, hostHeader: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: "127.0.0.1",
+            port: Number(port),
+            path,
+            method: "GET",
+            setHost: false,
+            headers: { Host: hostHeader },
+          },
+          (res) => {
+            let body = "";
+            res.on("data", (c: Buffer) => (body += c.toString()));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+    const badHost = await raw("/api/health", "a b");
+    expect(badHost.status).toBe(400);
+    expect(JSON.parse(badHost.body).type).toBe("https://docsift.dev/problems/validation-failed");
+    const badPath = await raw("/app/%E0%A4%A", "127.0.0.1");
+    expect(badPath.status).toBe(400);
+    // Still up: the next request is served as usual.
+    expect((await alice("GET", "/api/jobs?limit=1")).status).toBe(200);
+  });
 
   it("answers 500 with a reference, not the caller's 400, when a stored job no longer matches its schema", async () => {
     const userId = `carol-${randomUUID().slice(0, 8)}`;

@@ -56,6 +56,13 @@ describe("caller identity", () => {
         devUserId: "d",
       }),
     ).toThrow(ProblemError);
+    for (const dots of [".", ".."])
+      expect(() =>
+        callerOf(request({ headers: { "x-ms-client-principal": encodePrincipal(dots) } }), {
+          mode: "dev",
+          devUserId: "d",
+        }),
+      ).toThrow(/no usable user id/);
   });
 });
 

@@ -13,7 +13,7 @@ import {
 import { DocsiftError, systemClock } from "@docsift/core";
 import type { TaskDelivery } from "@docsift/core";
 import type { DocumentStore, EventPublisher, JobRepository, WorkerConfig } from "@docsift/core";
-import { popplerLauncherPid, type OcrEngine } from "@docsift/extraction";
+import { popplerLauncherPid, sweepStaleDocuments, type OcrEngine } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
 import type { Logger } from "pino";
 import { confineHelpers } from "./cpu-affinity.js";
@@ -124,6 +124,9 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   try {
     // The temp folder may be a fresh volume (or a path the local stack chose): make sure it exists.
     if (config.tempDir) await mkdir(config.tempDir, { recursive: true });
+    // What a killed predecessor left there: anything older than a job may run is nobody's now.
+    const swept = await sweepStaleDocuments(config.tempDir, config.jobTimeoutMs + LOCK_RENEW_MARGIN_MS);
+    if (swept > 0) log.info({ swept }, "removed documents a stopped worker left in the temp folder");
     model =
       deps.model ??
       (await loadModel(config.model, blobService, config.containers.models, log, {

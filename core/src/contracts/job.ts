@@ -10,7 +10,10 @@ export const UserIdSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9._@-]+$/, "user id has characters that are not allowed");
+  .regex(/^[A-Za-z0-9._@-]+$/, "user id has characters that are not allowed")
+  // A user id is the first segment of the user's blob names ("<userId>/<jobId>"): "." and ".."
+  // would make a path that storage normalises into another place.
+  .refine((id) => id !== "." && id !== "..", "user id cannot be . or ..");
 
 export const JobErrorSchema = z
   .object({

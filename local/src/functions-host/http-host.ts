@@ -18,6 +18,24 @@ function sendProblem(res: ServerResponse, p: Problem): void {
   res.end(JSON.stringify(p));
 }
 
+/** The request's URL, or undefined when its Host header or target cannot make one. */
+function requestUrl(req: IncomingMessage, fallbackHost: string): URL | undefined {
+  try {
+    return new URL(req.url ?? "/", `http://${req.headers.host ?? fallbackHost}`);
+  } catch {
+    return undefined;
+  }
+}
+
+const decodes = (pathname: string): boolean => {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export interface HttpHost {
   url: string;
   port: number;
@@ -45,9 +63,24 @@ export async function startHttpHost(options: {
   );
 
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? `${options.host}`}`);
+    const url = requestUrl(req, options.host);
+    // A Host header or a request target that is no URL ("Host: a b") is the client's mistake: a
+    // 400, never an exception thrown out of the server's request event (that ended the process).
+    if (!url)
+      return sendProblem(
+        res,
+        problem("validation-failed", { detail: "The request's Host or path is not valid." }),
+      );
     void (async () => {
       if (!router.isApiPath(url.pathname)) {
+        if (!decodes(url.pathname))
+          return sendProblem(
+            res,
+            problem("validation-failed", {
+              detail: "The path is not valid percent-encoding.",
+              instance: url.pathname,
+            }),
+          );
         if (
           options.staticRoot &&
           (req.method === "GET" || req.method === "HEAD") &&
