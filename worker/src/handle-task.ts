@@ -238,10 +238,8 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
       log,
       startedAt: started,
       onPage: (n) => reporter.page(n),
-      onReading: (reading) => {
-        let counted: Promise<number | undefined> | undefined;
-        pageCount = () => (counted ??= reading.pageCount().catch(() => undefined));
-      },
+      // The reading counts once and answers undefined when it cannot.
+      onReading: (reading) => (pageCount = () => reading.pageCount()),
     });
     // A result that made it out is recorded even if a timeout or shutdown fired meanwhile.
     await reporter.stop();
