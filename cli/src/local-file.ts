@@ -1,12 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import {
-  ALLOWED_CONTENT_TYPE_LIST,
-  DEFAULT_MAX_UPLOAD_BYTES,
-  kindOfContentType,
-  sniffKind,
-} from "@docsift/core";
+import { DEFAULT_MAX_UPLOAD_BYTES, contentTypeOfKind, sniffKind } from "@docsift/core";
 import type { AllowedContentType, DocumentKind } from "@docsift/core";
 // The light entry point: the package root would load the PDF and DOCX readers into every command.
 import { readFileHead } from "@docsift/extraction/sniff";
@@ -20,10 +15,6 @@ export interface LocalDocument {
   kind: DocumentKind;
   contentType: AllowedContentType;
 }
-
-/** The content type the API expects for a sniffed kind: the inverse of core's allow-list. */
-export const contentTypeOfKind = (kind: DocumentKind): AllowedContentType | undefined =>
-  ALLOWED_CONTENT_TYPE_LIST.find((ct) => kindOfContentType(ct) === kind);
 
 /** Size and kind of a file, checked the way the API will check it, before anything is sent. */
 export async function inspectLocalDocument(

@@ -19,6 +19,10 @@ export const ALLOWED_CONTENT_TYPE_LIST = Object.keys(ALLOWED_CONTENT_TYPES) as [
 export const kindOfContentType = (contentType: string): DocumentKind | undefined =>
   (ALLOWED_CONTENT_TYPES as Record<string, DocumentKind>)[contentType.split(";")[0]!.trim().toLowerCase()];
 
+/** The content type a sniffed kind is uploaded as: the inverse of the allow-list. */
+export const contentTypeOfKind = (kind: DocumentKind): AllowedContentType | undefined =>
+  ALLOWED_CONTENT_TYPE_LIST.find((ct) => ALLOWED_CONTENT_TYPES[ct] === kind);
+
 const SIGNATURES: ReadonlyArray<{ kind: Exclude<DocumentKind, "text">; magic: readonly number[] }> = [
   { kind: "pdf", magic: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // "%PDF-"
   // A DOCX is a ZIP; whether it holds a Word document is confirmed when it is opened.

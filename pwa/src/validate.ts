@@ -2,7 +2,7 @@
 // which would add the whole of zod to the bundle for a few constants.
 import {
   ALLOWED_CONTENT_TYPES,
-  ALLOWED_CONTENT_TYPE_LIST,
+  contentTypeOfKind,
   kindOfContentType,
   sniffKind,
 } from "../../core/src/documents.js";
@@ -78,7 +78,7 @@ export async function checkContent(
   const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
   const kind = sniffKind(head);
   if (kind === kindOfContentType(declared)) return { ok: true, contentType: declared };
-  const actual = kind ? ALLOWED_CONTENT_TYPE_LIST.find((ct) => kindOfContentType(ct) === kind) : undefined;
+  const actual = kind ? contentTypeOfKind(kind) : undefined;
   if (actual) return { ok: true, contentType: actual };
   return {
     ok: false,
