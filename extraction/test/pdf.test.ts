@@ -16,6 +16,8 @@ import {
 import { failureOf, headOf, readAll, scratchDir, texts } from "./helpers.js";
 
 const havePoppler = await hasPoppler();
+/** `it` for an engine: poppler's tests skip where poppler-utils is missing (never in CI, see below). */
+const testFor = (pdfEngine: "pdfjs" | "poppler") => (pdfEngine === "poppler" ? it.skipIf(!havePoppler) : it);
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 const PAGES = [
   ["ACME Corporation", "Invoice number INV-2024-0042", "Total due: 1,234.56 EUR"],
@@ -39,7 +41,7 @@ it.runIf(process.env.CI)("has poppler-utils where CI runs, so no poppler test is
 });
 
 describe.each(["pdfjs", "poppler"] as const)("PDF with %s", (pdfEngine) => {
-  const run = pdfEngine === "poppler" ? it.skipIf(!havePoppler) : it;
+  const run = testFor(pdfEngine);
 
   run("reads the text of every page in order, with coordinates in the page", async () => {
     const { kind, pages, stats } = await readAll(invoicePdf, { pdfEngine });
@@ -202,7 +204,7 @@ describe.each(["pdfjs", "poppler"] as const)("PDF with %s", (pdfEngine) => {
 });
 
 describe.each(["pdfjs", "poppler"] as const)("PDF fonts with %s", (pdfEngine) => {
-  const run = pdfEngine === "poppler" ? it.skipIf(!havePoppler) : it;
+  const run = testFor(pdfEngine);
 
   run("gives each line its font size in points, and poppler its weight", async () => {
     const path = scratch.path(`fonts-${pdfEngine}.pdf`);

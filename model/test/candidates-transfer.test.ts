@@ -1,7 +1,7 @@
 // Candidate rules for documents written by others: currencies beyond EUR/USD/GBP, payment
 // sentences, short numbers, negative amounts and dates in more languages.
 import { describe, expect, it } from "vitest";
-import type { TextLine } from "@docsift/core";
+import { textLine } from "./helpers/text-line.js";
 import { HINT, lineCandidates, markAmbiguousDates, numericHints } from "../src/candidates/extract.js";
 import {
   monthNumber,
@@ -10,15 +10,7 @@ import {
   normaliseWholeAmount,
 } from "../src/candidates/normalise.js";
 
-const line = (text: string): TextLine => ({
-  text,
-  page: 1,
-  index: 0,
-  x: 0.1,
-  y: 0.1,
-  width: 0.5,
-  height: 0.015,
-});
+const line = textLine;
 
 /** "kind=value[span]" of the non-text candidates of one line. */
 const found = (text: string, order: "dmy" | "mdy" = "dmy"): string[] =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TextLine } from "@docsift/core";
+import { textLine } from "./helpers/text-line.js";
 import {
   normaliseAmount,
   normaliseCurrency,
@@ -19,15 +19,7 @@ import {
 import { generateIban } from "../src/generator/values.js";
 import { Prng } from "../src/generator/prng.js";
 
-const line = (text: string): TextLine => ({
-  text,
-  page: 1,
-  index: 0,
-  x: 0.1,
-  y: 0.1,
-  width: 0.5,
-  height: 0.015,
-});
+const line = textLine;
 
 describe("amount normaliser", () => {
   it.each([
