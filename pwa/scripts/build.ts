@@ -35,13 +35,14 @@ function run(command: string, args: string[]): void {
 
 const bin = (name: string): string => path.join(root, "node_modules", ".bin", name);
 
-unlessUnchanged("type-check", typecheckInputsDigest(root), () => {
+const bundleDigest = bundleInputsDigest(root);
+unlessUnchanged("type-check", typecheckInputsDigest(root, bundleDigest), () => {
   for (const project of ["tsconfig.json", "tsconfig.sw.json", "tsconfig.test.json"])
     run(bin("tsc"), ["-p", project]);
 });
 unlessUnchanged(
   "bundle",
-  bundleInputsDigest(root),
+  bundleDigest,
   () => run(bin("vite"), ["build"]),
   existsSync(path.join(pwa, "dist", "index.html")),
 );

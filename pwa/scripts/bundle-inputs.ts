@@ -27,8 +27,7 @@ function files(root: string, entry: string): string[] {
  * What the type-check reads besides: the service worker's and the tests' programs, which reach
  * into the local stack's sources, and the compiler settings.
  */
-export const TYPECHECK_INPUTS = [
-  ...BUNDLE_INPUTS,
+export const TYPECHECK_EXTRA_INPUTS = [
   "pwa/test",
   "pwa/scripts",
   "pwa/tsconfig.json",
@@ -51,4 +50,7 @@ export function inputsDigest(root: string, entries: readonly string[]): string {
 }
 
 export const bundleInputsDigest = (root: string): string => inputsDigest(root, BUNDLE_INPUTS);
-export const typecheckInputsDigest = (root: string): string => inputsDigest(root, TYPECHECK_INPUTS);
+
+/** The type-check's inputs: the bundle's (given as their digest, so they are read once) and the rest. */
+export const typecheckInputsDigest = (root: string, bundleDigest = bundleInputsDigest(root)): string =>
+  createHash("sha256").update(bundleDigest).update(inputsDigest(root, TYPECHECK_EXTRA_INPUTS)).digest("hex");
