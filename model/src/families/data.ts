@@ -274,6 +274,9 @@ export const profileById = (id: string): LocaleProfile => {
   return p;
 };
 
+// Facts the reader also knows (IBAN lengths, month names below) are written out again here on
+// purpose: an evaluation that took them from the reader's own tables (candidates/) could not
+// catch a country or a month the reader gets wrong.
 const IBAN_LENGTH: Record<string, number> = {
   GB: 22,
   SE: 24,
@@ -824,6 +827,7 @@ export function makeScenario(rng: Prng, profile: LocaleProfile, docType: Documen
 
 // ---- Formatting ------------------------------------------------------------------------------
 
+// The evaluation's own month names (see IBAN_LENGTH for why not the reader's).
 const MONTHS: Record<Lang, readonly string[]> = {
   en: [
     "January",
