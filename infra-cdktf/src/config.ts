@@ -69,6 +69,13 @@ export const environmentConfigSchema = z
       allowedAudiences: z.array(z.string().min(1)).default([]),
       adminRole: z.string().min(1).default("docsift.admin"),
     }),
+    /** GitHub repository whose deploy workflow the deploy identities trust (bootstrap stack). */
+    deploy: z.object({
+      githubRepository: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/name of the GitHub repository")
+        .refine((v) => v !== "OWNER/REPO", "still the placeholder: set the repository that runs deploy.yml"),
+    }),
     /**
      * Who reaches the data services. The browser-facing services (Static Web App, Blob uploads via
      * SAS, Web PubSub client endpoint) are always public; `restrictDataServices` closes Cosmos DB

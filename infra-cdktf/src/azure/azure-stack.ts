@@ -26,6 +26,7 @@ import { Subnet } from "@cdktf/provider-azurerm/lib/subnet/index.js";
 import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry/index.js";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity/index.js";
+import { DataAzurermUserAssignedIdentity } from "@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity/index.js";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential/index.js";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group/index.js";
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js";
@@ -606,13 +607,19 @@ export class AzureStack extends TerraformStack {
       },
     ];
     for (const g of grants) grantRole(this, g);
-    // The deploying principal (the pipeline's app registration) applies the Kubernetes stack and
-    // publishes models; it exists already, so the AAD check stays on.
+    // The apply identity (bootstrap stack) applies the Kubernetes stack and publishes models. Named,
+    // not the caller: the plan job runs as the read-only identity, and a plan computed with the
+    // caller's object id would grant these to the plan identity. It exists already, so the AAD
+    // check stays on.
+    const applyIdentity = new DataAzurermUserAssignedIdentity(this, "apply-identity", {
+      name: n.applyIdentity,
+      resourceGroupName: n.deployResourceGroup,
+    });
     grantRole(
       this,
       {
         id: "deployer-aks",
-        principalId: client.objectId,
+        principalId: applyIdentity.principalId,
         role: ROLES.aksRbacClusterAdmin,
         scope: aks.id,
         description: "Pipeline: apply the Kubernetes stack",
@@ -623,7 +630,7 @@ export class AzureStack extends TerraformStack {
       this,
       {
         id: "deployer-models",
-        principalId: client.objectId,
+        principalId: applyIdentity.principalId,
         role: ROLES.blobDataContributor,
         scope: models,
         description: "Pipeline: publish models",
