@@ -113,6 +113,8 @@ export const environmentConfigSchema = z
     }),
     cosmos: z.object({
       consistency: z.enum(["Session", "Strong", "BoundedStaleness", "ConsistentPrefix", "Eventual"]),
+      /** Results and tombstones in `jobs` are deleted this many days after their last change. */
+      jobRetentionDays: z.number().int().min(1).max(3650).default(30),
     }),
     webPubSub: z.object({
       sku: z.enum(["Free_F1", "Standard_S1", "Premium_P1"]),
@@ -177,6 +179,14 @@ export const environmentConfigSchema = z
         code: "custom",
         path: ["worker", "drainGraceSeconds"],
         message: "drainGraceSeconds must not exceed jobTimeoutSeconds",
+      });
+    }
+    // A job that is still queued must not expire: its task message can arrive until taskTimeToLive.
+    if (c.cosmos.jobRetentionDays * 86_400 <= isoDurationSeconds(c.serviceBus.taskTimeToLive)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cosmos", "jobRetentionDays"],
+        message: "jobRetentionDays must be longer than serviceBus.taskTimeToLive",
       });
     }
     if (c.network.restrictServiceBus && c.serviceBus.sku !== "Premium") {

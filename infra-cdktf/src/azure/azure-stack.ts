@@ -42,6 +42,7 @@ import {
 } from "./naming.js";
 import { blobContainerScope, grantRole } from "./role-grants.js";
 import { subnetPrefix } from "./network.js";
+import { cosmosContainers } from "./cosmos-containers.js";
 
 /** Terraform state key of a stack; one blob per environment and stack in the bootstrap container. */
 export const stateKey = (c: EnvironmentConfig, stack: string): string =>
@@ -278,7 +279,7 @@ export class AzureStack extends TerraformStack {
       accountName: cosmos.name,
       resourceGroupName: rg.name,
     });
-    for (const [key, container] of Object.entries(COSMOS.containers)) {
+    for (const [key, container] of Object.entries(cosmosContainers(c))) {
       new CosmosdbSqlContainer(this, `cosmos-${key}`, {
         name: container.name,
         accountName: cosmos.name,
@@ -286,6 +287,13 @@ export class AzureStack extends TerraformStack {
         resourceGroupName: rg.name,
         partitionKeyPaths: [container.partitionKey],
         partitionKeyVersion: 2,
+        defaultTtl: container.defaultTtlSeconds,
+        // Only the queried paths: every other field costs write RUs and storage for nothing.
+        indexingPolicy: {
+          indexingMode: "consistent",
+          includedPath: container.indexedPaths.map((path) => ({ path: `${path}/?` })),
+          excludedPath: [{ path: "/*" }],
+        },
       });
     }
 
