@@ -133,6 +133,13 @@ export const environmentConfigSchema = z
       vmSize: z.string().min(1),
       minNodes: z.number().int().min(1),
       maxNodes: z.number().int().min(1),
+      /** Availability zones of both node pools; empty = no zone pinning (regions without zones, dev). */
+      zones: z.array(z.enum(["1", "2", "3"])).default([]),
+      /** The worker pool, apart from the system pool; the autoscaler takes it down to 0 nodes. */
+      workerPool: z.object({
+        vmSize: z.string().min(1),
+        maxNodes: z.number().int().min(1).max(1000),
+      }),
     }),
     alerts: z.object({
       emails: z.array(z.object({ name: z.string().min(1), address: z.email() })).min(1),
@@ -245,4 +252,13 @@ export const terminationGracePeriodSeconds = (c: EnvironmentConfig): number =>
  * has locked, so a pod running `concurrency` jobs "holds" exactly that many: target = concurrency
  * gives one pod per `concurrency` messages, queued or in flight.
  */
+/**
+ * Scratch the worker writes to its /tmp emptyDir: each of `concurrency` jobs downloads one document
+ * of at most `maxUploadBytes`, plus room for the model cache (models/<name>/<version> copied
+ * to /tmp/docsift-models) and per-page scratch.
+ */
+export const WORKER_SCRATCH_MARGIN_BYTES = 512 * 1024 * 1024;
+export const workerTempStorageBytes = (c: EnvironmentConfig): number =>
+  c.worker.concurrency * c.storage.maxUploadBytes + WORKER_SCRATCH_MARGIN_BYTES;
+
 export const kedaMessageCount = (c: EnvironmentConfig): number => c.worker.concurrency;

@@ -25,13 +25,15 @@ import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network/inde
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet/index.js";
 import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry/index.js";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js";
+import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool/index.js";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity/index.js";
 import { DataAzurermUserAssignedIdentity } from "@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity/index.js";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential/index.js";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group/index.js";
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js";
 import { BLOB_CONTAINERS, COSMOS, QUEUES, WEB_PUBSUB_HUB } from "@docsift/core";
-import type { EnvironmentConfig } from "../config.js";
+import { terminationGracePeriodSeconds, type EnvironmentConfig } from "../config.js";
+import { WORKER_POOL_LABEL, workerPoolTaint } from "../kubernetes/worker-spec.js";
 import {
   COSMOS_DATA_CONTRIBUTOR_ROLE_ID,
   FEDERATED_AUDIENCE,
@@ -421,6 +423,7 @@ export class AzureStack extends TerraformStack {
       adminEnabled: false,
       anonymousPullEnabled: false,
     });
+    const zones = c.aks.zones.length > 0 ? c.aks.zones : undefined;
     const aks = new KubernetesCluster(this, "aks", {
       ...base,
       name: n.aks,
@@ -446,12 +449,42 @@ export class AzureStack extends TerraformStack {
         temporaryNameForRotation: "systemtmp",
         vnetSubnetId: aksSubnet.id,
         upgradeSettings: { maxSurge: "10%" },
+        zones,
+        // CriticalAddonsOnly taint: system pods here, worker pods on their own pool (below).
+        onlyCriticalAddonsEnabled: true,
+      },
+      autoScalerProfile: {
+        // The autoscaler's drain waits this long for a pod to exit (AKS default 600 s). It must
+        // cover the worker's grace period, or a draining job is killed mid-way on scale-down.
+        maxGracefulTerminationSec: String(terminationGracePeriodSeconds(c)),
+        // The worker's /tmp is an emptyDir; skipping such nodes would keep worker nodes forever.
+        // Busy pods are protected by their safe-to-evict annotation instead.
+        skipNodesWithLocalStorage: false,
       },
       // Overlay: pods take addresses outside the VNet and leave through their node's subnet IP,
       // which is what the data services' subnet rules see.
       networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", loadBalancerSku: "standard" },
       apiServerAccessProfile: { authorizedIpRanges: c.network.aksAuthorizedIpRanges },
       omsAgent: { logAnalyticsWorkspaceId: logs.id, msiAuthForMonitoringEnabled: true },
+    });
+    // Worker pool: only worker pods (taint + selector), autoscaled from 0, so an idle environment
+    // pays for the system pool alone.
+    new KubernetesClusterNodePool(this, "worker-pool", {
+      name: "worker",
+      kubernetesClusterId: aks.id,
+      mode: "User",
+      vmSize: c.aks.workerPool.vmSize,
+      autoScalingEnabled: true,
+      minCount: 0,
+      maxCount: c.aks.workerPool.maxNodes,
+      osSku: "AzureLinux",
+      vnetSubnetId: aksSubnet.id,
+      zones,
+      nodeLabels: { ...WORKER_POOL_LABEL },
+      nodeTaints: [workerPoolTaint()],
+      temporaryNameForRotation: "workertmp",
+      upgradeSettings: { maxSurge: "10%" },
+      tags,
     });
     const oidcIssuer = aks.oidcIssuerUrl;
 
