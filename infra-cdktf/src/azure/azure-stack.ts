@@ -31,6 +31,7 @@ import { DataAzurermUserAssignedIdentity } from "@cdktf/provider-azurerm/lib/dat
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential/index.js";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group/index.js";
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js";
+import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2/index.js";
 import { BLOB_CONTAINERS, COSMOS, QUEUES, WEB_PUBSUB_HUB } from "@docsift/core";
 import { terminationGracePeriodSeconds, type EnvironmentConfig } from "../config.js";
 import { WORKER_POOL_LABEL, workerPoolTaint } from "../kubernetes/worker-spec.js";
@@ -45,6 +46,7 @@ import {
 import { blobContainerScope, grantRole } from "./role-grants.js";
 import { subnetPrefix } from "./network.js";
 import { cosmosContainers } from "./cosmos-containers.js";
+import { containerInsights, noWorkerBacklogQuery, sendDiagnosticsTo } from "./observability.js";
 
 /** Terraform state key of a stack; one blob per environment and stack in the bootstrap container. */
 export const stateKey = (c: EnvironmentConfig, stack: string): string =>
@@ -486,6 +488,14 @@ export class AzureStack extends TerraformStack {
       upgradeSettings: { maxSurge: "10%" },
       tags,
     });
+    containerInsights(this, {
+      name: n.containerInsightsRule,
+      resourceGroupName: rg.name,
+      location: rg.location,
+      workspaceId: logs.id,
+      clusterId: aks.id,
+      tags,
+    });
     const oidcIssuer = aks.oidcIssuerUrl;
 
     // ---- Workload identities: the worker's service account and KEDA's operator.
@@ -753,6 +763,44 @@ export class AzureStack extends TerraformStack {
       action: [{ actionGroupId: actionGroup.id }],
       tags,
     });
+
+    // Waiting tasks and no worker: KEDA not scaling, pods crash-looping or unschedulable, the
+    // worker pool unable to grow. Fires after the window even below the capacity threshold above.
+    new MonitorScheduledQueryRulesAlertV2(this, "alert-no-workers", {
+      name: `${n.aks}-backlog-without-workers`,
+      resourceGroupName: rg.name,
+      location: rg.location,
+      scopes: [logs.id],
+      description: `Service Bus had active messages and no worker pod ran for ${c.alerts.queueAgeMinutes} minutes: check KEDA (ScaledObject events), the worker pods and the worker node pool.`,
+      severity: 1,
+      evaluationFrequency: "PT5M",
+      windowDuration: `PT${c.alerts.queueAgeMinutes}M`,
+      criteria: [
+        {
+          query: noWorkerBacklogQuery(c, n),
+          timeAggregationMethod: "Count",
+          operator: "GreaterThan",
+          threshold: 0,
+          failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
+        },
+      ],
+      autoMitigationEnabled: true,
+      action: { actionGroups: [actionGroup.id] },
+      tags,
+    });
+
+    // ---- Resource logs of every service the app uses, into the one workspace.
+    sendDiagnosticsTo(this, logs.id, [
+      // Metrics too: the alert above reads ActiveMessages from AzureMetrics.
+      { id: "service-bus", resourceId: bus.id, metrics: true, dedicatedTables: true },
+      { id: "cosmos", resourceId: cosmos.id, dedicatedTables: true },
+      { id: "web-pubsub", resourceId: wps.id },
+      { id: "function-app", resourceId: func.id },
+      { id: "key-vault", resourceId: vault.id, dedicatedTables: true },
+      // Blob logs live on the blob service, not on the account.
+      { id: "data-blobs", resourceId: `${data.id}/blobServices/default` },
+      { id: "host-blobs", resourceId: `${hostStorage.id}/blobServices/default` },
+    ]);
 
     // ---- Outputs the pipeline reads (`terraform output -json`).
     const outputs: Record<string, string> = {

@@ -28,6 +28,7 @@ export function azureNames(c: EnvironmentConfig) {
     workerIdentity: `id-${p}-${e}-worker`,
     kedaIdentity: `id-${p}-${e}-keda`,
     actionGroup: `ag-${p}-${e}`,
+    containerInsightsRule: `dcr-${p}-${e}-container-insights`,
     virtualNetwork: `vnet-${p}-${e}`,
     // Deploy identities live outside the environment's resource group: the bootstrap stack
     // creates them before (and keeps them after) the Azure stack.
