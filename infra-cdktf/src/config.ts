@@ -69,6 +69,13 @@ export const environmentConfigSchema = z
       allowedAudiences: z.array(z.string().min(1)).default([]),
       adminRole: z.string().min(1).default("docsift.admin"),
     }),
+    /** GitHub repository whose deploy workflow the deploy identities trust (bootstrap stack). */
+    deploy: z.object({
+      githubRepository: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/name of the GitHub repository")
+        .refine((v) => v !== "OWNER/REPO", "still the placeholder: set the repository that runs deploy.yml"),
+    }),
     /**
      * Who reaches the data services. The browser-facing services (Static Web App, Blob uploads via
      * SAS, Web PubSub client endpoint) are always public; `restrictDataServices` closes Cosmos DB
@@ -106,6 +113,8 @@ export const environmentConfigSchema = z
     }),
     cosmos: z.object({
       consistency: z.enum(["Session", "Strong", "BoundedStaleness", "ConsistentPrefix", "Eventual"]),
+      /** Results and tombstones in `jobs` are deleted this many days after their last change. */
+      jobRetentionDays: z.number().int().min(1).max(3650).default(30),
     }),
     webPubSub: z.object({
       sku: z.enum(["Free_F1", "Standard_S1", "Premium_P1"]),
@@ -124,6 +133,13 @@ export const environmentConfigSchema = z
       vmSize: z.string().min(1),
       minNodes: z.number().int().min(1),
       maxNodes: z.number().int().min(1),
+      /** Availability zones of both node pools; empty = no zone pinning (regions without zones, dev). */
+      zones: z.array(z.enum(["1", "2", "3"])).default([]),
+      /** The worker pool, apart from the system pool; the autoscaler takes it down to 0 nodes. */
+      workerPool: z.object({
+        vmSize: z.string().min(1),
+        maxNodes: z.number().int().min(1).max(1000),
+      }),
     }),
     alerts: z.object({
       emails: z.array(z.object({ name: z.string().min(1), address: z.email() })).min(1),
@@ -170,6 +186,14 @@ export const environmentConfigSchema = z
         code: "custom",
         path: ["worker", "drainGraceSeconds"],
         message: "drainGraceSeconds must not exceed jobTimeoutSeconds",
+      });
+    }
+    // A job that is still queued must not expire: its task message can arrive until taskTimeToLive.
+    if (c.cosmos.jobRetentionDays * 86_400 <= isoDurationSeconds(c.serviceBus.taskTimeToLive)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cosmos", "jobRetentionDays"],
+        message: "jobRetentionDays must be longer than serviceBus.taskTimeToLive",
       });
     }
     if (c.network.restrictServiceBus && c.serviceBus.sku !== "Premium") {
@@ -228,4 +252,13 @@ export const terminationGracePeriodSeconds = (c: EnvironmentConfig): number =>
  * has locked, so a pod running `concurrency` jobs "holds" exactly that many: target = concurrency
  * gives one pod per `concurrency` messages, queued or in flight.
  */
+/**
+ * Scratch the worker writes to its /tmp emptyDir: each of `concurrency` jobs downloads one document
+ * of at most `maxUploadBytes`, plus room for the model cache (models/<name>/<version> copied
+ * to /tmp/docsift-models) and per-page scratch.
+ */
+export const WORKER_SCRATCH_MARGIN_BYTES = 512 * 1024 * 1024;
+export const workerTempStorageBytes = (c: EnvironmentConfig): number =>
+  c.worker.concurrency * c.storage.maxUploadBytes + WORKER_SCRATCH_MARGIN_BYTES;
+
 export const kedaMessageCount = (c: EnvironmentConfig): number => c.worker.concurrency;

@@ -20,12 +20,16 @@ function run(args: string[]): void {
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { stack: { type: "string" }, outdir: { type: "string" } },
+    options: { stack: { type: "string" }, outdir: { type: "string" }, "no-lock": { type: "boolean" } },
   });
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command))
-    throw new Error(`usage: terraform.ts <${COMMANDS.join("|")}> --stack <${STACKS.join("|")}>`);
+    throw new Error(
+      `usage: terraform.ts <${COMMANDS.join("|")}> --stack <${STACKS.join("|")}> [--no-lock (plan only)]`,
+    );
   const stack = values.stack as StackName;
+  if (values["no-lock"] && command !== "plan")
+    throw new Error("--no-lock is for plan only: apply writes state");
   if (!STACKS.includes(stack)) throw new Error(`--stack must be one of ${STACKS.join(", ")}`);
 
   const probe = spawnSync("terraform", ["version"], { stdio: "ignore" });
@@ -41,7 +45,11 @@ function main(): void {
   const chdir = `-chdir=${dir}`;
   run([chdir, "init", "-input=false"]);
   if (command === "plan") {
-    run([chdir, "plan", "-input=false", "-lock-timeout=5m", "-out=tfplan"]);
+    // The plan job's identity may read the state blob but not lease it. Without the lock a
+    // concurrent apply can change the state under the plan; applying such a plan then fails
+    // ("Saved plan is stale") instead of applying it.
+    const lock = values["no-lock"] ? ["-lock=false"] : ["-lock-timeout=5m"];
+    run([chdir, "plan", "-input=false", ...lock, "-out=tfplan"]);
   } else {
     // Apply only the reviewed plan file, never a fresh plan.
     if (!existsSync(path.join(dir, "tfplan")))

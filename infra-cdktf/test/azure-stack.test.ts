@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,6 +12,7 @@ import {
   parseConfig,
 } from "@docsift/core";
 import { ROLES } from "../src/azure/naming.js";
+import { ENVIRONMENTS_DIR, terminationGracePeriodSeconds } from "../src/config.js";
 import { resource, resourcesOf, synthAzure, testConfig, type TerraformJson } from "./helpers.js";
 
 let text: string;
@@ -146,8 +149,10 @@ describe("Azure stack: resources and their security properties", () => {
       c.name,
       c.partition_key_paths,
     ]);
+    // Every container the app opens (the unused `leases` is not; test/cosmos.test.ts).
+    const { jobs, deadletters, pushSubscriptions } = COSMOS.containers;
     expect(containers).toEqual(
-      expect.arrayContaining(Object.values(COSMOS.containers).map((c) => [c.name, [c.partitionKey]])),
+      expect.arrayContaining([jobs, deadletters, pushSubscriptions].map((c) => [c.name, [c.partitionKey]])),
     );
     expect(containers).toContainEqual(["jobs", ["/userId"]]);
   });
@@ -368,6 +373,58 @@ describe("Azure stack: least-privilege role assignments", () => {
       role: ROLES.networkContributor,
       scope: "${azurerm_subnet.aks-subnet.id}",
     });
+  });
+});
+
+describe("Azure stack: AKS node pools", () => {
+  it("keeps the system pool for system pods and adds a worker pool that scales to zero", () => {
+    const aks = resource(json, "azurerm_kubernetes_cluster", "aks");
+    expect(aks.default_node_pool).toMatchObject({ name: "system", only_critical_addons_enabled: true });
+    const pool = resource(json, "azurerm_kubernetes_cluster_node_pool", "worker-pool");
+    expect(pool).toMatchObject({
+      name: "worker",
+      kubernetes_cluster_id: "${azurerm_kubernetes_cluster.aks.id}",
+      mode: "User",
+      auto_scaling_enabled: true,
+      min_count: 0,
+      max_count: 3,
+      node_labels: { "docsift.io/pool": "worker" },
+      node_taints: ["docsift.io/pool=worker:NoSchedule"],
+      vnet_subnet_id: "${azurerm_subnet.aks-subnet.id}",
+    });
+    // No zones where the environment names none (dev, regions without zones).
+    expect(pool.zones).toBeUndefined();
+  });
+
+  it("places both pools in the configured zones (prod)", () => {
+    const { json: zoned } = synthAzure(testConfig({ aks: { zones: ["1", "2", "3"] } }));
+    expect(resource(zoned, "azurerm_kubernetes_cluster_node_pool", "worker-pool").zones).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
+    expect(
+      (resource(zoned, "azurerm_kubernetes_cluster", "aks").default_node_pool as { zones: string[] }).zones,
+    ).toEqual(["1", "2", "3"]);
+    const prod = JSON.parse(readFileSync(path.join(ENVIRONMENTS_DIR, "prod.json"), "utf8")) as {
+      aks: { zones: string[] };
+    };
+    expect(prod.aks.zones).toEqual(["1", "2", "3"]);
+  });
+
+  it("lets the autoscaler wait out a worker's whole grace period when it drains a node", () => {
+    const profile = resource(json, "azurerm_kubernetes_cluster", "aks").auto_scaler_profile as Record<
+      string,
+      unknown
+    >;
+    expect(Number(profile.max_graceful_termination_sec)).toBeGreaterThanOrEqual(
+      terminationGracePeriodSeconds(testConfig()),
+    );
+    expect(profile.skip_nodes_with_local_storage).toBe(false);
+    const longJobs = testConfig({ worker: { jobTimeoutSeconds: 1800, drainGraceSeconds: 600 } });
+    const longProfile = resource(synthAzure(longJobs).json, "azurerm_kubernetes_cluster", "aks")
+      .auto_scaler_profile as Record<string, unknown>;
+    expect(Number(longProfile.max_graceful_termination_sec)).toBe(1860);
   });
 });
 

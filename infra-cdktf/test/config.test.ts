@@ -37,7 +37,18 @@ describe("environment configuration", () => {
     );
     const outdir = mkdtempSync(path.join(tmpdir(), "docsift-example-"));
     buildApp(example, { outdir, imageTag: "example" }).synth();
-    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["azure", "kubernetes"]);
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["azure", "bootstrap", "kubernetes"]);
+  });
+
+  it("refuses the committed placeholder for the repository the deploy identities trust", () => {
+    for (const env of ["dev", "prod"]) {
+      expect(() => loadEnvironmentConfig(env)).toThrow(
+        /deploy\.githubRepository[\s\S]*still the placeholder|still the placeholder[\s\S]*deploy\.githubRepository/,
+      );
+    }
+    const raw = rawTestConfig();
+    (raw.deploy as Record<string, unknown>).githubRepository = "not a repo";
+    expect(() => parseEnvironmentConfig(raw)).toThrow(/deploy\.githubRepository/);
   });
 
   it("rejects a lock longer than Service Bus allows", () => {

@@ -76,7 +76,10 @@ describe("Kubernetes stack: worker Deployment", () => {
         template: { metadata: unknown; spec: Record<string, unknown> };
       }
     ).template;
-    expect(spec.metadata).toEqual({ labels: { ...workerLabels, ...WORKLOAD_IDENTITY_LABEL } });
+    expect(spec.metadata).toEqual({
+      labels: { ...workerLabels, ...WORKLOAD_IDENTITY_LABEL },
+      annotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" },
+    });
     const pod = spec.spec;
     expect(pod.termination_grace_period_seconds).toBe(660);
     expect(pod.termination_grace_period_seconds as number).toBeGreaterThan(config.worker.jobTimeoutSeconds);
@@ -90,7 +93,11 @@ describe("Kubernetes stack: worker Deployment", () => {
       image: "crdocsifttest.azurecr.io/docsift-worker:0123abc",
       readiness_probe: { http_get: { path: "/readyz", port: "8080" } },
       liveness_probe: { http_get: { path: "/healthz", port: "8080" } },
-      resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "3Gi" } },
+      resources: {
+        // 1 job × 100 MiB upload + 512 MiB model cache and scratch.
+        requests: { cpu: "1", memory: "2Gi", "ephemeral-storage": "612Mi" },
+        limits: { cpu: "2", memory: "3Gi" },
+      },
       security_context: {
         run_as_non_root: true,
         run_as_user: "10001",
@@ -184,6 +191,60 @@ describe("Kubernetes stack: worker Deployment", () => {
       spec: { maxUnavailable: 1, selector: { matchLabels: workerLabels } },
     });
     expect(() => model.validate()).not.toThrow();
+  });
+});
+
+describe("Kubernetes stack: worker placement and node scale-down", () => {
+  const podSpec = () =>
+    (
+      resource(json, "kubernetes_deployment_v1", "worker-deployment").spec as {
+        template: { spec: Record<string, unknown> };
+      }
+    ).template.spec;
+
+  it("runs worker pods only on the worker pool: its label selected, its taint tolerated", () => {
+    const pod = podSpec();
+    expect(pod.node_selector).toEqual({ "docsift.io/pool": "worker" });
+    expect(pod.toleration).toEqual([
+      { key: "docsift.io/pool", operator: "Equal", value: "worker", effect: "NoSchedule" },
+    ]);
+    const job = scaledJob(config, "img").spec.jobTargetRef.template;
+    expect(job.spec.nodeSelector).toEqual({ "docsift.io/pool": "worker" });
+    expect(job.metadata.annotations).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+  });
+
+  it("spreads worker pods over zones and nodes without ever blocking a scale-up", () => {
+    const spread = podSpec().topology_spread_constraint as Record<string, unknown>[];
+    expect(spread.map((t) => t.topology_key)).toEqual([
+      "topology.kubernetes.io/zone",
+      "kubernetes.io/hostname",
+    ]);
+    for (const t of spread) {
+      expect(t).toMatchObject({
+        max_skew: 1,
+        when_unsatisfiable: "ScheduleAnyway",
+        label_selector: [{ match_labels: workerLabels }],
+      });
+    }
+  });
+
+  it("sizes /tmp and the ephemeral-storage request from the upload limit and concurrency", () => {
+    const big = testConfig({ storage: { maxUploadBytes: 1024 * 1024 * 1024 }, worker: { concurrency: 3 } });
+    const pod = workerPodSpec(big, "img");
+    // 3 documents of 1 GiB + 512 MiB.
+    expect(pod.containers[0]!.resources.requests["ephemeral-storage"]).toBe("3584Mi");
+    expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: { sizeLimit: "3584Mi" } }]);
+    // Both Kubernetes shapes accept it (the Deployment model and the ScaledJob CRD).
+    expect(() =>
+      new Deployment({
+        metadata: { name: WORKER_NAME },
+        spec: {
+          selector: { matchLabels: workerLabels },
+          template: { metadata: { labels: workerLabels }, spec: pod },
+        },
+      }).validate(),
+    ).not.toThrow();
+    expect(validateKeda(scaledJob(big, "img"))).toEqual([]);
   });
 });
 

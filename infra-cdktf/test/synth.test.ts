@@ -14,12 +14,12 @@ function synthTo(outdir: string, imageTag: string): Record<string, string> {
 }
 
 describe("synth", () => {
-  it("writes both stacks, byte-identical for the same input, in well under a few seconds", () => {
+  it("writes every stack, byte-identical for the same input, in well under a few seconds", () => {
     const started = performance.now();
     const first = synthTo(mkdtempSync(path.join(tmpdir(), "docsift-synth-a-")), "abc123");
     const elapsed = performance.now() - started;
     const second = synthTo(mkdtempSync(path.join(tmpdir(), "docsift-synth-b-")), "abc123");
-    expect(Object.keys(first)).toEqual(["azure", "kubernetes"]);
+    expect(Object.keys(first)).toEqual(["azure", "bootstrap", "kubernetes"]);
     expect(second).toEqual(first);
     // Per-resource imports keep this far from the ~6 s a provider root import costs.
     expect(elapsed).toBeLessThan(5_000);
@@ -29,6 +29,7 @@ describe("synth", () => {
     const a = synthTo(mkdtempSync(path.join(tmpdir(), "docsift-synth-c-")), "abc123");
     const b = synthTo(mkdtempSync(path.join(tmpdir(), "docsift-synth-d-")), "def456");
     expect(b.azure).toBe(a.azure);
+    expect(b.bootstrap).toBe(a.bootstrap);
     expect(b.kubernetes).toBe(a.kubernetes!.replaceAll("docsift-worker:abc123", "docsift-worker:def456"));
     expect(() => buildApp(testConfig(), { outdir: tmpdir(), imageTag: "bad tag;rm" })).toThrow(
       /invalid image tag/,

@@ -13,12 +13,17 @@ interface Step {
 interface Job {
   needs?: string | string[];
   environment?: string;
+  env?: Record<string, string>;
   permissions?: Record<string, string>;
   steps: Step[];
 }
 const workflowPath = path.join(repoRoot, ".github/workflows/deploy.yml");
 const workflowText = readFileSync(workflowPath, "utf8");
-const workflow = parse(workflowText) as { jobs: Record<string, Job>; permissions: Record<string, string> };
+const workflow = parse(workflowText) as {
+  jobs: Record<string, Job>;
+  permissions: Record<string, string>;
+  env: Record<string, string>;
+};
 const runs = Object.values(workflow.jobs).flatMap((j) =>
   j.steps.map((s) => s.run).filter((r): r is string => !!r),
 );
@@ -119,6 +124,44 @@ describe("deploy workflow", () => {
     expect(model).toBeLessThan(rollout);
     // Easy Auth is checked right after the apply that links the Static Web App, before any deploy.
     expect(at("Check that the Function App's Easy Auth trusts the linked Static Web App")).toBe(apply + 1);
+  });
+});
+
+describe("deploy workflow: least privilege and approvals", () => {
+  it("pins every action to a full commit SHA, with the tag it was taken from in a comment", () => {
+    const uses = [...workflowText.matchAll(/^\s*-?\s*uses:\s*(.+)$/gm)].map((m) => m[1]!.trim());
+    expect(uses.length).toBeGreaterThan(10);
+    for (const line of uses) {
+      expect(line, line).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+    }
+    // The parsed steps agree with the text (no `uses` the regex above missed).
+    const parsed = Object.values(workflow.jobs).flatMap((j) =>
+      j.steps.flatMap((s) => (s.uses ? [s.uses] : [])),
+    );
+    expect(parsed).toHaveLength(uses.length);
+  });
+
+  it("runs plan and apply as different identities, each its own environment's variable", () => {
+    const { plan, deploy } = workflow.jobs;
+    const loginClient = (job: Job) =>
+      job.steps.find((s) => s.uses?.startsWith("azure/login@"))?.with?.["client-id"];
+    expect(workflow.env.ARM_CLIENT_ID).toBeUndefined();
+    expect(plan!.env?.ARM_CLIENT_ID).toBe("${{ vars.AZURE_PLAN_CLIENT_ID }}");
+    expect(loginClient(plan!)).toBe(plan!.env?.ARM_CLIENT_ID);
+    expect(deploy!.env?.ARM_CLIENT_ID).toBe("${{ vars.AZURE_APPLY_CLIENT_ID }}");
+    expect(loginClient(deploy!)).toBe(deploy!.env?.ARM_CLIENT_ID);
+    expect(workflowText).not.toMatch(/vars\.AZURE_CLIENT_ID\b/);
+    // The apply identity is federated with `<env>` only; the plan runs in `<env>-plan`.
+    expect(plan!.environment).toBe("${{ inputs.environment || 'dev' }}-plan");
+    expect(deploy!.environment).toBe("${{ inputs.environment || 'dev' }}");
+  });
+
+  it("plans without taking the state lease, which the read-only identity cannot take", () => {
+    const planRuns = workflow.jobs.plan!.steps.flatMap((s) => (s.run ? [s.run] : []));
+    const plans = planRuns.flatMap((r) => r.split("\n")).filter((l) => /npm run plan\b/.test(l));
+    expect(plans).toHaveLength(2);
+    for (const line of plans) expect(line).toContain("--no-lock");
+    expect(workflow.jobs.plan!.steps.map((s) => s.run ?? "").join("\n")).not.toMatch(/npm run apply/);
   });
 });
 

@@ -25,12 +25,16 @@ import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network/inde
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet/index.js";
 import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry/index.js";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js";
+import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool/index.js";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity/index.js";
+import { DataAzurermUserAssignedIdentity } from "@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity/index.js";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential/index.js";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group/index.js";
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js";
+import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2/index.js";
 import { BLOB_CONTAINERS, COSMOS, QUEUES, WEB_PUBSUB_HUB } from "@docsift/core";
-import type { EnvironmentConfig } from "../config.js";
+import { terminationGracePeriodSeconds, type EnvironmentConfig } from "../config.js";
+import { WORKER_POOL_LABEL, workerPoolTaint } from "../kubernetes/worker-spec.js";
 import {
   COSMOS_DATA_CONTRIBUTOR_ROLE_ID,
   FEDERATED_AUDIENCE,
@@ -41,6 +45,8 @@ import {
 } from "./naming.js";
 import { blobContainerScope, grantRole } from "./role-grants.js";
 import { subnetPrefix } from "./network.js";
+import { cosmosContainers } from "./cosmos-containers.js";
+import { containerInsights, noWorkerBacklogQuery, sendDiagnosticsTo } from "./observability.js";
 
 /** Terraform state key of a stack; one blob per environment and stack in the bootstrap container. */
 export const stateKey = (c: EnvironmentConfig, stack: string): string =>
@@ -277,7 +283,7 @@ export class AzureStack extends TerraformStack {
       accountName: cosmos.name,
       resourceGroupName: rg.name,
     });
-    for (const [key, container] of Object.entries(COSMOS.containers)) {
+    for (const [key, container] of Object.entries(cosmosContainers(c))) {
       new CosmosdbSqlContainer(this, `cosmos-${key}`, {
         name: container.name,
         accountName: cosmos.name,
@@ -285,6 +291,13 @@ export class AzureStack extends TerraformStack {
         resourceGroupName: rg.name,
         partitionKeyPaths: [container.partitionKey],
         partitionKeyVersion: 2,
+        defaultTtl: container.defaultTtlSeconds,
+        // Only the queried paths: every other field costs write RUs and storage for nothing.
+        indexingPolicy: {
+          indexingMode: "consistent",
+          includedPath: container.indexedPaths.map((path) => ({ path: `${path}/?` })),
+          excludedPath: [{ path: "/*" }],
+        },
       });
     }
 
@@ -412,6 +425,7 @@ export class AzureStack extends TerraformStack {
       adminEnabled: false,
       anonymousPullEnabled: false,
     });
+    const zones = c.aks.zones.length > 0 ? c.aks.zones : undefined;
     const aks = new KubernetesCluster(this, "aks", {
       ...base,
       name: n.aks,
@@ -437,12 +451,50 @@ export class AzureStack extends TerraformStack {
         temporaryNameForRotation: "systemtmp",
         vnetSubnetId: aksSubnet.id,
         upgradeSettings: { maxSurge: "10%" },
+        zones,
+        // CriticalAddonsOnly taint: system pods here, worker pods on their own pool (below).
+        onlyCriticalAddonsEnabled: true,
+      },
+      autoScalerProfile: {
+        // The autoscaler's drain waits this long for a pod to exit (AKS default 600 s). It must
+        // cover the worker's grace period, or a draining job is killed mid-way on scale-down.
+        maxGracefulTerminationSec: String(terminationGracePeriodSeconds(c)),
+        // The worker's /tmp is an emptyDir; skipping such nodes would keep worker nodes forever.
+        // Busy pods are protected by their safe-to-evict annotation instead.
+        skipNodesWithLocalStorage: false,
       },
       // Overlay: pods take addresses outside the VNet and leave through their node's subnet IP,
       // which is what the data services' subnet rules see.
       networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", loadBalancerSku: "standard" },
       apiServerAccessProfile: { authorizedIpRanges: c.network.aksAuthorizedIpRanges },
       omsAgent: { logAnalyticsWorkspaceId: logs.id, msiAuthForMonitoringEnabled: true },
+    });
+    // Worker pool: only worker pods (taint + selector), autoscaled from 0, so an idle environment
+    // pays for the system pool alone.
+    new KubernetesClusterNodePool(this, "worker-pool", {
+      name: "worker",
+      kubernetesClusterId: aks.id,
+      mode: "User",
+      vmSize: c.aks.workerPool.vmSize,
+      autoScalingEnabled: true,
+      minCount: 0,
+      maxCount: c.aks.workerPool.maxNodes,
+      osSku: "AzureLinux",
+      vnetSubnetId: aksSubnet.id,
+      zones,
+      nodeLabels: { ...WORKER_POOL_LABEL },
+      nodeTaints: [workerPoolTaint()],
+      temporaryNameForRotation: "workertmp",
+      upgradeSettings: { maxSurge: "10%" },
+      tags,
+    });
+    containerInsights(this, {
+      name: n.containerInsightsRule,
+      resourceGroupName: rg.name,
+      location: rg.location,
+      workspaceId: logs.id,
+      clusterId: aks.id,
+      tags,
     });
     const oidcIssuer = aks.oidcIssuerUrl;
 
@@ -606,13 +658,19 @@ export class AzureStack extends TerraformStack {
       },
     ];
     for (const g of grants) grantRole(this, g);
-    // The deploying principal (the pipeline's app registration) applies the Kubernetes stack and
-    // publishes models; it exists already, so the AAD check stays on.
+    // The apply identity (bootstrap stack) applies the Kubernetes stack and publishes models. Named,
+    // not the caller: the plan job runs as the read-only identity, and a plan computed with the
+    // caller's object id would grant these to the plan identity. It exists already, so the AAD
+    // check stays on.
+    const applyIdentity = new DataAzurermUserAssignedIdentity(this, "apply-identity", {
+      name: n.applyIdentity,
+      resourceGroupName: n.deployResourceGroup,
+    });
     grantRole(
       this,
       {
         id: "deployer-aks",
-        principalId: client.objectId,
+        principalId: applyIdentity.principalId,
         role: ROLES.aksRbacClusterAdmin,
         scope: aks.id,
         description: "Pipeline: apply the Kubernetes stack",
@@ -623,7 +681,7 @@ export class AzureStack extends TerraformStack {
       this,
       {
         id: "deployer-models",
-        principalId: client.objectId,
+        principalId: applyIdentity.principalId,
         role: ROLES.blobDataContributor,
         scope: models,
         description: "Pipeline: publish models",
@@ -705,6 +763,44 @@ export class AzureStack extends TerraformStack {
       action: [{ actionGroupId: actionGroup.id }],
       tags,
     });
+
+    // Waiting tasks and no worker: KEDA not scaling, pods crash-looping or unschedulable, the
+    // worker pool unable to grow. Fires after the window even below the capacity threshold above.
+    new MonitorScheduledQueryRulesAlertV2(this, "alert-no-workers", {
+      name: `${n.aks}-backlog-without-workers`,
+      resourceGroupName: rg.name,
+      location: rg.location,
+      scopes: [logs.id],
+      description: `Service Bus had active messages and no worker pod ran for ${c.alerts.queueAgeMinutes} minutes: check KEDA (ScaledObject events), the worker pods and the worker node pool.`,
+      severity: 1,
+      evaluationFrequency: "PT5M",
+      windowDuration: `PT${c.alerts.queueAgeMinutes}M`,
+      criteria: [
+        {
+          query: noWorkerBacklogQuery(c, n),
+          timeAggregationMethod: "Count",
+          operator: "GreaterThan",
+          threshold: 0,
+          failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
+        },
+      ],
+      autoMitigationEnabled: true,
+      action: { actionGroups: [actionGroup.id] },
+      tags,
+    });
+
+    // ---- Resource logs of every service the app uses, into the one workspace.
+    sendDiagnosticsTo(this, logs.id, [
+      // Metrics too: the alert above reads ActiveMessages from AzureMetrics.
+      { id: "service-bus", resourceId: bus.id, metrics: true, dedicatedTables: true },
+      { id: "cosmos", resourceId: cosmos.id, dedicatedTables: true },
+      { id: "web-pubsub", resourceId: wps.id },
+      { id: "function-app", resourceId: func.id },
+      { id: "key-vault", resourceId: vault.id, dedicatedTables: true },
+      // Blob logs live on the blob service, not on the account.
+      { id: "data-blobs", resourceId: `${data.id}/blobServices/default` },
+      { id: "host-blobs", resourceId: `${hostStorage.id}/blobServices/default` },
+    ]);
 
     // ---- Outputs the pipeline reads (`terraform output -json`).
     const outputs: Record<string, string> = {

@@ -28,7 +28,17 @@ export function azureNames(c: EnvironmentConfig) {
     workerIdentity: `id-${p}-${e}-worker`,
     kedaIdentity: `id-${p}-${e}-keda`,
     actionGroup: `ag-${p}-${e}`,
+    containerInsightsRule: `dcr-${p}-${e}-container-insights`,
     virtualNetwork: `vnet-${p}-${e}`,
+    // Deploy identities live outside the environment's resource group: the bootstrap stack
+    // creates them before (and keeps them after) the Azure stack.
+    deployResourceGroup: `rg-${p}-${e}-deploy`,
+    planIdentity: `id-${p}-${e}-plan`,
+    applyIdentity: `id-${p}-${e}-apply`,
+    kubernetesReaderRole: `${p}-${e} Kubernetes reader (plan)`,
+    /** GitHub environments: plan runs in `<env>-plan` (no reviewers), apply in `<env>` (reviewers). */
+    githubPlanEnvironment: `${e}-plan`,
+    githubApplyEnvironment: e,
   } as const;
 }
 
@@ -56,6 +66,26 @@ export const ROLES = {
   monitoringMetricsPublisher: "Monitoring Metrics Publisher",
   networkContributor: "Network Contributor",
 } as const;
+
+/**
+ * Roles only the bootstrap stack assigns (to the deploy identities); the Azure stack never does,
+ * so they stay out of the apply identity's delegable roles.
+ */
+export const DEPLOY_ROLES = {
+  reader: "Reader",
+  contributor: "Contributor",
+  rbacAdministrator: "Role Based Access Control Administrator",
+  aksClusterUser: "Azure Kubernetes Service Cluster User Role",
+  blobDataReader: ROLES.blobDataReader,
+  blobDataContributor: ROLES.blobDataContributor,
+} as const;
+
+/** Issuer of the OIDC tokens GitHub Actions jobs present to Entra ID. */
+export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
+
+/** Subject of a GitHub Actions job's OIDC token when the job runs in a GitHub environment. */
+export const githubEnvironmentSubject = (repository: string, environment: string): string =>
+  `repo:${repository}:environment:${environment}`;
 
 /** Cosmos DB Built-in Data Contributor (a data-plane SQL role, not an Azure RBAC role). */
 export const COSMOS_DATA_CONTRIBUTOR_ROLE_ID = "00000000-0000-0000-0000-000000000002";

@@ -29,6 +29,14 @@ export function toDeploymentPodSpec(pod: PodSpec): DeploymentV1SpecTemplateSpec 
       fsGroup: String(pod.securityContext.fsGroup),
       seccompProfile: { type: pod.securityContext.seccompProfile.type },
     },
+    nodeSelector: pod.nodeSelector,
+    toleration: pod.tolerations.map((t) => ({ ...t })),
+    topologySpreadConstraint: pod.topologySpreadConstraints.map((t) => ({
+      maxSkew: t.maxSkew,
+      topologyKey: t.topologyKey,
+      whenUnsatisfiable: t.whenUnsatisfiable,
+      labelSelector: [{ matchLabels: t.labelSelector.matchLabels }],
+    })),
     container: pod.containers.map((ct) => ({
       name: ct.name,
       image: ct.image,

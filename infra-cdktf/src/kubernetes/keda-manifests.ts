@@ -2,7 +2,13 @@ import { QUEUES } from "@docsift/core";
 import type { EnvironmentConfig } from "../config.js";
 import { kedaMessageCount, terminationGracePeriodSeconds } from "../config.js";
 import { azureNames } from "../azure/naming.js";
-import { WORKER_NAME, WORKLOAD_IDENTITY_LABEL, workerLabels, workerPodSpec } from "./worker-spec.js";
+import {
+  WORKER_NAME,
+  WORKER_POD_ANNOTATIONS,
+  WORKLOAD_IDENTITY_LABEL,
+  workerLabels,
+  workerPodSpec,
+} from "./worker-spec.js";
 
 export const TRIGGER_AUTH_NAME = "docsift-servicebus-workload-identity";
 
@@ -88,7 +94,10 @@ export function scaledJob(c: EnvironmentConfig, image: string) {
         backoffLimit: 0,
         activeDeadlineSeconds: terminationGracePeriodSeconds(c) + 120,
         template: {
-          metadata: { labels: { ...workerLabels, ...WORKLOAD_IDENTITY_LABEL } },
+          metadata: {
+            labels: { ...workerLabels, ...WORKLOAD_IDENTITY_LABEL },
+            annotations: { ...WORKER_POD_ANNOTATIONS },
+          },
           spec: { ...pod, restartPolicy: "Never" },
         },
       },

@@ -14,6 +14,7 @@ import { configureAzureBackend } from "../azure/azure-stack.js";
 import { AKS_AAD_SERVER_APP_ID, azureNames, registryLoginServer } from "../azure/naming.js";
 import {
   WORKER_NAME,
+  WORKER_POD_ANNOTATIONS,
   WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
   WORKLOAD_IDENTITY_LABEL,
   workerLabels,
@@ -101,7 +102,10 @@ export class KubernetesStack extends TerraformStack {
         selector: { matchLabels: workerLabels },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "0" } },
         template: {
-          metadata: { labels: { ...workerLabels, ...WORKLOAD_IDENTITY_LABEL } },
+          metadata: {
+            labels: { ...workerLabels, ...WORKLOAD_IDENTITY_LABEL },
+            annotations: { ...WORKER_POD_ANNOTATIONS },
+          },
           spec: toDeploymentPodSpec(workerPodSpec(c, image)),
         },
       },

@@ -2,7 +2,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { QUEUES, COSMOS } from "@docsift/core";
 import type { EnvironmentConfig } from "../config.js";
-import { terminationGracePeriodSeconds } from "../config.js";
+import { terminationGracePeriodSeconds, workerTempStorageBytes } from "../config.js";
 import { azureNames, cosmosEndpoint, serviceBusFqdn } from "../azure/naming.js";
 
 export const WORKER_NAME = "docsift-worker";
@@ -14,6 +14,25 @@ export const workerLabels = { "app.kubernetes.io/name": WORKER_NAME, "app.kubern
 /** Pod label that makes the AKS webhook inject AZURE_CLIENT_ID/TENANT_ID/FEDERATED_TOKEN_FILE. */
 export const WORKLOAD_IDENTITY_LABEL = { "azure.workload.identity/use": "true" } as const;
 export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+
+/** Label and taint of the AKS worker node pool (azure-stack.ts): only worker pods land there. */
+export const WORKER_POOL_LABEL = { "docsift.io/pool": "worker" } as const;
+export const WORKER_POOL_TAINT = { key: "docsift.io/pool", value: "worker", effect: "NoSchedule" } as const;
+export const workerPoolTaint = (): string =>
+  `${WORKER_POOL_TAINT.key}=${WORKER_POOL_TAINT.value}:${WORKER_POOL_TAINT.effect}`;
+
+/**
+ * The cluster autoscaler never removes a node to evict a worker pod: a pod may be mid-job, and
+ * the autoscaler cannot tell. Idle pods go through KEDA's scale-in (the HPA), which the worker
+ * drains for; once the pool's pods are gone its nodes are empty and scale down to zero. A
+ * per-job toggle would need the worker to patch its own pod, which has no API token.
+ */
+export const WORKER_POD_ANNOTATIONS = { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } as const;
+
+const MIB = 1024 * 1024;
+/** emptyDir size and ephemeral-storage request of the worker's /tmp, in Mi. */
+export const workerTempStorage = (c: EnvironmentConfig): string =>
+  `${Math.ceil(workerTempStorageBytes(c) / MIB)}Mi`;
 
 /** The worker's environment contract (parsed by @docsift/core config in the worker). */
 export function workerEnvironment(
@@ -56,7 +75,8 @@ export function workerContainer(c: EnvironmentConfig, image: string, extraEnv: R
     ports: [{ name: "health", containerPort: HEALTH_PORT, protocol: "TCP" as const }],
     env: Object.entries(workerEnvironment(c, extraEnv)).map(([name, value]) => ({ name, value })),
     resources: {
-      requests: { ...c.worker.resources.requests },
+      // The scheduler places the pod only where the node's disk has room for its documents.
+      requests: { ...c.worker.resources.requests, "ephemeral-storage": workerTempStorage(c) },
       limits: { ...c.worker.resources.limits },
     },
     // Model load takes seconds: the startup probe gives it a minute before liveness counts.
@@ -92,8 +112,19 @@ export function workerPodSpec(c: EnvironmentConfig, image: string, extraEnv: Rec
       fsGroup: WORKER_UID,
       seccompProfile: { type: "RuntimeDefault" as const },
     },
+    nodeSelector: { ...WORKER_POOL_LABEL },
+    tolerations: [{ ...WORKER_POOL_TAINT, operator: "Equal" as const }],
+    // Soft: spread over zones (prod) and nodes when there is room, never block a scale-up.
+    topologySpreadConstraints: (["topology.kubernetes.io/zone", "kubernetes.io/hostname"] as const).map(
+      (topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway" as const,
+        labelSelector: { matchLabels: { ...workerLabels } },
+      }),
+    ),
     containers: [workerContainer(c, image, extraEnv)],
     // Documents stream to a temp file; the root filesystem stays read-only.
-    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "2Gi" } }],
+    volumes: [{ name: "tmp", emptyDir: { sizeLimit: workerTempStorage(c) } }],
   } satisfies IPodSpec;
 }
