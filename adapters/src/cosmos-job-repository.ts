@@ -1,5 +1,5 @@
 import type { Container } from "@azure/cosmos";
-import { ConcurrencyConflictError, JobSchema } from "@docsift/core";
+import { ConcurrencyConflictError, DocsiftError, JobSchema } from "@docsift/core";
 import type { Job, JobRepository, Page, Versioned } from "@docsift/core";
 import { parseStored, statusOf, withContinuation } from "./cosmos-client.js";
 
@@ -10,8 +10,40 @@ function toVersioned(resource: Record<string, unknown> | undefined): Versioned<J
   return { value: parseStored(JobSchema, "job", resource), etag: String(resource._etag) };
 }
 
+/** Statuses Cosmos answers while it is overloaded or unreachable: worth waiting for, not a bug. */
+const UNAVAILABLE_STATUSES = new Set([408, 429, 449, 500, 502, 503, 504]);
+
+/**
+ * A Cosmos failure that says the store is down or overloaded (no HTTP answer at all, or one of
+ * the statuses above) becomes DEPENDENCY_UNAVAILABLE, the code callers back off on; anything
+ * else (a conflict, a bad request) stays what it was.
+ */
+export function asDependencyFailure(err: unknown): unknown {
+  if (err instanceof DocsiftError || err instanceof ConcurrencyConflictError) return err;
+  const status = statusOf(err);
+  const name = (err as { name?: string } | undefined)?.name;
+  const unreachable = typeof status === "string" || name === "TimeoutError" || name === "AbortError";
+  if (unreachable || (typeof status === "number" && UNAVAILABLE_STATUSES.has(status)))
+    return new DocsiftError("DEPENDENCY_UNAVAILABLE", `Cosmos DB unavailable: ${(err as Error).message}`, {
+      cause: err,
+    });
+  return err;
+}
+
 export class CosmosJobRepository implements JobRepository {
-  constructor(private readonly container: Container) {}
+  constructor(private readonly container: Container) {
+    // Every call's failures are classified the same way, without a try in each method.
+    const proto = CosmosJobRepository.prototype;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const method: unknown = proto[name as keyof CosmosJobRepository];
+      if (name === "constructor" || typeof method !== "function") continue;
+      const call = method as (...args: unknown[]) => Promise<unknown>;
+      Object.defineProperty(this, name, {
+        value: (...args: unknown[]) =>
+          call.apply(this, args).catch((err: unknown) => Promise.reject(asDependencyFailure(err))),
+      });
+    }
+  }
 
   async create(job: Job): Promise<Versioned<Job>> {
     try {
@@ -92,6 +124,40 @@ export class CosmosJobRepository implements JobRepository {
         {
           query:
             "SELECT TOP @limit * FROM c WHERE c.status = 'QUEUED' AND (NOT IS_DEFINED(c.dispatched) OR c.dispatched < c.submissions) AND c.updatedAt < @before",
+          parameters: [
+            { name: "@limit", value: limit },
+            { name: "@before", value: olderThan.toISOString() },
+          ],
+        },
+        { maxItemCount: limit },
+      )
+      .fetchAll();
+    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  }
+
+  async listStalled(options: { queuedBefore: Date; now: Date; limit: number }): Promise<Job[]> {
+    const { resources } = await this.container.items
+      .query(
+        {
+          query:
+            "SELECT TOP @limit * FROM c WHERE (c.status = 'QUEUED' AND IS_DEFINED(c.dispatched) AND c.dispatched >= c.submissions AND c.updatedAt < @queuedBefore) OR (c.status = 'PROCESSING' AND IS_DEFINED(c.leaseUntil) AND c.leaseUntil < @now)",
+          parameters: [
+            { name: "@limit", value: options.limit },
+            { name: "@queuedBefore", value: options.queuedBefore.toISOString() },
+            { name: "@now", value: options.now.toISOString() },
+          ],
+        },
+        { maxItemCount: options.limit },
+      )
+      .fetchAll();
+    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  }
+
+  async listPendingEvents(olderThan: Date, limit: number): Promise<Job[]> {
+    const { resources } = await this.container.items
+      .query(
+        {
+          query: "SELECT TOP @limit * FROM c WHERE IS_DEFINED(c.outbox) AND c.updatedAt < @before",
           parameters: [
             { name: "@limit", value: limit },
             { name: "@before", value: olderThan.toISOString() },

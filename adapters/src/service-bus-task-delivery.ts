@@ -1,5 +1,10 @@
 import { isServiceBusError } from "@azure/service-bus";
-import type { ServiceBusReceivedMessage, ServiceBusReceiver } from "@azure/service-bus";
+import type {
+  ServiceBusMessage,
+  ServiceBusReceivedMessage,
+  ServiceBusReceiver,
+  ServiceBusSender,
+} from "@azure/service-bus";
 import { DeliveryLockLostError } from "@docsift/core";
 import type { TaskDelivery } from "@docsift/core";
 
@@ -19,6 +24,14 @@ async function settling<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The application property that counts a task's rescheduled retries. */
+export const RETRIES_PROPERTY = "docsiftRetries";
+
+export function retriesOf(message: Pick<ServiceBusReceivedMessage, "applicationProperties">): number {
+  const value = Number(message.applicationProperties?.[RETRIES_PROPERTY] ?? 0);
+  return Number.isInteger(value) && value > 0 ? value : 0;
+}
+
 /** A peek-locked `inference-tasks` message as the worker's TaskDelivery. */
 export class ServiceBusTaskDelivery implements TaskDelivery {
   #lockedUntil: Date | undefined;
@@ -26,8 +39,14 @@ export class ServiceBusTaskDelivery implements TaskDelivery {
   constructor(
     private readonly receiver: ServiceBusReceiver,
     private readonly message: ServiceBusReceivedMessage,
+    /** A sender to the same queue, for rescheduled copies. */
+    private readonly sender: ServiceBusSender,
   ) {
     this.#lockedUntil = message.lockedUntilUtc;
+  }
+
+  get retries(): number {
+    return retriesOf(this.message);
   }
 
   get body(): unknown {
@@ -39,7 +58,7 @@ export class ServiceBusTaskDelivery implements TaskDelivery {
   }
 
   get attempt(): number {
-    return (this.message.deliveryCount ?? 0) + 1;
+    return this.retries + (this.message.deliveryCount ?? 0) + 1;
   }
 
   get lockedUntil(): Date | undefined {
@@ -62,6 +81,20 @@ export class ServiceBusTaskDelivery implements TaskDelivery {
     return settling(() =>
       this.receiver.deadLetterMessage(this.message, { deadLetterReason: reason, deadLetterErrorDescription }),
     );
+  }
+
+  async reschedule(at: Date): Promise<void> {
+    const { message } = this;
+    const copy: ServiceBusMessage = {
+      body: message.body,
+      ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
+      ...(message.contentType !== undefined ? { contentType: message.contentType } : {}),
+      ...(message.subject !== undefined ? { subject: message.subject } : {}),
+      applicationProperties: { ...message.applicationProperties, [RETRIES_PROPERTY]: this.retries + 1 },
+    };
+    // Copy first: a crash between the two leaves a duplicate (absorbed), never a lost task.
+    await this.sender.scheduleMessages(copy, at);
+    await this.complete();
   }
 
   async renewLock(): Promise<Date> {
