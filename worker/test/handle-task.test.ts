@@ -48,10 +48,17 @@ class MemoryJobs implements JobRepository {
   listByUser = () => Promise.reject(new Error("not used"));
   listUploadExpired = () => Promise.reject(new Error("not used"));
   listUndispatched = () => Promise.reject(new Error("not used"));
+  listStalled = () => Promise.reject(new Error("not used"));
+  listPendingEvents = () => Promise.reject(new Error("not used"));
   purge = () => Promise.reject(new Error("not used"));
 }
 
-type Settled = { how: "complete" | "abandon" | "dead-letter"; reason?: string; description?: string };
+type Settled = {
+  how: "complete" | "abandon" | "dead-letter" | "reschedule";
+  reason?: string;
+  description?: string;
+  at?: Date;
+};
 
 /** A delivery as the broker would hand it; records its settlements and lock renewals. */
 class FakeDelivery implements TaskDelivery {
@@ -65,6 +72,7 @@ class FakeDelivery implements TaskDelivery {
     readonly body: unknown,
     readonly attempt = 1,
     lockMs = 60_000,
+    readonly retries = 0,
   ) {
     this.lockedUntil = new Date(Date.now() + lockMs);
   }
@@ -78,6 +86,7 @@ class FakeDelivery implements TaskDelivery {
   abandon = () => this.#settle({ how: "abandon" });
   deadLetter = (reason: string, description: string) =>
     this.#settle({ how: "dead-letter", reason, description });
+  reschedule = (at: Date) => this.#settle({ how: "reschedule", at });
   async renewLock(): Promise<Date> {
     if (this.lockLost) throw new DeliveryLockLostError();
     this.renewals++;
@@ -129,6 +138,8 @@ function deps(jobs: MemoryJobs, overrides: Partial<TaskHandlerDeps> = {}) {
       progressEveryPages: 25,
       progressMinIntervalMs: 1000,
       uploadsContainer: "uploads",
+      leaseMs: 60_000,
+      retry: { baseMs: 1000, capMs: 8000, maxRetries: 3 },
     },
     ...overrides,
   };
