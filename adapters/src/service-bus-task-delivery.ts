@@ -24,11 +24,12 @@ async function settling<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The application property that counts a task's rescheduled retries. */
+/** Application properties of a rescheduled copy: its retry number, and the deliveries before it. */
 export const RETRIES_PROPERTY = "docsiftRetries";
+export const PRIOR_ATTEMPTS_PROPERTY = "docsiftPriorAttempts";
 
-export function retriesOf(message: Pick<ServiceBusReceivedMessage, "applicationProperties">): number {
-  const value = Number(message.applicationProperties?.[RETRIES_PROPERTY] ?? 0);
+function countOf(message: Pick<ServiceBusReceivedMessage, "applicationProperties">, name: string): number {
+  const value = Number(message.applicationProperties?.[name] ?? 0);
   return Number.isInteger(value) && value > 0 ? value : 0;
 }
 
@@ -46,7 +47,7 @@ export class ServiceBusTaskDelivery implements TaskDelivery {
   }
 
   get retries(): number {
-    return retriesOf(this.message);
+    return countOf(this.message, RETRIES_PROPERTY);
   }
 
   get body(): unknown {
@@ -58,7 +59,8 @@ export class ServiceBusTaskDelivery implements TaskDelivery {
   }
 
   get attempt(): number {
-    return this.retries + (this.message.deliveryCount ?? 0) + 1;
+    // A copy's deliveries count on from the original's, so attempts never go backwards.
+    return countOf(this.message, PRIOR_ATTEMPTS_PROPERTY) + (this.message.deliveryCount ?? 0) + 1;
   }
 
   get lockedUntil(): Date | undefined {
@@ -90,7 +92,11 @@ export class ServiceBusTaskDelivery implements TaskDelivery {
       ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
       ...(message.contentType !== undefined ? { contentType: message.contentType } : {}),
       ...(message.subject !== undefined ? { subject: message.subject } : {}),
-      applicationProperties: { ...message.applicationProperties, [RETRIES_PROPERTY]: this.retries + 1 },
+      applicationProperties: {
+        ...message.applicationProperties,
+        [RETRIES_PROPERTY]: this.retries + 1,
+        [PRIOR_ATTEMPTS_PROPERTY]: this.attempt,
+      },
     };
     // Copy first: a crash between the two leaves a duplicate (absorbed), never a lost task.
     await this.sender.scheduleMessages(copy, at);
