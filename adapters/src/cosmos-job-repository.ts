@@ -30,20 +30,51 @@ export function asDependencyFailure(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Cosmos DB `jobs`, with every failure classified once (see asDependencyFailure) around the
+ * store's calls, so callers back off on an outage and tell it from a conflict.
+ */
 export class CosmosJobRepository implements JobRepository {
-  constructor(private readonly container: Container) {
-    // Every call's failures are classified the same way, without a try in each method.
-    const proto = CosmosJobRepository.prototype;
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      const method: unknown = proto[name as keyof CosmosJobRepository];
-      if (name === "constructor" || typeof method !== "function") continue;
-      const call = method as (...args: unknown[]) => Promise<unknown>;
-      Object.defineProperty(this, name, {
-        value: (...args: unknown[]) =>
-          call.apply(this, args).catch((err: unknown) => Promise.reject(asDependencyFailure(err))),
-      });
-    }
+  private readonly store: CosmosJobStore;
+
+  constructor(container: Container) {
+    this.store = new CosmosJobStore(container);
   }
+
+  create(job: Job) {
+    return classified(() => this.store.create(job));
+  }
+  get(userId: string, jobId: string) {
+    return classified(() => this.store.get(userId, jobId));
+  }
+  replace(job: Job, etag: string) {
+    return classified(() => this.store.replace(job, etag));
+  }
+  listByUser(userId: string, options: { limit: number; continuationToken?: string }) {
+    return classified(() => this.store.listByUser(userId, options));
+  }
+  listUploadExpired(now: Date, limit: number) {
+    return classified(() => this.store.listUploadExpired(now, limit));
+  }
+  listUndispatched(olderThan: Date, limit: number) {
+    return classified(() => this.store.listUndispatched(olderThan, limit));
+  }
+  listStalled(options: { queuedBefore: Date; now: Date; limit: number }) {
+    return classified(() => this.store.listStalled(options));
+  }
+  listPendingEvents(olderThan: Date, limit: number) {
+    return classified(() => this.store.listPendingEvents(olderThan, limit));
+  }
+  purge(userId: string, jobId: string) {
+    return classified(() => this.store.purge(userId, jobId));
+  }
+}
+
+const classified = <T>(call: () => Promise<T>): Promise<T> =>
+  call().catch((err: unknown) => Promise.reject(asDependencyFailure(err)));
+
+class CosmosJobStore implements JobRepository {
+  constructor(private readonly container: Container) {}
 
   async create(job: Job): Promise<Versioned<Job>> {
     try {
