@@ -47,7 +47,7 @@ export const DEAD_LETTER_EVENT = "docsift.deadletter";
  * message's lock, which the host renews (host.json maxAutoLockRenewalDuration, above the cap).
  */
 export const deadLetterTriageHandler =
-  (deps: FunctionDeps) =>
+  (deps: FunctionDeps, wait: (ms: number) => Promise<unknown> = sleep) =>
   async (message: unknown, context: InvocationContextType): Promise<void> => {
     const triage = triageDeadLetter(deps);
     try {
@@ -65,7 +65,7 @@ export const deadLetterTriageHandler =
         delayMs,
         error: (err as Error).message,
       });
-      await sleep(delayMs);
+      await wait(delayMs);
       throw err;
     }
   };
