@@ -33,6 +33,10 @@ function countOf(message: Pick<ServiceBusReceivedMessage, "applicationProperties
   return Number.isInteger(value) && value > 0 ? value : 0;
 }
 
+/** The message id of a task's n-th rescheduled copy: the original's, with the retry number. */
+export const retryMessageId = (messageId: string, retry: number): string =>
+  `${messageId.replace(/:r\d+$/, "")}:r${retry}`;
+
 /** A peek-locked `inference-tasks` message as the worker's TaskDelivery. */
 export class ServiceBusTaskDelivery implements TaskDelivery {
   #lockedUntil: Date | undefined;
@@ -87,14 +91,17 @@ export class ServiceBusTaskDelivery implements TaskDelivery {
 
   async reschedule(at: Date): Promise<void> {
     const { message } = this;
+    const retry = this.retries + 1;
     const copy: ServiceBusMessage = {
       body: message.body,
-      ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
+      // An id of its own: the tasks queue drops a message whose id it saw within its duplicate
+      // detection window, which would silently drop the copy of an id it just delivered.
+      messageId: retryMessageId(this.messageId, retry),
       ...(message.contentType !== undefined ? { contentType: message.contentType } : {}),
       ...(message.subject !== undefined ? { subject: message.subject } : {}),
       applicationProperties: {
         ...message.applicationProperties,
-        [RETRIES_PROPERTY]: this.retries + 1,
+        [RETRIES_PROPERTY]: retry,
         [PRIOR_ATTEMPTS_PROPERTY]: this.attempt,
       },
     };

@@ -114,6 +114,8 @@ describe("two jobs at a time, with a lock shorter than the jobs", () => {
     expect(dead?.deadLetterReason).toBe("DEPENDENCY_UNAVAILABLE");
     expect(dead?.deadLetterErrorDescription).toMatch(new RegExp(`gave up after ${MAX_RETRIES} retries`));
     expect(dead?.applicationProperties?.docsiftRetries).toBe(MAX_RETRIES);
+    // Each copy has an id of its own, or the broker's duplicate detection would drop it.
+    expect(dead?.messageId).toBe(`${job.id}:1:r${MAX_RETRIES}`);
     expect(documents.downloads.get(job.blob.name)).toBe(MAX_RETRIES + 1);
     // The worker put it back each time; the triage function decides what happens next.
     const left = await harness.job(job.id);
