@@ -1,5 +1,5 @@
 import type { Container } from "@azure/cosmos";
-import { ConcurrencyConflictError, JobSchema } from "@docsift/core";
+import { ConcurrencyConflictError, DocsiftError, JobSchema } from "@docsift/core";
 import type { Job, JobRepository, Page, Versioned } from "@docsift/core";
 import { parseStored, statusOf, withContinuation } from "./cosmos-client.js";
 
@@ -10,7 +10,70 @@ function toVersioned(resource: Record<string, unknown> | undefined): Versioned<J
   return { value: parseStored(JobSchema, "job", resource), etag: String(resource._etag) };
 }
 
+/** Statuses Cosmos answers while it is overloaded or unreachable: worth waiting for, not a bug. */
+const UNAVAILABLE_STATUSES = new Set([408, 429, 449, 500, 502, 503, 504]);
+
+/**
+ * A Cosmos failure that says the store is down or overloaded (no HTTP answer at all, or one of
+ * the statuses above) becomes DEPENDENCY_UNAVAILABLE, the code callers back off on; anything
+ * else (a conflict, a bad request) stays what it was.
+ */
+export function asDependencyFailure(err: unknown): unknown {
+  if (err instanceof DocsiftError || err instanceof ConcurrencyConflictError) return err;
+  const status = statusOf(err);
+  const name = (err as { name?: string } | undefined)?.name;
+  const unreachable = typeof status === "string" || name === "TimeoutError" || name === "AbortError";
+  if (unreachable || (typeof status === "number" && UNAVAILABLE_STATUSES.has(status)))
+    return new DocsiftError("DEPENDENCY_UNAVAILABLE", `Cosmos DB unavailable: ${(err as Error).message}`, {
+      cause: err,
+    });
+  return err;
+}
+
+/**
+ * Cosmos DB `jobs`, with every failure classified once (see asDependencyFailure) around the
+ * store's calls, so callers back off on an outage and tell it from a conflict.
+ */
 export class CosmosJobRepository implements JobRepository {
+  private readonly store: CosmosJobStore;
+
+  constructor(container: Container) {
+    this.store = new CosmosJobStore(container);
+  }
+
+  create(job: Job) {
+    return classified(() => this.store.create(job));
+  }
+  get(userId: string, jobId: string) {
+    return classified(() => this.store.get(userId, jobId));
+  }
+  replace(job: Job, etag: string) {
+    return classified(() => this.store.replace(job, etag));
+  }
+  listByUser(userId: string, options: { limit: number; continuationToken?: string }) {
+    return classified(() => this.store.listByUser(userId, options));
+  }
+  listUploadExpired(now: Date, limit: number) {
+    return classified(() => this.store.listUploadExpired(now, limit));
+  }
+  listUndispatched(olderThan: Date, limit: number) {
+    return classified(() => this.store.listUndispatched(olderThan, limit));
+  }
+  listStalled(options: { queuedBefore: Date; now: Date; limit: number }) {
+    return classified(() => this.store.listStalled(options));
+  }
+  listPendingEvents(olderThan: Date, limit: number) {
+    return classified(() => this.store.listPendingEvents(olderThan, limit));
+  }
+  purge(userId: string, jobId: string) {
+    return classified(() => this.store.purge(userId, jobId));
+  }
+}
+
+const classified = <T>(call: () => Promise<T>): Promise<T> =>
+  call().catch((err: unknown) => Promise.reject(asDependencyFailure(err)));
+
+class CosmosJobStore implements JobRepository {
   constructor(private readonly container: Container) {}
 
   async create(job: Job): Promise<Versioned<Job>> {
@@ -92,6 +155,40 @@ export class CosmosJobRepository implements JobRepository {
         {
           query:
             "SELECT TOP @limit * FROM c WHERE c.status = 'QUEUED' AND (NOT IS_DEFINED(c.dispatched) OR c.dispatched < c.submissions) AND c.updatedAt < @before",
+          parameters: [
+            { name: "@limit", value: limit },
+            { name: "@before", value: olderThan.toISOString() },
+          ],
+        },
+        { maxItemCount: limit },
+      )
+      .fetchAll();
+    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  }
+
+  async listStalled(options: { queuedBefore: Date; now: Date; limit: number }): Promise<Job[]> {
+    const { resources } = await this.container.items
+      .query(
+        {
+          query:
+            "SELECT TOP @limit * FROM c WHERE (c.status = 'QUEUED' AND IS_DEFINED(c.dispatched) AND c.dispatched >= c.submissions AND c.updatedAt < @queuedBefore) OR (c.status = 'PROCESSING' AND IS_DEFINED(c.leaseUntil) AND c.leaseUntil < @now)",
+          parameters: [
+            { name: "@limit", value: options.limit },
+            { name: "@queuedBefore", value: options.queuedBefore.toISOString() },
+            { name: "@now", value: options.now.toISOString() },
+          ],
+        },
+        { maxItemCount: options.limit },
+      )
+      .fetchAll();
+    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  }
+
+  async listPendingEvents(olderThan: Date, limit: number): Promise<Job[]> {
+    const { resources } = await this.container.items
+      .query(
+        {
+          query: "SELECT TOP @limit * FROM c WHERE IS_DEFINED(c.outbox) AND c.updatedAt < @before",
           parameters: [
             { name: "@limit", value: limit },
             { name: "@before", value: olderThan.toISOString() },

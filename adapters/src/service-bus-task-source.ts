@@ -1,4 +1,9 @@
-import type { ProcessErrorArgs, ServiceBusClient, ServiceBusReceiver } from "@azure/service-bus";
+import type {
+  ProcessErrorArgs,
+  ServiceBusClient,
+  ServiceBusReceiver,
+  ServiceBusSender,
+} from "@azure/service-bus";
 import type { TaskDelivery, TaskSource } from "@docsift/core";
 import type { Logger } from "pino";
 import { ServiceBusTaskDelivery } from "./service-bus-task-delivery.js";
@@ -19,6 +24,7 @@ export interface TaskSourceOptions {
  */
 export class ServiceBusTaskSource implements TaskSource {
   private readonly receiver: ServiceBusReceiver;
+  private readonly sender: ServiceBusSender;
   private subscription: { close(): Promise<void> } | undefined;
   private connectedFlag = false;
   private probe: NodeJS.Timeout | undefined;
@@ -34,6 +40,7 @@ export class ServiceBusTaskSource implements TaskSource {
       receiveMode: "peekLock",
       maxAutoLockRenewalDurationInMs: 0,
     });
+    this.sender = client.createSender(options.queue);
   }
 
   get connected(): boolean {
@@ -44,11 +51,15 @@ export class ServiceBusTaskSource implements TaskSource {
   async start(): Promise<void> {
     await this.receiver.peekMessages(1);
     this.connectedFlag = true;
+    this.subscribe();
+  }
+
+  private subscribe(): void {
     this.subscription = this.receiver.subscribe(
       {
         processMessage: async (message) => {
           this.connectedFlag = true;
-          await this.handle(new ServiceBusTaskDelivery(this.receiver, message));
+          await this.handle(new ServiceBusTaskDelivery(this.receiver, message, this.sender));
         },
         processError: async (args) => this.onError(args),
       },
@@ -85,6 +96,18 @@ export class ServiceBusTaskSource implements TaskSource {
     }, this.options.reconnectProbeMs ?? 5000);
   }
 
+  /** Takes no further message for now; messages in hand keep their link, as with stop. */
+  async pause(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
+  }
+
+  resume(): void {
+    if (this.stopped || this.subscription) return;
+    this.subscribe();
+  }
+
   /** Takes no further message. Messages in hand keep their link for renewal and settlement. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -96,7 +119,7 @@ export class ServiceBusTaskSource implements TaskSource {
 
   async close(): Promise<void> {
     await this.stop();
-    await this.receiver.close();
+    await Promise.allSettled([this.receiver.close(), this.sender.close()]);
     this.connectedFlag = false;
   }
 }

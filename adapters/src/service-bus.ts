@@ -14,7 +14,7 @@ export function taskMessage(task: InferenceTask): ServiceBusMessage {
   const body = InferenceTaskSchema.parse(task);
   return {
     body,
-    messageId: taskMessageId(body.jobId, body.submission),
+    messageId: taskMessageId(body.jobId, body.submission, body.dispatch),
     contentType: "application/json",
     subject: "inference-task",
     applicationProperties: { jobId: body.jobId, userId: body.userId, schemaVersion: body.schemaVersion },

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InvalidContinuationTokenError, StoredDocumentInvalidError } from "@docsift/core";
+import {
+  ConcurrencyConflictError,
+  DocsiftError,
+  InvalidContinuationTokenError,
+  StoredDocumentInvalidError,
+} from "@docsift/core";
 import { parseStored, withContinuation } from "../src/cosmos-client.js";
+import { asDependencyFailure } from "../src/cosmos-job-repository.js";
 
 // Cosmos' own answers, as the SDK throws them: the emulator accepts any continuation token, so
 // the 400 a real account gives for a forged one is reproduced here.
@@ -38,5 +44,30 @@ describe("Cosmos failures as the core's error types", () => {
     expect(err).toMatchObject({ entity: "thing", id: "2" });
     expect((err as StoredDocumentInvalidError).problems).toHaveLength(1);
     expect((err as StoredDocumentInvalidError).problems[0]).toMatch(/^status: /);
+  });
+});
+
+describe("Cosmos outages as DEPENDENCY_UNAVAILABLE", () => {
+  const codeOf = (err: unknown) => (err instanceof DocsiftError ? err.code : "unchanged");
+
+  it("classifies no answer at all, timeouts, throttling and server errors as the store being unavailable", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const timeout = Object.assign(new Error("timed out"), { name: "TimeoutError" });
+    for (const err of [
+      refused,
+      timeout,
+      cosmosError(408),
+      cosmosError(429),
+      cosmosError(503),
+      cosmosError(500),
+    ])
+      expect(codeOf(asDependencyFailure(err))).toBe("DEPENDENCY_UNAVAILABLE");
+    expect((asDependencyFailure(refused) as DocsiftError).cause).toBe(refused);
+  });
+
+  it("leaves the caller's own faults and the domain's errors as they were", () => {
+    const conflict = new ConcurrencyConflictError("job", "1");
+    for (const err of [cosmosError(400), cosmosError(404), cosmosError(409), cosmosError(412), conflict])
+      expect(asDependencyFailure(err)).toBe(err);
   });
 });

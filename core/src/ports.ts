@@ -31,6 +31,13 @@ export interface JobRepository {
    * before `olderThan` (across users): what a crash between the QUEUED write and the send leaves.
    */
   listUndispatched(olderThan: Date, limit: number): Promise<Job[]>;
+  /**
+   * Jobs whose task is presumed lost (across users): QUEUED with the task sent but unchanged
+   * since before `queuedBefore`, and PROCESSING with a lease that ended before `now`.
+   */
+  listStalled(options: { queuedBefore: Date; now: Date; limit: number }): Promise<Job[]>;
+  /** Jobs whose outbox still holds an event, last changed before `olderThan` (across users). */
+  listPendingEvents(olderThan: Date, limit: number): Promise<Job[]>;
   /** Removes the document for good (used after the DELETED transition was recorded). */
   purge(userId: string, jobId: string): Promise<void>;
 }
@@ -76,14 +83,25 @@ export interface TaskDelivery {
   /** The message body as sent (an object, or JSON text or bytes from other tools). */
   readonly body: unknown;
   readonly messageId: string;
-  /** 1 for the first delivery of the message, 2 for its redelivery, … */
+  /**
+   * 1 for the first delivery of the task, one more for each redelivery and each rescheduled
+   * copy: it keeps growing across reschedules, so a later delivery always outranks an earlier one.
+   */
   readonly attempt: number;
+  /** How many times the task was rescheduled after a transient failure (0 for the original). */
+  readonly retries: number;
   /** When the lock expires, as last renewed. */
   readonly lockedUntil: Date | undefined;
   complete(): Promise<void>;
   /** Back to the queue at once, counted as a delivery. */
   abandon(): Promise<void>;
   deadLetter(reason: string, description: string): Promise<void>;
+  /**
+   * Schedules a copy of the message (with `retries` one higher) for `at`, then completes this
+   * delivery: a retry that waits without holding a lock or spending a delivery. A failure after
+   * the copy was scheduled leaves two copies, which the job's state machine absorbs.
+   */
+  reschedule(at: Date): Promise<void>;
   /** Extends the lock; the new expiry. */
   renewLock(): Promise<Date>;
 }
@@ -99,6 +117,9 @@ export interface TaskSource {
   start(): Promise<void>;
   /** Takes no further delivery; those in hand keep their lock and can still settle (a drain). */
   stop(): Promise<void>;
+  /** Like stop, but for a while: `resume` takes deliveries again (a circuit breaker's pause). */
+  pause(): Promise<void>;
+  resume(): void;
   close(): Promise<void>;
 }
 

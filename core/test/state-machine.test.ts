@@ -53,6 +53,7 @@ const commands: Record<JobCommand["type"], JobCommand> = {
   fail: { type: "fail", at: at(1), error: { code: "CORRUPT_DOCUMENT", message: "bad", permanent: true } },
   retry: { type: "retry", at: at(1), reason: "DEPENDENCY_UNAVAILABLE" },
   resubmit: { type: "resubmit", at: at(1), reason: "on-call" },
+  redispatch: { type: "redispatch", at: at(1), reason: "task presumed lost" },
   delete: { type: "delete", at: at(1) },
 };
 

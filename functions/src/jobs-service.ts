@@ -5,7 +5,11 @@ import {
   problem,
   sniffKind,
   transitionJob,
+  confirmPublished,
   currentEvent,
+  dispatchGeneration,
+  isStalled,
+  ConcurrencyConflictError,
   JobIdSchema,
   MESSAGE_SCHEMA_VERSION,
 } from "@docsift/core";
@@ -59,6 +63,9 @@ export function taskFor(deps: FunctionDeps, job: Job, submittedAt: Date): Infere
     jobId: job.id,
     userId: job.userId,
     submission: job.submissions,
+    // Only from the second generation on: a first-generation task stays exactly what workers of
+    // the previous release accept, so a deploy can roll out in either order.
+    ...(dispatchGeneration(job) > 1 ? { dispatch: dispatchGeneration(job) } : {}),
     blob: {
       container: job.blob.container,
       name: job.blob.name,
@@ -103,6 +110,33 @@ export async function dispatchTask(
       current = fresh;
     }
   }
+}
+
+/**
+ * Queues the job again under a new dispatch generation and sends its task: the recovery of a
+ * task presumed lost (see isStalled). The write is guarded by the etag the job was read with,
+ * so of two sweepers (or a sweeper and a worker that did take the job) only one acts;
+ * undefined means this caller lost that race and did nothing. A late original task is of the
+ * older generation and the worker drops it unworked.
+ */
+export async function redispatchTask(
+  deps: FunctionDeps,
+  job: Versioned<Job>,
+  reason: string,
+): Promise<Versioned<Job> | undefined> {
+  const decision = decide(job.value, { type: "redispatch", at: deps.clock.now(), reason });
+  if (decision.outcome !== "applied") return job;
+  let stored: Versioned<Job>;
+  try {
+    stored = await deps.jobs.replace(decision.job, job.etag);
+  } catch (err) {
+    if (err instanceof ConcurrencyConflictError) return undefined;
+    throw err;
+  }
+  // Task first, event second, as at submit; a failure in between is mended by the timers.
+  const sent = await dispatchTask(deps, stored);
+  await deps.events.publish(decision.event);
+  return confirmPublished(deps.jobs, sent, decision.event.eventId);
 }
 
 const HEAD_BYTES = 4096;
@@ -157,11 +191,24 @@ export async function submitJob(deps: FunctionDeps, userId: string, jobId: strin
     at: deps.clock.now(),
     ...(blobEtag ? { blobEtag } : {}),
   });
+  // A repeated submit of a job whose task is presumed lost sends it again, under a new generation.
+  if (
+    outcome.decision.outcome === "duplicate" &&
+    isStalled(outcome.job.value, {
+      now: deps.clock.now(),
+      redispatchAfterMs: deps.config.recovery.redispatchAfterMs,
+    })
+  ) {
+    const redispatched = await redispatchTask(deps, outcome.job, "resubmitted while its task was lost");
+    if (redispatched) return redispatched;
+    return (await deps.jobs.get(userId, jobId)) ?? outcome.job;
+  }
   // Task first, event second: a failure in between leaves a submit the client can repeat (which
   // sends the task if it is still missing), never a job.queued for a task that was not sent.
   const dispatched = await dispatchTask(deps, outcome.job);
   const event =
     outcome.decision.outcome === "applied" ? outcome.decision.event : currentEvent(dispatched.value);
-  if (event && dispatched.value.status === "QUEUED") await deps.events.publish(event);
-  return dispatched;
+  if (!event || dispatched.value.status !== "QUEUED") return dispatched;
+  await deps.events.publish(event);
+  return confirmPublished(deps.jobs, dispatched, event.eventId);
 }

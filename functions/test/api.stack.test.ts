@@ -625,6 +625,39 @@ describe("tasks that were never sent", () => {
   });
 });
 
+describe("a task lost after it was sent", () => {
+  it("is sent again, under a new generation, by a re-submit once the job has been stuck long enough", async () => {
+    await drain(QUEUES.tasks);
+    const jobId = await createUploaded(alice);
+    expect((await alice("POST", `/api/jobs/${jobId}/submit`)).status).toBe(202);
+    // The broker loses the task.
+    await drain(QUEUES.tasks);
+    const peekIds = async () =>
+      (
+        await sb.createReceiver(QUEUES.tasks).peekMessages(100, { fromSequenceNumber: Long.fromNumber(0) })
+      ).map((m) => m.messageId);
+
+    // Soon after the submit, a repeat answers the same and sends nothing: the task may be on its way.
+    expect((await alice("POST", `/api/jobs/${jobId}/submit`)).status).toBe(202);
+    expect((await peekIds()).filter((id) => String(id).startsWith(jobId))).toEqual([]);
+
+    // Twenty minutes later, with nothing moved, the repeat re-dispatches it.
+    const current = (await host.deps.jobs.get(alice.userId, jobId))!;
+    await host.deps.jobs.replace(
+      { ...current.value, updatedAt: new Date(Date.now() - 20 * 60_000).toISOString() },
+      current.etag,
+    );
+    const resubmitted = await alice("POST", `/api/jobs/${jobId}/submit`);
+    expect(resubmitted.status).toBe(202);
+    expect(resubmitted.json.status).toBe("QUEUED");
+    expect((await peekIds()).filter((id) => String(id).startsWith(jobId))).toEqual([`${jobId}:1:g2`]);
+    const stored = (await host.deps.jobs.get(alice.userId, jobId))!.value;
+    expect(stored).toMatchObject({ dispatch: 2, dispatched: 1, submissions: 1 });
+    expect(stored.history.at(-1)).toMatchObject({ from: "QUEUED", to: "QUEUED" });
+    await drain(QUEUES.tasks);
+  });
+});
+
 describe("a dead letter of an earlier submission", () => {
   it("is recorded but does not fail the job's current run", async () => {
     await drain(QUEUES.tasks);

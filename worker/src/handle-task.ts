@@ -4,13 +4,17 @@ import {
   INVALID_MESSAGE_REASON,
   InvalidTransitionError,
   JobNotFoundError,
+  backoffDelayMs,
   currentEvent,
+  dispatchGeneration,
+  isStaleTask,
   isTerminal,
   toDocsiftError,
   transitionJob,
   uploadBlobName,
 } from "@docsift/core";
 import type {
+  BackoffPolicy,
   TaskDelivery,
   Clock,
   EventPublisher,
@@ -39,6 +43,21 @@ export interface TaskHandlerSettings {
   progressMinIntervalMs: number;
   /** The only container a task may point into. */
   uploadsContainer: string;
+  /**
+   * How long a job this worker starts stays its own without news: past it, the recovery sweep
+   * presumes the task lost. Longer than the job may run plus the lock it may still hold.
+   */
+  leaseMs: number;
+  /** Transient failures are retried by a rescheduled copy after this backoff, `maxRetries` times. */
+  retry: BackoffPolicy & { maxRetries: number };
+}
+
+/** What the worker's circuit breaker learns from each task. */
+export interface DependencyHealth {
+  /** The dependencies answered (the job ended, one way or another). */
+  success(): void;
+  /** A dependency was unavailable. */
+  failure(): void;
 }
 
 export interface TaskHandlerDeps {
@@ -52,6 +71,9 @@ export interface TaskHandlerDeps {
   modelRef: ModelRef;
   settings: TaskHandlerSettings;
   isDraining(): boolean;
+  health?: DependencyHealth;
+  /** For the retry jitter; tests pin it. */
+  random?: () => number;
 }
 
 /** One delivery being handled, with what a drain needs to stop it. */
@@ -76,10 +98,15 @@ class NotOwnerError extends Error {
   }
 }
 
+/**
+ * The command, if this delivery still owns the job: same dispatch generation (a re-dispatch
+ * hands the job to the new task) and, while PROCESSING, the same attempt (a redelivery took over).
+ */
 const ownedBy =
-  (attempt: number, command: () => JobCommand) =>
+  (attempt: number, generation: number, command: () => JobCommand) =>
   (job: Job): JobCommand => {
-    if (job.status === "PROCESSING" && job.attempt !== attempt) throw new NotOwnerError(job.attempt);
+    if (dispatchGeneration(job) !== generation || (job.status === "PROCESSING" && job.attempt !== attempt))
+      throw new NotOwnerError(job.attempt);
     return command();
   };
 
@@ -99,6 +126,7 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
   }
   const task = parsed.task;
   const attempt = incoming.attempt;
+  const generation = task.dispatch ?? 1;
   const log = deps.log.child({ jobId: task.jobId, attempt });
   const settlement = (delivery.settlement = new Settlement(incoming, log));
 
@@ -154,11 +182,17 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
       return "skipped";
     }
     const job = current.value;
-    // Before the terminal check: an old submission's task must not announce the newer one's outcome.
-    if (task.submission < job.submissions) {
+    // Before the terminal check: an old submission's task must not announce the newer one's
+    // outcome, nor a task replaced by a re-dispatch (a late original) do the work twice.
+    if (isStaleTask(task, job)) {
       log.info(
-        { submission: task.submission, current: job.submissions, status: job.status },
-        "task of an earlier submission; dropping it",
+        {
+          submission: task.submission,
+          dispatch: task.dispatch ?? 1,
+          current: { submission: job.submissions, dispatch: dispatchGeneration(job) },
+          status: job.status,
+        },
+        "task of an earlier submission or dispatch; dropping it",
       );
       await settlement.complete();
       return "skipped";
@@ -178,10 +212,13 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
 
     let start;
     try {
+      const at = deps.clock.now();
       start = await transitionJob(jobDeps, task.userId, task.jobId, {
         type: "start",
-        at: deps.clock.now(),
+        at,
         attempt,
+        ...(task.dispatch !== undefined ? { dispatch: task.dispatch } : {}),
+        leaseUntil: new Date(at.getTime() + deps.settings.leaseMs),
       });
     } catch (err) {
       if (!(err instanceof InvalidTransitionError)) throw err;
@@ -220,7 +257,7 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
           jobDeps,
           task.userId,
           task.jobId,
-          ownedBy(attempt, () => ({
+          ownedBy(attempt, generation, () => ({
             type: "progress",
             at: deps.clock.now(),
             stage: "extract",
@@ -248,8 +285,9 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
       jobDeps,
       task.userId,
       task.jobId,
-      ownedBy(attempt, () => ({ type: "complete", at: deps.clock.now(), result })),
+      ownedBy(attempt, generation, () => ({ type: "complete", at: deps.clock.now(), result })),
     );
+    deps.health?.success();
     deps.metrics.stage("total", performance.now() - started);
     log.info(
       {
@@ -264,7 +302,7 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
     return "completed";
   } catch (err) {
     await progress?.stop();
-    return await settleFailure(err, { task, attempt, delivery, settlement, deps, log, jobDeps });
+    return await settleFailure(err, { task, attempt, generation, delivery, settlement, deps, log, jobDeps });
   } finally {
     clearTimeout(timeout);
     lock.stop();
@@ -274,6 +312,7 @@ export async function handleTask(delivery: Delivery, deps: TaskHandlerDeps): Pro
 interface FailureContext {
   task: InferenceTask;
   attempt: number;
+  generation: number;
   delivery: Delivery;
   settlement: Settlement;
   deps: TaskHandlerDeps;
@@ -282,7 +321,7 @@ interface FailureContext {
 }
 
 async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutcome> {
-  const { task, attempt, delivery, settlement, deps, log, jobDeps } = ctx;
+  const { task, attempt, generation, delivery, settlement, deps, log, jobDeps } = ctx;
   const { error, stage } = classify(err, delivery.controller.signal);
 
   if (error.code === "LOCK_LOST") {
@@ -321,7 +360,7 @@ async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutc
         jobDeps,
         task.userId,
         task.jobId,
-        ownedBy(attempt, () => ({ type: "fail", at: deps.clock.now(), error: jobError })),
+        ownedBy(attempt, generation, () => ({ type: "fail", at: deps.clock.now(), error: jobError })),
       );
     } catch (transitionErr) {
       if (transitionErr instanceof NotOwnerError) {
@@ -349,6 +388,7 @@ async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutc
       await settlement.abandon();
       return "retried";
     }
+    deps.health?.success();
     log.warn(
       { code: error.code, stage, details: error.details },
       "job failed permanently; dead-lettering the task",
@@ -364,7 +404,7 @@ async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutc
         jobDeps,
         task.userId,
         task.jobId,
-        ownedBy(attempt, () => ({ type: "retry", at: deps.clock.now(), reason: error.code })),
+        ownedBy(attempt, generation, () => ({ type: "retry", at: deps.clock.now(), reason: error.code })),
       );
     } catch (transitionErr) {
       if (transitionErr instanceof NotOwnerError) {
@@ -383,14 +423,41 @@ async function settleFailure(err: unknown, ctx: FailureContext): Promise<JobOutc
       else log.error({ err: transitionErr }, "could not put the job back to QUEUED; abandoning anyway");
     }
   }
-  const level = error.code === "WORKER_SHUTDOWN" ? "info" : "warn";
-  log[level](
-    { code: error.code, stage, err: error.cause ?? error },
-    "job will be retried; abandoning the task",
+  if (error.code === "DEPENDENCY_UNAVAILABLE") deps.health?.failure();
+  if (!BACKED_OFF.has(error.code)) {
+    // Another worker may as well try at once: nothing says waiting would help.
+    const level = error.code === "WORKER_SHUTDOWN" ? "info" : "warn";
+    log[level](
+      { code: error.code, stage, err: error.cause ?? error },
+      "job will be retried; abandoning the task",
+    );
+    await settlement.abandon();
+    return "retried";
+  }
+  const { retries } = delivery.incoming;
+  const policy = deps.settings.retry;
+  if (retries >= policy.maxRetries) {
+    log.warn(
+      { code: error.code, stage, retries, err: error.cause ?? error },
+      "transient failure persists after every retry; dead-lettering the task",
+    );
+    await settlement.deadLetter(error.code, `gave up after ${retries} retries: ${describe(error)}`);
+    return "dead_lettered";
+  }
+  const delayMs = backoffDelayMs(retries, policy, deps.random);
+  log.warn(
+    { code: error.code, stage, retry: retries + 1, delayMs, err: error.cause ?? error },
+    "job will be retried after a backoff; rescheduling the task",
   );
-  await settlement.abandon();
+  await settlement.reschedule(new Date(deps.clock.now().getTime() + delayMs));
   return "retried";
 }
+
+/**
+ * Failures a retry should wait out (a dependency down, an unexplained error) rather than repeat
+ * at once: an immediate abandon would spend every delivery within seconds of an outage.
+ */
+const BACKED_OFF: ReadonlySet<string> = new Set(["DEPENDENCY_UNAVAILABLE", "INTERNAL"]);
 
 /**
  * Service Bus reports the AMQP delivery count: 0 on the first delivery, one more after each

@@ -29,6 +29,23 @@ export class Settlement {
     return this.run("abandon", () => this.delivery.abandon());
   }
 
+  /**
+   * A retry after `at`, not now: a scheduled copy replaces the delivery. If the copy cannot be
+   * scheduled (the broker refuses), the delivery is abandoned instead: an immediate retry is
+   * worse than a late one, but better than none.
+   */
+  reschedule(at: Date): Promise<SettleResult> {
+    return this.run("reschedule", async () => {
+      try {
+        await this.delivery.reschedule(at);
+      } catch (err) {
+        if (err instanceof DeliveryLockLostError) throw err;
+        this.log.warn({ err }, "could not schedule the retry; abandoning the message instead");
+        await this.delivery.abandon();
+      }
+    });
+  }
+
   deadLetter(reason: string, description: string): Promise<SettleResult> {
     return this.run("dead-letter", () => this.delivery.deadLetter(reason, description));
   }

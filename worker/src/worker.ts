@@ -16,6 +16,7 @@ import type { DocumentStore, EventPublisher, JobRepository, WorkerConfig } from 
 import { popplerLauncherPid, sweepStaleDocuments, type OcrEngine } from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
 import type { Logger } from "pino";
+import { CircuitBreaker } from "./circuit-breaker.js";
 import { confineHelpers } from "./cpu-affinity.js";
 import { runDocumentPipeline } from "./document-pipeline.js";
 import { Delivery, handleTask } from "./handle-task.js";
@@ -31,6 +32,13 @@ const LOCK_RENEW_MARGIN_MS = 60_000;
 /** After the grace, aborted jobs get this long to record their retry before they are abandoned from outside. */
 const ABORT_SETTLE_MS = 15_000;
 const PROGRESS_MIN_INTERVAL_MS = 1000;
+/**
+ * After the lock renewal ends, the lock itself may last this long more (Service Bus' longest
+ * lock duration): only then is a started job certainly nobody's, which is what its lease says.
+ */
+const MAX_LOCK_DURATION_MS = 5 * 60_000;
+/** A job id no job has: the breaker's probe reads it, and "not found" means Cosmos answers. */
+const PROBE_JOB_ID = "00000000-0000-4000-8000-000000000000";
 
 /**
  * Replaceable parts, for tests that need a failure the real services cannot be made to produce
@@ -87,11 +95,13 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   const done = new Promise<void>((resolve) => (reachedMaxJobs = resolve));
   let model: KeyInfoModel | undefined;
   let receiver: ServiceBusTaskSource | undefined;
+  let breaker: CircuitBreaker | undefined;
 
   const notReadyReason = (): string | undefined => {
     if (draining) return "draining";
     if (!model) return "model not loaded";
     if (!receiver?.connected) return "Service Bus receiver not connected";
+    if (breaker && breaker.state !== "closed") return "a dependency is unavailable (circuit open)";
     return undefined;
   };
   const health: HealthServer = await startHealthServer(
@@ -111,6 +121,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   let ocr: OcrEngine | undefined;
 
   const releaseClients = async () => {
+    breaker?.dispose();
     await Promise.allSettled([
       receiver?.close(),
       publisher?.close(),
@@ -153,6 +164,28 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       tempDir: config.tempDir,
     };
 
+    const circuit = (breaker = new CircuitBreaker({
+      failures: config.breaker.failures,
+      cooldownMs: config.breaker.cooldownMs,
+      // What a task needs first: its job (Cosmos) and its document (Blob storage).
+      probe: async () => {
+        await jobs.get("probe", PROBE_JOB_ID);
+        await documents.properties(config.containers.uploads, `probe/${PROBE_JOB_ID}`);
+      },
+      onOpen: async () => {
+        log.warn(
+          { failures: config.breaker.failures, cooldownMs: config.breaker.cooldownMs },
+          "dependency failures in a row; taking no messages until it answers again",
+        );
+        await receiver?.pause();
+      },
+      onClose: () => {
+        log.info("dependencies answer again; taking messages");
+        if (!draining) receiver?.resume();
+      },
+      onProbeFailed: (err) => log.warn({ err }, "dependency still unavailable"),
+    }));
+
     const onDelivery = async (incoming: TaskDelivery): Promise<void> => {
       const delivery = new Delivery(incoming);
       const handled = (async () => {
@@ -166,9 +199,12 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
             clock: systemClock,
             modelRef: loadedModel.ref,
             isDraining: () => draining,
+            health: circuit,
             settings: {
               jobTimeoutMs: config.jobTimeoutMs,
               lockRenewMaxMs: config.jobTimeoutMs + LOCK_RENEW_MARGIN_MS,
+              leaseMs: config.jobTimeoutMs + LOCK_RENEW_MARGIN_MS + MAX_LOCK_DURATION_MS,
+              retry: config.taskRetry,
               progressEveryPages: config.progressEveryPages,
               progressMinIntervalMs: PROGRESS_MIN_INTERVAL_MS,
               uploadsContainer: config.containers.uploads,

@@ -5,6 +5,7 @@ import {
   ConcurrencyConflictError,
   DeliveryLockLostError,
   INVALID_MESSAGE_REASON,
+  DocsiftError,
   MESSAGE_SCHEMA_VERSION,
   decide,
 } from "@docsift/core";
@@ -48,10 +49,17 @@ class MemoryJobs implements JobRepository {
   listByUser = () => Promise.reject(new Error("not used"));
   listUploadExpired = () => Promise.reject(new Error("not used"));
   listUndispatched = () => Promise.reject(new Error("not used"));
+  listStalled = () => Promise.reject(new Error("not used"));
+  listPendingEvents = () => Promise.reject(new Error("not used"));
   purge = () => Promise.reject(new Error("not used"));
 }
 
-type Settled = { how: "complete" | "abandon" | "dead-letter"; reason?: string; description?: string };
+type Settled = {
+  how: "complete" | "abandon" | "dead-letter" | "reschedule";
+  reason?: string;
+  description?: string;
+  at?: Date;
+};
 
 /** A delivery as the broker would hand it; records its settlements and lock renewals. */
 class FakeDelivery implements TaskDelivery {
@@ -65,6 +73,7 @@ class FakeDelivery implements TaskDelivery {
     readonly body: unknown,
     readonly attempt = 1,
     lockMs = 60_000,
+    readonly retries = 0,
   ) {
     this.lockedUntil = new Date(Date.now() + lockMs);
   }
@@ -78,6 +87,7 @@ class FakeDelivery implements TaskDelivery {
   abandon = () => this.#settle({ how: "abandon" });
   deadLetter = (reason: string, description: string) =>
     this.#settle({ how: "dead-letter", reason, description });
+  reschedule = (at: Date) => this.#settle({ how: "reschedule", at });
   async renewLock(): Promise<Date> {
     if (this.lockLost) throw new DeliveryLockLostError();
     this.renewals++;
@@ -129,6 +139,8 @@ function deps(jobs: MemoryJobs, overrides: Partial<TaskHandlerDeps> = {}) {
       progressEveryPages: 25,
       progressMinIntervalMs: 1000,
       uploadsContainer: "uploads",
+      leaseMs: 60_000,
+      retry: { baseMs: 1000, capMs: 8000, maxRetries: 3 },
     },
     ...overrides,
   };
@@ -188,5 +200,110 @@ describe("handleTask through the task-delivery port", () => {
     expect(incoming.settled).toEqual([]);
     expect(outcome).toBe("retried");
     expect(jobs.jobs.get(job.id)!.value.status).toBe("PROCESSING");
+  });
+});
+
+describe("recovery: generations, leases and retries with backoff", () => {
+  const fixedClock = (at: Date) => ({ now: () => at });
+
+  it("drops a task of a generation a re-dispatch replaced, touching nothing", async () => {
+    const jobs = new MemoryJobs();
+    const { task, job } = await queuedJob(jobs);
+    const current = (await jobs.get(job.userId, job.id))!;
+    const redispatched = decide(current.value, { type: "redispatch", at: new Date(), reason: "lost" });
+    if (redispatched.outcome !== "applied") throw new Error("redispatch refused");
+    await jobs.replace(redispatched.job, current.etag);
+    const before = jobs.jobs.get(job.id)!;
+
+    const incoming = new FakeDelivery(task); // the late original: generation 1
+    const { deps: d, events } = deps(jobs);
+    expect(await handleTask(new Delivery(incoming), d)).toBe("skipped");
+    expect(incoming.settled).toEqual([{ how: "complete" }]);
+    expect(jobs.jobs.get(job.id)).toEqual(before);
+    expect(events).toEqual([]);
+
+    const fresh = new FakeDelivery({ ...task, dispatch: 2 });
+    expect(await handleTask(new Delivery(fresh), d)).toBe("completed");
+    expect(jobs.jobs.get(job.id)!.value.status).toBe("COMPLETED");
+  });
+
+  it("records a lease at start, as long as the settings say", async () => {
+    const jobs = new MemoryJobs();
+    const { task, job } = await queuedJob(jobs);
+    const now = new Date("2026-03-01T12:00:00.000Z");
+    let leaseSeen: string | undefined;
+    const { deps: d } = deps(jobs, {
+      clock: fixedClock(now),
+      runPipeline: async () => {
+        leaseSeen = (await jobs.get(job.userId, job.id))!.value.leaseUntil;
+        return RESULT;
+      },
+    });
+    await handleTask(new Delivery(new FakeDelivery(task)), d);
+    expect(leaseSeen).toBe(new Date(now.getTime() + 60_000).toISOString());
+    expect(jobs.jobs.get(job.id)!.value.leaseUntil).toBeUndefined();
+  });
+
+  it("reschedules a dependency failure after the backoff instead of abandoning, and tells the breaker", async () => {
+    const jobs = new MemoryJobs();
+    const { task, job } = await queuedJob(jobs);
+    const now = new Date("2026-03-01T12:00:00.000Z");
+    const health = { failures: 0, successes: 0 };
+    const { deps: d } = deps(jobs, {
+      clock: fixedClock(now),
+      random: () => 1,
+      health: { failure: () => void health.failures++, success: () => void health.successes++ },
+      runPipeline: async () => {
+        throw new DocsiftError("DEPENDENCY_UNAVAILABLE", "blob storage unreachable");
+      },
+    });
+    // Retried twice already: base 1 s × 2² = 4 s, all of it with the jitter pinned high.
+    const incoming = new FakeDelivery(task, 3, 60_000, 2);
+    expect(await handleTask(new Delivery(incoming), d)).toBe("retried");
+    expect(incoming.settled).toEqual([{ how: "reschedule", at: new Date(now.getTime() + 4000) }]);
+    expect(health).toEqual({ failures: 1, successes: 0 });
+    const stored = jobs.jobs.get(job.id)!.value;
+    expect(stored.status).toBe("QUEUED");
+    expect(stored.history.at(-1)).toMatchObject({ from: "PROCESSING", reason: "DEPENDENCY_UNAVAILABLE" });
+  });
+
+  it("reschedules when the job store itself is down, before the job was taken", async () => {
+    const jobs = new MemoryJobs();
+    const { task } = await queuedJob(jobs);
+    jobs.get = () => Promise.reject(new DocsiftError("DEPENDENCY_UNAVAILABLE", "Cosmos DB unavailable"));
+    const incoming = new FakeDelivery(task);
+    const { deps: d } = deps(jobs, { random: () => 0 });
+    expect(await handleTask(new Delivery(incoming), d)).toBe("retried");
+    expect(incoming.settled).toHaveLength(1);
+    expect(incoming.settled[0]!.how).toBe("reschedule");
+  });
+
+  it("dead-letters with the failure's code once the retries are spent", async () => {
+    const jobs = new MemoryJobs();
+    const { task } = await queuedJob(jobs);
+    const { deps: d } = deps(jobs, {
+      runPipeline: async () => {
+        throw new DocsiftError("DEPENDENCY_UNAVAILABLE", "blob storage unreachable");
+      },
+    });
+    const incoming = new FakeDelivery(task, 4, 60_000, 3); // maxRetries is 3 in these settings
+    expect(await handleTask(new Delivery(incoming), d)).toBe("dead_lettered");
+    expect(incoming.settled).toHaveLength(1);
+    expect(incoming.settled[0]).toMatchObject({ how: "dead-letter", reason: "DEPENDENCY_UNAVAILABLE" });
+    expect(incoming.settled[0]!.description).toMatch(/gave up after 3 retries: blob storage unreachable/);
+  });
+
+  it("still abandons at once what waiting would not help: a shutdown", async () => {
+    const jobs = new MemoryJobs();
+    const { task } = await queuedJob(jobs);
+    const delivery = new Delivery(new FakeDelivery(task));
+    const { deps: d } = deps(jobs, {
+      runPipeline: (_task, run) => {
+        delivery.abort(new DocsiftError("WORKER_SHUTDOWN"));
+        return Promise.reject(run.signal.reason);
+      },
+    });
+    expect(await handleTask(delivery, d)).toBe("retried");
+    expect((delivery.incoming as FakeDelivery).settled).toEqual([{ how: "abandon" }]);
   });
 });

@@ -11,6 +11,8 @@ import { ScriptedDocuments, connectionReset } from "./helpers/scripted-documents
 // A 2 s lock and 3 deliveries: short enough to outlast and to exhaust within a test.
 const LOCK_MS = 2000;
 const MAX_DELIVERIES = 3;
+// Rescheduled retries of a transient failure before the worker gives up.
+const MAX_RETRIES = 2;
 
 let harness: Harness;
 let documents: ScriptedDocuments;
@@ -30,7 +32,10 @@ afterAll(async () => {
 describe("two jobs at a time, with a lock shorter than the jobs", () => {
   let worker: RunningWorker;
   beforeAll(async () => {
-    worker = await startWorker(harness.config({ WORKER_CONCURRENCY: "2" }), { deps: { documents } });
+    worker = await startWorker(
+      harness.config({ WORKER_CONCURRENCY: "2", TASK_MAX_RETRIES: String(MAX_RETRIES) }),
+      { deps: { documents } },
+    );
   });
   afterAll(async () => worker?.close());
 
@@ -94,23 +99,29 @@ describe("two jobs at a time, with a lock shorter than the jobs", () => {
     expect(events).toEqual(["job.processing", "job.queued", "job.processing", "job.completed"]);
   });
 
-  it("leaves a job that keeps failing transiently to the broker's MaxDeliveryCountExceeded", async () => {
+  it("retries a job that keeps failing transiently with backoff, then dead-letters it with the cause", async () => {
     const { file } = await writeInvoice(dir, "text", 14);
     const { job, task } = await harness.submitFile(file, "text", { send: false });
     documents.script(job.blob.name, { kind: "fail", times: Infinity, error: connectionReset });
     await harness.send(task);
     await waitUntil(
-      "the broker to dead-letter it",
+      "the worker to dead-letter it",
       () => harness.runtime().deadLetterMessageCount === 1,
       30_000,
     );
     const [dead] = await harness.takeDeadLetters();
-    expect(dead?.deadLetterReason).toBe("MaxDeliveryCountExceeded");
-    expect(documents.downloads.get(job.blob.name)).toBe(MAX_DELIVERIES);
+    // Each retry was a scheduled copy, not a delivery: the broker's count never ran out.
+    expect(dead?.deadLetterReason).toBe("DEPENDENCY_UNAVAILABLE");
+    expect(dead?.deadLetterErrorDescription).toMatch(new RegExp(`gave up after ${MAX_RETRIES} retries`));
+    expect(dead?.applicationProperties?.docsiftRetries).toBe(MAX_RETRIES);
+    // Each copy has an id of its own, or the broker's duplicate detection would drop it.
+    expect(dead?.messageId).toBe(`${job.id}:1:r${MAX_RETRIES}`);
+    expect(documents.downloads.get(job.blob.name)).toBe(MAX_RETRIES + 1);
     // The worker put it back each time; the triage function decides what happens next.
     const left = await harness.job(job.id);
     expect(left.status).toBe("QUEUED");
-    expect(left.attempt).toBe(MAX_DELIVERIES);
+    expect(left.attempt).toBe(MAX_RETRIES + 1);
+    expect(left.history.filter((h) => h.reason === "DEPENDENCY_UNAVAILABLE")).toHaveLength(MAX_RETRIES + 1);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   WEBPUBSUB_VARS,
   resolveConnection,
 } from "./connections.js";
+import type { BackoffPolicy } from "../backoff.js";
 import type { ServiceConnection } from "./connections.js";
 import { LOG_LEVELS, envBool, envInt, envString } from "./parse.js";
 
@@ -100,6 +101,10 @@ const functionsShape = {
   MODEL_NAME: envString(DEFAULT_MODEL_NAME),
   MODEL_VERSION: z.string().optional(),
   AUTO_RETRY_DELAY_SECONDS: envInt(60, 0, 24 * 3600),
+  REDISPATCH_AFTER_SECONDS: envInt(900, 10, 7 * 24 * 3600),
+  OUTBOX_GRACE_SECONDS: envInt(60, 1, 24 * 3600),
+  DEAD_LETTER_RETRY_BASE_SECONDS: envInt(2, 1, 3600),
+  DEAD_LETTER_RETRY_MAX_SECONDS: envInt(60, 1, 240),
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().optional(),
@@ -115,6 +120,14 @@ export interface FunctionsConfig extends CommonConfig {
   webPubSub: ServiceConnection & { hub: string; allowInsecureConnection: boolean; tokenTtlMinutes: number };
   model: { name: string; version?: string };
   autoRetryDelayMs: number;
+  recovery: {
+    /** A QUEUED job whose task was sent and that did not move for this long has its task re-sent. */
+    redispatchAfterMs: number;
+    /** An event still in a job's outbox this long after the write is published by the timer. */
+    outboxGraceMs: number;
+    /** Dead-letter triage waits this backoff (per delivery) before giving a failed message back. */
+    deadLetterBackoff: BackoffPolicy;
+  };
   webPush?: { publicKey: string; privateKey: string; subject: string; allowedHosts: string[] };
 }
 
@@ -167,6 +180,14 @@ export const FunctionsConfigSchema = z
       },
       model: { name: raw.MODEL_NAME, ...(raw.MODEL_VERSION ? { version: raw.MODEL_VERSION } : {}) },
       autoRetryDelayMs: raw.AUTO_RETRY_DELAY_SECONDS * 1000,
+      recovery: {
+        redispatchAfterMs: raw.REDISPATCH_AFTER_SECONDS * 1000,
+        outboxGraceMs: raw.OUTBOX_GRACE_SECONDS * 1000,
+        deadLetterBackoff: {
+          baseMs: raw.DEAD_LETTER_RETRY_BASE_SECONDS * 1000,
+          capMs: raw.DEAD_LETTER_RETRY_MAX_SECONDS * 1000,
+        },
+      },
       ...(raw.VAPID_PUBLIC_KEY && raw.VAPID_PRIVATE_KEY && raw.VAPID_SUBJECT
         ? {
             webPush: {
@@ -204,6 +225,11 @@ const workerShape = {
   TEMP_DIR: z.string().optional(),
   PROGRESS_EVERY_PAGES: envInt(25, 1, 100_000),
   WORKER_MAX_JOBS: envInt(0, 0, 1_000_000),
+  TASK_RETRY_BASE_SECONDS: envInt(5, 1, 3600),
+  TASK_RETRY_MAX_SECONDS: envInt(300, 1, 24 * 3600),
+  TASK_MAX_RETRIES: envInt(8, 0, 1000),
+  BREAKER_FAILURES: envInt(3, 1, 1000),
+  BREAKER_COOLDOWN_SECONDS: envInt(15, 1, 3600),
 };
 
 export interface WorkerConfig extends CommonConfig {
@@ -231,6 +257,10 @@ export interface WorkerConfig extends CommonConfig {
   progressEveryPages: number;
   /** Exit after this many messages (0 = never): one message per Job in KEDA's ScaledJob mode. */
   maxJobs: number;
+  /** Transient failures: rescheduled copies with this backoff, dead-lettered after `maxRetries`. */
+  taskRetry: BackoffPolicy & { maxRetries: number };
+  /** After `failures` dependency failures in a row, take no message for `cooldownMs`, then probe. */
+  breaker: { failures: number; cooldownMs: number };
 }
 
 export const WorkerConfigSchema = z
@@ -284,6 +314,12 @@ export const WorkerConfigSchema = z
       ...(raw.TEMP_DIR ? { tempDir: raw.TEMP_DIR } : {}),
       progressEveryPages: raw.PROGRESS_EVERY_PAGES,
       maxJobs: raw.WORKER_MAX_JOBS,
+      taskRetry: {
+        baseMs: raw.TASK_RETRY_BASE_SECONDS * 1000,
+        capMs: raw.TASK_RETRY_MAX_SECONDS * 1000,
+        maxRetries: raw.TASK_MAX_RETRIES,
+      },
+      breaker: { failures: raw.BREAKER_FAILURES, cooldownMs: raw.BREAKER_COOLDOWN_SECONDS * 1000 },
     };
   });
 

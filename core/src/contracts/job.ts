@@ -68,6 +68,21 @@ export const JobSchema = z
      * the QUEUED write and the send: a repeated submit then sends the task again (same id).
      */
     dispatched: z.number().int().nonnegative().optional(),
+    /**
+     * The dispatch generation (absent = 1): a re-dispatch of a task presumed lost raises it, the
+     * task carries it, and a task of a lower generation is stale and dropped unworked.
+     */
+    dispatch: z.number().int().positive().optional(),
+    /**
+     * While PROCESSING: when the worker that started the job has certainly given up on it (its
+     * job timeout and lock-renewal margin are over). Past it, the sweep presumes the task lost.
+     */
+    leaseUntil: z.iso.datetime().optional(),
+    /**
+     * The id of the current state's event until its publish is confirmed: what a timer
+     * re-publishes when the writer died (or the publish failed) between the write and the publish.
+     */
+    outbox: z.string().min(1).optional(),
     history: z.array(JobHistoryEntrySchema),
     progress: JobProgressSchema.optional(),
     error: JobErrorSchema.optional(),

@@ -15,6 +15,11 @@ export const InferenceTaskSchema = z
     userId: UserIdSchema,
     /** Which submission of the job this is (1 = first submit); resubmits increase it. */
     submission: z.number().int().positive(),
+    /**
+     * The job's dispatch generation when this task was sent (absent: 1, as tasks sent before
+     * re-dispatching existed). A task older than the job's generation is stale.
+     */
+    dispatch: z.number().int().positive().optional(),
     blob: z
       .object({
         container: z.string().min(1),
@@ -33,10 +38,12 @@ export const InferenceTaskSchema = z
 export type InferenceTask = z.infer<typeof InferenceTaskSchema>;
 
 /**
- * The task's message id: the same submission always produces the same id, so a double submit
- * (or a retried send) is one message to anything that de-duplicates, and one job transition.
+ * The task's message id: the same submission and dispatch generation always produce the same id,
+ * so a double submit (or a retried send) is one message to anything that de-duplicates, and one
+ * job transition. The first generation keeps the id tasks had before re-dispatching existed.
  */
-export const taskMessageId = (jobId: string, submission: number): string => `${jobId}:${submission}`;
+export const taskMessageId = (jobId: string, submission: number, dispatch = 1): string =>
+  dispatch > 1 ? `${jobId}:${submission}:g${dispatch}` : `${jobId}:${submission}`;
 
 export const JOB_EVENT_TYPES = [
   "job.queued",

@@ -14,7 +14,15 @@ import type { JobStatus } from "./states.js";
 export type JobCommand =
   | { type: "submit"; at: Date; blobEtag?: string }
   | { type: "expire"; at: Date }
-  | { type: "start"; at: Date; attempt: number }
+  | {
+      type: "start";
+      at: Date;
+      attempt: number;
+      /** The task's dispatch generation (absent: 1); a lower one than the job's never starts it. */
+      dispatch?: number;
+      /** When the starting worker will certainly have given up (see Job.leaseUntil). */
+      leaseUntil?: Date;
+    }
   | {
       type: "progress";
       at: Date;
@@ -27,6 +35,8 @@ export type JobCommand =
   | { type: "fail"; at: Date; error: JobError }
   | { type: "retry"; at: Date; reason: string }
   | { type: "resubmit"; at: Date; reason: string }
+  /** The job's task is presumed lost: queue it again under a new dispatch generation. */
+  | { type: "redispatch"; at: Date; reason: string }
   | { type: "delete"; at: Date };
 
 export type Decision = { outcome: "applied"; job: Job; event: JobEvent } | { outcome: "duplicate"; job: Job };
@@ -107,6 +117,8 @@ function moveTo(job: Job, to: JobStatus, at: Date, changes: Partial<Job>, reason
     attempt: changes.attempt ?? job.attempt,
     ...(reason !== undefined ? { reason } : {}),
   };
+  const type = EVENT_OF_STATUS[to];
+  if (!type) throw new InvalidTransitionError(job.status, `enter ${to}`);
   const next: Job = {
     ...job,
     ...changes,
@@ -114,9 +126,9 @@ function moveTo(job: Job, to: JobStatus, at: Date, changes: Partial<Job>, reason
     updatedAt: at.toISOString(),
     history: [...job.history, entry],
   };
-  const type = EVENT_OF_STATUS[to];
-  if (!type) throw new InvalidTransitionError(job.status, `enter ${to}`);
-  return { outcome: "applied", job: next, event: eventFor(next, type, at) };
+  const event = eventFor(next, type, at);
+  // Stored with the state, so the event survives a writer that dies before publishing it.
+  return { outcome: "applied", job: { ...next, outbox: event.eventId }, event };
 }
 
 const duplicate = (job: Job): Decision => ({ outcome: "duplicate", job });
@@ -150,16 +162,20 @@ export function decide(job: Job, command: JobCommand): Decision {
       if (status === "EXPIRED") return duplicate(job);
       return invalid();
 
-    case "start":
+    case "start": {
       if (!Number.isInteger(command.attempt) || command.attempt < 1) return invalid();
-      if (status === "QUEUED") return moveTo(job, "PROCESSING", command.at, { attempt: command.attempt });
-      if (status === "PROCESSING") {
-        // A later delivery of the same task takes over a job whose worker died or lost its lock.
-        if (command.attempt > job.attempt)
-          return moveTo(job, "PROCESSING", command.at, { attempt: command.attempt }, "redelivered");
-        return duplicate(job);
-      }
-      return invalid();
+      if (status !== "QUEUED" && status !== "PROCESSING") return invalid();
+      // A task of an earlier generation was replaced by a re-dispatch: its copy does the work.
+      if ((command.dispatch ?? 1) < dispatchGeneration(job)) return duplicate(job);
+      const changes = {
+        attempt: command.attempt,
+        ...(command.leaseUntil ? { leaseUntil: command.leaseUntil.toISOString() } : {}),
+      };
+      if (status === "QUEUED") return moveTo(job, "PROCESSING", command.at, changes);
+      // A later delivery of the same task takes over a job whose worker died or lost its lock.
+      if (command.attempt > job.attempt) return moveTo(job, "PROCESSING", command.at, changes, "redelivered");
+      return duplicate(job);
+    }
 
     case "progress": {
       if (status !== "PROCESSING") return invalid();
@@ -188,14 +204,16 @@ export function decide(job: Job, command: JobCommand): Decision {
 
     case "complete":
       if (status === "PROCESSING")
-        return moveTo(without(job, "progress", "error"), "COMPLETED", command.at, { result: command.result });
+        return moveTo(without(job, "progress", "error", "leaseUntil"), "COMPLETED", command.at, {
+          result: command.result,
+        });
       if (status === "COMPLETED") return duplicate(job);
       return invalid();
 
     case "fail":
       if (status === "QUEUED" || status === "PROCESSING")
         return moveTo(
-          without(job, "progress"),
+          without(job, "progress", "leaseUntil"),
           "FAILED",
           command.at,
           { error: command.error },
@@ -206,8 +224,20 @@ export function decide(job: Job, command: JobCommand): Decision {
 
     case "retry":
       if (status === "PROCESSING")
-        return moveTo(without(job, "progress"), "QUEUED", command.at, {}, command.reason);
+        return moveTo(without(job, "progress", "leaseUntil"), "QUEUED", command.at, {}, command.reason);
       if (status === "QUEUED") return duplicate(job);
+      return invalid();
+
+    case "redispatch":
+      // Not "sent" for the new generation yet: the dispatcher sends it and records it.
+      if (status === "QUEUED" || status === "PROCESSING")
+        return moveTo(
+          without(job, "progress", "leaseUntil"),
+          "QUEUED",
+          command.at,
+          { dispatch: dispatchGeneration(job) + 1, dispatched: job.submissions - 1 },
+          command.reason,
+        );
       return invalid();
 
     case "resubmit":
@@ -223,8 +253,29 @@ export function decide(job: Job, command: JobCommand): Decision {
 
     case "delete":
       if (status === "DELETED") return duplicate(job);
-      return moveTo(without(job, "result", "progress"), "DELETED", command.at, {});
+      return moveTo(without(job, "result", "progress", "leaseUntil"), "DELETED", command.at, {});
   }
+}
+
+/** The job's dispatch generation; jobs stored before re-dispatching existed are in the first. */
+export const dispatchGeneration = (job: Pick<Job, "dispatch">): number => job.dispatch ?? 1;
+
+/**
+ * A task that no longer speaks for its job: an earlier submission's, or an earlier dispatch
+ * generation's (its task was presumed lost and sent again; this is the late original).
+ */
+export const isStaleTask = (task: { submission: number; dispatch?: number }, job: Job): boolean =>
+  task.submission < job.submissions ||
+  (task.submission === job.submissions && (task.dispatch ?? 1) < dispatchGeneration(job));
+
+/**
+ * A job whose event must still be published: the current state's event (same id the transition
+ * produced), if the outbox still names it.
+ */
+export function pendingEvent(job: Job): JobEvent | undefined {
+  if (!job.outbox) return undefined;
+  const event = currentEvent(job);
+  return event?.eventId === job.outbox ? event : undefined;
 }
 
 /**
@@ -247,6 +298,8 @@ export const ALLOWED_TRANSITIONS: ReadonlyArray<readonly [JobStatus, JobCommand[
   ["PROCESSING", "fail", "FAILED"],
   ["PROCESSING", "retry", "QUEUED"],
   ["FAILED", "resubmit", "QUEUED"],
+  ["QUEUED", "redispatch", "QUEUED"],
+  ["PROCESSING", "redispatch", "QUEUED"],
   ["AWAITING_UPLOAD", "delete", "DELETED"],
   ["QUEUED", "delete", "DELETED"],
   ["PROCESSING", "delete", "DELETED"],

@@ -31,6 +31,7 @@ export const JOB_EVENTS = [
   "fail",
   "retry",
   "resubmit",
+  "redispatch",
   "delete",
 ] as const;
 export type JobEventName = (typeof JOB_EVENTS)[number];

@@ -43,8 +43,9 @@ export async function transitionJob(
     const decision = decide(current.value, cmd);
     if (decision.outcome === "duplicate") {
       const event = options.republishDuplicates === false ? undefined : currentEvent(current.value);
-      if (event && deps.events) await deps.events.publish(event);
-      return { job: current, decision, event };
+      if (!event || !deps.events) return { job: current, decision, event };
+      await deps.events.publish(event);
+      return { job: await confirmPublished(deps.jobs, current, event.eventId), decision, event };
     }
     let stored: Versioned<Job>;
     try {
@@ -57,7 +58,33 @@ export async function transitionJob(
         });
       throw err;
     }
-    if (deps.events) await deps.events.publish(decision.event);
-    return { job: stored, decision, event: decision.event };
+    if (!deps.events) return { job: stored, decision, event: decision.event };
+    await deps.events.publish(decision.event);
+    return {
+      job: await confirmPublished(deps.jobs, stored, decision.event.eventId),
+      decision,
+      event: decision.event,
+    };
+  }
+}
+
+/**
+ * Empties the job's outbox once its event is out. Best effort by design: a lost race (someone
+ * wrote the job since) or a failed write leaves the outbox set, and the outbox timer publishes
+ * the same event id again, which downstream de-duplicates. The job returned is the newest
+ * version known, so callers keep a usable etag.
+ */
+export async function confirmPublished(
+  jobs: JobRepository,
+  job: Versioned<Job>,
+  eventId: string,
+): Promise<Versioned<Job>> {
+  if (job.value.outbox !== eventId) return job;
+  const cleared = { ...job.value };
+  delete cleared.outbox;
+  try {
+    return await jobs.replace(cleared, job.etag);
+  } catch {
+    return (await jobs.get(job.value.userId, job.value.id).catch(() => undefined)) ?? job;
   }
 }

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   ERROR_CODES,
+  backoffDelayMs,
   InferenceTaskSchema,
   InvalidTransitionError,
   JobNotFoundError,
@@ -38,11 +40,42 @@ function lastErrorCode(job: Job | undefined): ErrorCode | undefined {
 export const DEAD_LETTER_EVENT = "docsift.deadletter";
 
 /**
+ * The dead-letter queue has no dead-letter queue of its own: a triage that fails (Cosmos down)
+ * has its message handed back and delivered again for as long as the failure lasts. Waiting a
+ * backoff that grows with the delivery count before handing it back makes that a slow retry
+ * (at most one delivery per message per backoff cap) instead of a hot loop. The wait holds the
+ * message's lock, which the host renews (host.json maxAutoLockRenewalDuration, above the cap).
+ */
+export const deadLetterTriageHandler =
+  (deps: FunctionDeps, wait: (ms: number) => Promise<unknown> = sleep) =>
+  async (message: unknown, context: InvocationContextType): Promise<void> => {
+    const triage = triageDeadLetter(deps);
+    try {
+      await triage(message, context);
+    } catch (err) {
+      const meta = (context.triggerMetadata ?? {}) as ServiceBusMetadata;
+      const deliveries = Number(meta.deliveryCount ?? 0);
+      const delayMs = backoffDelayMs(
+        Number.isFinite(deliveries) ? deliveries : 0,
+        deps.config.recovery.deadLetterBackoff,
+      );
+      context.warn("dead-letter triage failed; backing off before the message is handed back", {
+        messageId: meta.messageId,
+        deliveryCount: deliveries,
+        delayMs,
+        error: (err as Error).message,
+      });
+      await wait(delayMs);
+      throw err;
+    }
+  };
+
+/**
  * inference-tasks/$DeadLetterQueue → a record for on-call, the job FAILED with a reason the user
  * can read, `job.failed` for the PWA, and one automatic resubmission when the cause is
  * transient. Every step is idempotent, so a redelivered dead letter changes nothing twice.
  */
-export const deadLetterTriageHandler =
+const triageDeadLetter =
   (deps: FunctionDeps) =>
   async (message: unknown, context: InvocationContextType): Promise<void> => {
     const meta = (context.triggerMetadata ?? {}) as ServiceBusMetadata;

@@ -102,6 +102,10 @@ export class Harness {
       MODEL_SOURCE: "bundled",
       OCR_ENABLED: "false",
       HEALTH_PORT: "0",
+      // Retries and the breaker's pause short enough to watch within a test.
+      TASK_RETRY_BASE_SECONDS: "1",
+      TASK_RETRY_MAX_SECONDS: "2",
+      BREAKER_COOLDOWN_SECONDS: "1",
       LOG_LEVEL: process.env.WORKER_TEST_LOG_LEVEL ?? "warn",
     };
     return new Harness(env, emulator);
