@@ -12,6 +12,10 @@ export interface ReadLimits {
   maxDocxXmlBytes: number;
   /** Uncompressed / compressed bytes of `word/document.xml`, counted while inflating. */
   maxZipRatio: number;
+  /** Bytes of an e-invoice's XML (an uploaded file, or the attachment of a PDF). */
+  maxXmlBytes: number;
+  /** Element nesting of an e-invoice's XML: UBL and CII need about 10. */
+  maxXmlDepth: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
@@ -20,6 +24,9 @@ export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   timeoutMs: 240_000,
   maxDocxXmlBytes: 512 * 1024 * 1024,
   maxZipRatio: 100,
+  // Real e-invoices are tens of KB; XRechnung may carry attached documents in base64, a few MB.
+  maxXmlBytes: 32 * 1024 * 1024,
+  maxXmlDepth: 64,
 });
 
 export function resolveLimits(partial: Partial<ReadLimits> | undefined): ReadLimits {
