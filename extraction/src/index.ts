@@ -33,7 +33,9 @@ export {
 } from "./einvoice/agreement.js";
 export {
   eInvoiceResultParts,
+  eInvoiceReadResult,
   checkVisibleText,
   type EInvoiceResultParts,
+  type EInvoiceReadResult,
   type VisibleTextCheck,
 } from "./einvoice/e-invoice-result.js";

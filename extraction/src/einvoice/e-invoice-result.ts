@@ -60,6 +60,7 @@ export interface VisibleTextCheck {
 export async function checkVisibleText(
   invoice: EInvoice,
   pages: AsyncIterable<ExtractedPage>,
+  onPage?: (pagesDone: number) => void,
 ): Promise<VisibleTextCheck> {
   const check = new VisibleTextAgreement(invoice);
   let count = 0;
@@ -70,6 +71,33 @@ export async function checkVisibleText(
     if (page.source === "ocr") ocrPages++;
     for (const line of page.lines) characters += line.text.length;
     check.addPage(page);
+    onPage?.(count);
   }
   return { agreement: check.outcome(), pages: count, characters, ocrPages };
+}
+
+/** What a job result takes from an e-invoice: its values, and the figures of what was read. */
+export type EInvoiceReadResult = EInvoiceResultParts & Pick<JobResult, "pages" | "ocrPages" | "characters">;
+
+/**
+ * The worker's and the CLI's one way to turn an e-invoice into a result. A PDF's visible pages
+ * are read (with the reader's caps) for the agreement check; an XML file has none, and counts as
+ * one page, the one its fields are on.
+ */
+export async function eInvoiceReadResult(
+  invoice: EInvoice,
+  visiblePages: AsyncIterable<ExtractedPage> | undefined,
+  onPage?: (pagesDone: number) => void,
+): Promise<EInvoiceReadResult> {
+  if (!visiblePages) {
+    onPage?.(1);
+    return { ...eInvoiceResultParts(invoice), pages: 1, ocrPages: 0, characters: invoice.characters };
+  }
+  const visible = await checkVisibleText(invoice, visiblePages, onPage);
+  return {
+    ...eInvoiceResultParts(invoice, visible.agreement),
+    pages: visible.pages,
+    ocrPages: visible.ocrPages,
+    characters: visible.characters,
+  };
 }
