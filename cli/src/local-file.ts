@@ -44,7 +44,7 @@ export async function inspectLocalDocument(
   const contentType = kind ? contentTypeOfKind(kind) : undefined;
   if (!kind || !contentType)
     throw new CliError(
-      `${path} is not a supported document: docsift accepts PDF, DOCX, plain text and PNG/JPEG/TIFF images.`,
+      `${path} is not a supported document: docsift accepts PDF, DOCX, plain text, PNG/JPEG/TIFF images and XML e-invoices (UBL, CII).`,
       {
         code: "UNSUPPORTED_DOCUMENT",
         path,

@@ -39,7 +39,7 @@ describe("submit checks the file before any request", () => {
     const r = await runCaptured(["--api", apiUrl, "--as", "alice", "submit", exe]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `${exe} is not a supported document: docsift accepts PDF, DOCX, plain text and PNG/JPEG/TIFF images.\n`,
+      `${exe} is not a supported document: docsift accepts PDF, DOCX, plain text, PNG/JPEG/TIFF images and XML e-invoices (UBL, CII).\n`,
     );
     expect(requests).toBe(0);
   });
