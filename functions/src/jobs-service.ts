@@ -4,6 +4,7 @@ import {
   kindOfContentType,
   problem,
   sniffKind,
+  xmlInvoiceHead,
   transitionJob,
   currentEvent,
   JobIdSchema,
@@ -144,6 +145,14 @@ export async function submitJob(deps: FunctionDeps, userId: string, jobId: strin
           detail: kind
             ? `The file content is ${kind}, but it was announced as ${job.contentType}.`
             : "The file content is not a supported document type.",
+        }),
+      );
+    // Refused here already, not only by the worker's parser: no DTD is ever worth a queued job.
+    if (kind === "xml" && xmlInvoiceHead(head)?.doctype)
+      throw new ProblemError(
+        problem("document-rejected", {
+          code: "UNSUPPORTED_DOCUMENT",
+          detail: "XML with a document type declaration (DTD, entities) is not accepted.",
         }),
       );
     blobEtag = props.etag;
