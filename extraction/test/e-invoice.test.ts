@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobResultSchema, type JobResult } from "@docsift/core";
 import {
   checkVisibleText,
+  eInvoiceReadResult,
   eInvoiceResultParts,
+  hasPoppler,
   parseEInvoice,
   readDocument,
   readEInvoice,
@@ -17,6 +19,7 @@ import {
   sampleInvoice,
   ublInvoiceXml,
   writeCorruptPdf,
+  writeFacturXKitPdf,
   writeHybridInvoicePdf,
   writeTextPdf,
 } from "@docsift/extraction/testing";
@@ -29,6 +32,7 @@ beforeAll(async () => {
 afterAll(() => scratch.remove());
 
 const invoice = sampleInvoice();
+const havePoppler = await hasPoppler();
 
 async function xmlFile(name: string, xml: string): Promise<string> {
   const path = scratch.path(name);
@@ -420,6 +424,35 @@ describe("Factur-X / ZUGFeRD: the XML attached to a PDF", () => {
     expect(reading).toBeUndefined();
     expect(codes).toEqual(["DOCUMENT_TOO_LARGE"]);
   });
+});
+
+describe("a Factur-X PDF made by factur-x-kit (a generator from the npm registry)", () => {
+  // Poppler is skipped only where poppler-utils is missing; CI installs it (see pdf.test.ts).
+  it.each(havePoppler ? (["pdfjs", "poppler"] as const) : (["pdfjs"] as const))(
+    "is read exactly from its XML, and its own layout agrees (%s)",
+    async (pdfEngine) => {
+      const path = scratch.path(`factur-x-kit-${pdfEngine}.pdf`);
+      const totals = await writeFacturXKitPdf(path, invoice);
+      const head = await headOf(path);
+      const reading = await readEInvoice({ path, head });
+      expect(reading?.attachment).toBe("factur-x.xml");
+      expect(reading?.invoice.syntax).toBe("cii");
+      const result = await eInvoiceReadResult(
+        reading!.invoice,
+        readDocument({ path, head }, { pdfEngine }).pages,
+      );
+      expect(result.needsReview).toBe(false);
+      expect(result.source).toBe("e-invoice");
+      // What the generator computed from the lines, read back to the cent.
+      expect(Number(result.fields.subtotal?.value)).toBe(totals.subtotal);
+      expect(Number(result.fields.taxAmount?.value)).toBe(totals.tax);
+      expect(Number(result.fields.totalAmount?.value)).toBe(totals.total);
+      expect(Number(result.fields.amountDue?.value)).toBe(totals.due);
+      // Every term of the sample, as the generator wrote it into its own XML.
+      expect(values(result.fields)).toEqual(EXPECTED_FIELDS);
+      expect(result.lineItems?.map((line) => values(line))).toEqual(EXPECTED_LINES);
+    },
+  );
 });
 
 describe("the visible-text check recognises the usual printings", () => {

@@ -20,12 +20,15 @@ export interface EInvoice {
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 
-/** A money amount as the result writes it: at least two decimals, no "+" or leading zeros. */
+/**
+ * A money amount as the result writes it: two decimals, more only where they are not zeros (a
+ * unit price of "0.3750" is "0.375", "1200.0000" is "1200.00"), no "+" or leading zeros.
+ */
 export function amount(raw: string | undefined): EInvoiceValue | undefined {
   const m = raw === undefined ? null : DECIMAL.exec(raw.trim());
   if (!m) return undefined;
   const whole = m[2]!.replace(/^0+(?=\d)/, "");
-  const fraction = (m[3] ?? "").padEnd(2, "0");
+  const fraction = (m[3] ?? "").replace(/0+$/, "").padEnd(2, "0");
   return { value: `${m[1] === "-" ? "-" : ""}${whole}.${fraction}`, sourceText: raw!.trim() };
 }
 

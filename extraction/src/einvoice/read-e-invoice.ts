@@ -94,11 +94,12 @@ async function embeddedEInvoice(
   opts: EInvoiceReadOptions,
 ): Promise<EInvoiceReading | undefined> {
   let attachments: Record<string, PdfAttachment> | null;
-  const opened = await openPdfFile(path, {
-    forRendering: false,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  }).catch(() => undefined);
-  // A PDF pdfjs cannot open has no readable attachment; the page reader reports the damage.
+  // Opening a damaged PDF can take long (xref reconstruction): the reader's time cap bounds it too.
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const opened = await openPdfFile(path, { forRendering: false, signal }).catch(() => undefined);
+  if (opts.signal?.aborted) throw opts.signal.reason;
+  // A PDF pdfjs cannot open (in time) has no readable attachment; the page reader reports the damage.
   if (!opened) return undefined;
   try {
     attachments = (await opened.doc.getAttachments().catch(() => null)) as Record<

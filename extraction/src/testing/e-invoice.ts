@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import PDFDocument from "pdfkit";
 
 export interface InvoiceParty {
@@ -378,4 +379,60 @@ export async function writeHybridInvoicePdf(
   }
   doc.end();
   await once(out, "finish");
+}
+
+const dateParts = (iso: string) => {
+  const [year, month, day] = iso.split("-").map(Number) as [number, number, number];
+  return { year, month, day };
+};
+
+/**
+ * A complete Factur-X invoice (EN 16931 / COMFORT profile) made by factur-x-kit, a generator from
+ * the npm registry: its own PDF/A-3 layout (German), its own CII XML attached as factur-x.xml,
+ * its own totals (computed from the lines by its totalsCalculator). Returns the totals it
+ * computed, which the reader must give back.
+ */
+export async function writeFacturXKitPdf(
+  path: string,
+  f: EInvoiceFixture,
+): Promise<{ subtotal: number; tax: number; total: number; due: number }> {
+  const { FacturX, totalsCalculator, zTotalsCalculatorInputType } = await import("factur-x-kit");
+  const party = (p: InvoiceParty) => ({
+    name: p.name,
+    postalAddress: { addressLineOne: p.street, postcode: p.postcode, city: p.city, country: p.country },
+    taxIdentification: { vatId: p.vatId },
+  });
+  // Its own schema turns the plain strings into its code enums, and refuses what it does not take.
+  const input = zTotalsCalculatorInputType.parse({
+    profile: "urn:cen.eu:en16931:2017",
+    document: { id: f.number, type: f.typeCode, currency: f.currency, dateOfIssue: dateParts(f.issueDate) },
+    seller: party(f.seller),
+    buyer: party(f.buyer),
+    paymentInformation: {
+      paymentMeans: [{ paymentType: "58", payeeBankAccount: { iban: f.iban, bic: f.bic } }],
+      paymentTerms: { description: f.terms, dueDate: dateParts(f.dueDate) },
+    },
+    invoiceLines: f.lines.map((l, i) => ({
+      generalLineData: { lineId: String(i + 1) },
+      productDescription: { name: l.description },
+      productPriceAgreement: { productPricing: { basisPricePerItem: Number(l.unitPrice) } },
+      delivery: { itemQuantity: { quantity: Number(l.quantity), unit: l.unitCode } },
+      settlement: { tax: { categoryCode: "S", rateApplicablePercent: Number(l.taxRate) } },
+    })),
+    referencedDocuments: { orderReference: { documentId: f.orderReference } },
+    delivery: {
+      deliveryDate: dateParts(f.deliveryDate),
+      billingPeriod: { startDate: dateParts(f.periodStart), endDate: dateParts(f.periodEnd) },
+    },
+  });
+  const invoice = totalsCalculator(input);
+  const facturX = await FacturX.fromObject(invoice);
+  await writeFile(path, await facturX.getPDF({ locale: "de-DE" }));
+  const totals = invoice.totals;
+  return {
+    subtotal: totals.netTotal,
+    tax: totals.taxTotal?.[0]?.amount ?? Number.NaN,
+    total: totals.grossTotal,
+    due: totals.openAmount,
+  };
 }

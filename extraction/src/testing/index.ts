@@ -24,6 +24,7 @@ export {
   ciiInvoiceXml,
   printedInvoiceLines,
   writeHybridInvoicePdf,
+  writeFacturXKitPdf,
   CII_GUIDELINES,
   type EInvoiceFixture,
   type InvoiceParty,
