@@ -119,6 +119,7 @@ export class LocalExtractor {
           ),
       },
     );
+    const eInvoiceMs = performance.now() - eInvoiceStarted;
     if (eInvoice) {
       const read = await eInvoiceReadResult(
         eInvoice.invoice,
@@ -161,7 +162,7 @@ export class LocalExtractor {
       model: model.ref,
       timings: {
         downloadMs: round(readMs),
-        extractMs: round(stats.extractMs),
+        extractMs: round(stats.extractMs + eInvoiceMs),
         inferMs: round(inferMs),
         totalMs: round(performance.now() - started),
       },
