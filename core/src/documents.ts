@@ -21,6 +21,16 @@ export const ALLOWED_CONTENT_TYPE_LIST = Object.keys(ALLOWED_CONTENT_TYPES) as [
 export const kindOfContentType = (contentType: string): DocumentKind | undefined =>
   (ALLOWED_CONTENT_TYPES as Record<string, DocumentKind>)[contentType.split(";")[0]!.trim().toLowerCase()];
 
+/**
+ * Bytes an XML e-invoice may have. Real ones are tens of KB; XRechnung may embed documents in
+ * base64, a few MB. Anything near the upload cap is no invoice but an attack on the parser.
+ */
+export const MAX_XML_INVOICE_BYTES = 32 * MIB;
+
+/** The most bytes a document of this kind may have, under the deployment's upload cap. */
+export const maxBytesOfKind = (kind: DocumentKind | undefined, uploadMaxBytes: number): number =>
+  kind === "xml" ? Math.min(uploadMaxBytes, MAX_XML_INVOICE_BYTES) : uploadMaxBytes;
+
 /** The content type a sniffed kind is uploaded as: the inverse of the allow-list. */
 export const contentTypeOfKind = (kind: DocumentKind): AllowedContentType | undefined =>
   ALLOWED_CONTENT_TYPE_LIST.find((ct) => ALLOWED_CONTENT_TYPES[ct] === kind);

@@ -3,6 +3,8 @@ import {
   classifyDeadLetter,
   contentTypeOfKind,
   kindOfContentType,
+  maxBytesOfKind,
+  MAX_XML_INVOICE_BYTES,
   problem,
   problemFromZod,
   sanitizeFileName,
@@ -49,6 +51,13 @@ describe("document rules", () => {
       sniffKind(Buffer.from(`<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"`)),
     ).toBe("text");
     expect(sniffKind(Buffer.from(`<html><body>Invoice</body></html>`))).toBe("text");
+  });
+
+  it("caps XML invoices far below the upload cap, other kinds at it", () => {
+    expect(maxBytesOfKind("xml", 100 * 1024 * 1024)).toBe(MAX_XML_INVOICE_BYTES);
+    expect(maxBytesOfKind("xml", 1024)).toBe(1024);
+    expect(maxBytesOfKind("docx", 100 * 1024 * 1024)).toBe(100 * 1024 * 1024);
+    expect(maxBytesOfKind(undefined, 5)).toBe(5);
   });
 
   it("maps declared content types to kinds, ignoring parameters and case", () => {

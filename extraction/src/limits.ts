@@ -1,4 +1,4 @@
-import { DocsiftError } from "@docsift/core";
+import { DocsiftError, MAX_XML_INVOICE_BYTES } from "@docsift/core";
 
 /** Caps that bound what one document may cost the worker. */
 export interface ReadLimits {
@@ -24,8 +24,7 @@ export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   timeoutMs: 240_000,
   maxDocxXmlBytes: 512 * 1024 * 1024,
   maxZipRatio: 100,
-  // Real e-invoices are tens of KB; XRechnung may carry attached documents in base64, a few MB.
-  maxXmlBytes: 32 * 1024 * 1024,
+  maxXmlBytes: MAX_XML_INVOICE_BYTES,
   maxXmlDepth: 64,
 });
 

@@ -2,6 +2,7 @@ import {
   ProblemError,
   decide,
   kindOfContentType,
+  maxBytesOfKind,
   problem,
   sniffKind,
   xmlInvoiceHead,
@@ -122,11 +123,12 @@ export async function submitJob(deps: FunctionDeps, userId: string, jobId: strin
       throw new ProblemError(
         problem("upload-incomplete", { detail: "No document has been uploaded for this job yet." }),
       );
-    if (props.sizeBytes > deps.config.uploads.maxBytes)
+    const maxBytes = maxBytesOfKind(kindOfContentType(job.contentType), deps.config.uploads.maxBytes);
+    if (props.sizeBytes > maxBytes)
       throw new ProblemError(
         problem("document-rejected", {
           code: "DOCUMENT_TOO_LARGE",
-          detail: `The document is ${props.sizeBytes} bytes; the limit is ${deps.config.uploads.maxBytes}.`,
+          detail: `The document is ${props.sizeBytes} bytes; the limit is ${maxBytes}.`,
         }),
       );
     if (props.sizeBytes !== job.sizeBytes)
