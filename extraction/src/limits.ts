@@ -16,6 +16,8 @@ export interface ReadLimits {
   maxXmlBytes: number;
   /** Element nesting of an e-invoice's XML: UBL and CII need about 10. */
   maxXmlDepth: number;
+  /** Elements of an e-invoice's XML, each held while it is mapped: about 25 per CII line item. */
+  maxXmlElements: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
@@ -26,6 +28,7 @@ export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxZipRatio: 100,
   maxXmlBytes: MAX_XML_INVOICE_BYTES,
   maxXmlDepth: 64,
+  maxXmlElements: 250_000,
 });
 
 export function resolveLimits(partial: Partial<ReadLimits> | undefined): ReadLimits {

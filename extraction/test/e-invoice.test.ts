@@ -236,7 +236,11 @@ describe("hostile XML is refused with a code before it costs anything", () => {
     const late = `<?xml version="1.0"?>\n${ROOT_OPEN}<cbc:ID>1</cbc:ID></Invoice>`;
     const tail = `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>`;
     const parsed = failureOf(
-      parseEInvoice(Buffer.from(late), [Buffer.from(tail + late)], { maxXmlBytes: 1 << 20, maxXmlDepth: 64 }),
+      parseEInvoice(Buffer.from(late), [Buffer.from(tail + late)], {
+        maxXmlBytes: 1 << 20,
+        maxXmlDepth: 64,
+        maxXmlElements: 1000,
+      }),
     );
     expect(await parsed).toMatchObject({ code: "UNSUPPORTED_DOCUMENT" });
   });
@@ -258,6 +262,15 @@ describe("hostile XML is refused with a code before it costs anything", () => {
     });
   });
 
+  it("refuses a wide XML of tiny elements at the element cap, before it fills the memory", async () => {
+    const xml = `${ROOT_OPEN}${"<a/>".repeat(300_000)}</Invoice>`;
+    const err = await failureOf(read(await xmlFile("wide.xml", xml)));
+    expect(err).toMatchObject({
+      code: "DOCUMENT_TOO_LARGE",
+      details: { reason: "xml-elements", maxXmlElements: 250_000 },
+    });
+  });
+
   it("refuses a 100 MB XML by its size before parsing it, and a stream that outgrows the cap while read", async () => {
     const path = await xmlFile("huge.xml", `<?xml version="1.0"?>\n${ROOT_OPEN}<cbc:Note>`);
     await truncate(path, 100 * 1024 * 1024);
@@ -270,7 +283,9 @@ describe("hostile XML is refused with a code before it costs anything", () => {
       for (let i = 0; i < 100; i++) yield Buffer.alloc(64 * 1024, 0x61);
     };
     expect(
-      await failureOf(parseEInvoice(head, chunks(), { maxXmlBytes: 1024 * 1024, maxXmlDepth: 64 })),
+      await failureOf(
+        parseEInvoice(head, chunks(), { maxXmlBytes: 1024 * 1024, maxXmlDepth: 64, maxXmlElements: 1000 }),
+      ),
     ).toMatchObject({ code: "DOCUMENT_TOO_LARGE", details: { reason: "xml-size" } });
   });
 

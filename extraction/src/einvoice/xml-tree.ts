@@ -13,6 +13,7 @@ export interface XmlElement {
 export interface XmlTreeLimits {
   maxXmlBytes: number;
   maxXmlDepth: number;
+  maxXmlElements: number;
 }
 
 export interface XmlTree {
@@ -31,7 +32,8 @@ export const unsafeXml = (reason: string, message: string, details: Record<strin
 
 /**
  * Parses an e-invoice's XML into a small element tree with hard limits: at most `maxXmlBytes`
- * (DOCUMENT_TOO_LARGE), `maxXmlDepth` levels of nesting (DOCUMENT_TOO_LARGE), no document type
+ * (DOCUMENT_TOO_LARGE), `maxXmlDepth` levels of nesting and `maxXmlElements` elements
+ * (DOCUMENT_TOO_LARGE), no document type
  * declaration at all (UNSUPPORTED_DOCUMENT, reason "xml-doctype": internal entities are how
  * billion-laughs expands, external ones how XXE reads files, and neither UBL nor CII uses a DTD),
  * UTF-8 only. saxes expands no entity but the five predefined ones, so an entity reference without
@@ -49,6 +51,7 @@ export async function parseXmlTree(
   let characters = 0;
   let bytes = 0;
   let skipDepth = 0;
+  let elements = 0;
   sax.on("doctype", () => {
     throw unsafeXml("xml-doctype", "XML with a document type declaration (DTD, entities) is not accepted.");
   });
@@ -64,6 +67,15 @@ export async function parseXmlTree(
         "DOCUMENT_TOO_LARGE",
         `The XML nests elements deeper than ${limits.maxXmlDepth} levels.`,
         { details: { reason: "xml-depth", maxXmlDepth: limits.maxXmlDepth } },
+      );
+    // The tree is held until mapped: a wide document of tiny elements must not fill the memory.
+    if (++elements > limits.maxXmlElements)
+      throw new DocsiftError(
+        "DOCUMENT_TOO_LARGE",
+        `The XML has more than ${limits.maxXmlElements} elements.`,
+        {
+          details: { reason: "xml-elements", maxXmlElements: limits.maxXmlElements },
+        },
       );
     const plain = tag as SaxesTagPlain;
     const attributes: Record<string, string> = {};
