@@ -111,7 +111,7 @@ export async function runCli(
   program
     .command("submit")
     .description(
-      "upload a document (PDF, DOCX, text, PNG/JPEG/TIFF; up to 100 MiB) and queue it for extraction",
+      "upload a document (PDF, DOCX, text, PNG/JPEG/TIFF, XML e-invoice; up to 100 MiB) and queue it for extraction",
     )
     .argument("<file>", "the document")
     .option("--wait", "wait for the job to finish and print its result", false)
@@ -168,9 +168,11 @@ export async function runCli(
       // Built when help is asked for, not on every start.
       () => `
 The service's caps apply, with its error codes: at most ${formatBytes(DEFAULT_MAX_UPLOAD_BYTES)} (DOCUMENT_TOO_LARGE),
-PDF, DOCX, text or PNG/JPEG/TIFF by content (UNSUPPORTED_DOCUMENT), not empty (EMPTY_DOCUMENT),
+PDF, DOCX, text, PNG/JPEG/TIFF or an XML e-invoice by content (UNSUPPORTED_DOCUMENT), not empty (EMPTY_DOCUMENT),
 ${DEFAULT_LIMITS.maxPages} pages (TOO_MANY_PAGES), ${thousands(DEFAULT_LIMITS.maxCharacters)} characters (DOCUMENT_TOO_LARGE), ${DEFAULT_LIMITS.timeoutMs / 1000} s of reading
 (EXTRACTION_TIMEOUT), and OCR of the first ${DEFAULT_OCR_MAX_PAGES} scanned pages (later ones read as blank).
+An XML e-invoice (UBL, CII) or a PDF with Factur-X/ZUGFeRD XML attached is read from its XML (source
+e-invoice, with line items): at most ${formatBytes(DEFAULT_LIMITS.maxXmlBytes)} and ${DEFAULT_LIMITS.maxXmlDepth} levels (DOCUMENT_TOO_LARGE), no DTD (UNSUPPORTED_DOCUMENT).
 
 One file prints its result (the JobResult the worker stores, with --json). Several files or a
 folder print one result per file in order (JSON lines with --json: {"file", "result"} or

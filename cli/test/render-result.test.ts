@@ -43,4 +43,18 @@ describe("the result table", () => {
   it("says nothing about review for a result that needs none", () => {
     expect(renderResult({ ...result, needsReview: false })).not.toContain("needs review");
   });
+
+  it("lists only the model's fields as not found for a model result, every field for an e-invoice", () => {
+    const notFound = (out: string) => out.split("\n").find((l) => l.startsWith("not found:")) ?? "";
+    expect(notFound(renderResult(result))).not.toContain("vendorAddress");
+    const eInvoice = renderResult({
+      ...result,
+      source: "e-invoice",
+      lineItems: [{ description: { value: "Widget", confidence: 1, page: 1, sourceText: "Widget" } }],
+    });
+    expect(notFound(eInvoice)).toContain("vendorAddress");
+    expect(eInvoice).toContain("source: e-invoice");
+    expect(eInvoice).not.toContain("model: docsift-kie");
+    expect(eInvoice.split("\n").find((l) => l.startsWith("1  "))).toMatch(/^1\s+Widget$/);
+  });
 });

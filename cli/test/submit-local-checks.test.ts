@@ -39,7 +39,7 @@ describe("submit checks the file before any request", () => {
     const r = await runCaptured(["--api", apiUrl, "--as", "alice", "submit", exe]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `${exe} is not a supported document: docsift accepts PDF, DOCX, plain text and PNG/JPEG/TIFF images.\n`,
+      `${exe} is not a supported document: docsift accepts PDF, DOCX, plain text, PNG/JPEG/TIFF images and XML e-invoices (UBL, CII).\n`,
     );
     expect(requests).toBe(0);
   });
@@ -59,6 +59,27 @@ describe("submit checks the file before any request", () => {
       code: "DOCUMENT_TOO_LARGE",
       sizeBytes: 100 * 1024 * 1024 + 1,
     });
+    expect(requests).toBe(0);
+  });
+
+  it("refuses an XML invoice over 32 MiB, far under the general cap, and extract does too", async () => {
+    const big = path.join(dir, "huge-invoice.xml");
+    const handle = await open(big, "w");
+    await handle.write(`<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">`);
+    await handle.truncate(40 * 1024 * 1024);
+    await handle.close();
+    for (const args of [
+      ["--api", apiUrl, "--json", "submit", big],
+      ["--json", "extract", big],
+    ]) {
+      const r = await runCaptured(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/is 40.0 MiB; docsift accepts XML e-invoices up to 32.0 MiB\.\n$/);
+      expect(JSON.parse(r.stdout).error).toMatchObject({
+        code: "DOCUMENT_TOO_LARGE",
+        maxBytes: 32 * 1024 * 1024,
+      });
+    }
     expect(requests).toBe(0);
   });
 

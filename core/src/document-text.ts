@@ -1,8 +1,11 @@
 // The text of a document as the worker reads it, page by page, with enough layout for the
 // model's features. Produced by @docsift/extraction, consumed by @docsift/model.
 
-/** What a document is, decided from its magic bytes, never from its name. */
-export const DOCUMENT_KINDS = ["pdf", "docx", "text", "png", "jpeg", "tiff"] as const;
+/**
+ * What a document is, decided from its content, never from its name: magic bytes, or for "xml"
+ * an e-invoice root element (UBL Invoice/CreditNote, CII CrossIndustryInvoice).
+ */
+export const DOCUMENT_KINDS = ["pdf", "docx", "text", "png", "jpeg", "tiff", "xml"] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export type PageSource = "text-layer" | "ocr" | "docx" | "plain-text";

@@ -3,7 +3,8 @@
 export const ERROR_CODES = {
   UNSUPPORTED_DOCUMENT: {
     permanent: true,
-    userMessage: "This file type is not supported. Upload a PDF, DOCX, text file or a PNG/JPEG/TIFF image.",
+    userMessage:
+      "This file type is not supported. Upload a PDF, DOCX, text file, PNG/JPEG/TIFF image or XML e-invoice.",
   },
   DOCUMENT_TOO_LARGE: { permanent: true, userMessage: "The document is larger than the allowed maximum." },
   TOO_MANY_PAGES: { permanent: true, userMessage: "The document has more pages than can be processed." },

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
   classifyDeadLetter,
+  contentTypeOfKind,
   kindOfContentType,
+  maxBytesOfKind,
+  MAX_XML_INVOICE_BYTES,
   problem,
   problemFromZod,
   sanitizeFileName,
   sniffKind,
+  xmlInvoiceHead,
   CreateJobRequestSchema,
   UserIdSchema,
 } from "../src/index.js";
@@ -26,7 +30,40 @@ describe("document rules", () => {
     expect(sniffKind(bytes())).toBeUndefined();
   });
 
+  it("sniffs an XML e-invoice by its root element and namespace; other XML stays text", () => {
+    const ubl = `<?xml version="1.0" encoding="UTF-8"?>\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cbc="urn:x">`;
+    expect(sniffKind(Buffer.from(ubl))).toBe("xml");
+    expect(xmlInvoiceHead(Buffer.from(ubl))).toEqual({ syntax: "ubl", root: "Invoice", doctype: false });
+    const credit = `<ubl:CreditNote xmlns:ubl='urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2'>`;
+    expect(xmlInvoiceHead(Buffer.from(credit))).toMatchObject({ syntax: "ubl", root: "CreditNote" });
+    const cii = `\uFEFF<!-- Factur-X --><rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100">`;
+    expect(xmlInvoiceHead(Buffer.from(cii))).toMatchObject({ syntax: "cii" });
+    const withDtd = `<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY a "b">]>${ubl.split("\n")[1]}`;
+    expect(xmlInvoiceHead(Buffer.from(withDtd))).toMatchObject({ doctype: true });
+    // Wrong namespace for the name, a prefix bound elsewhere, a tag cut off by the head: not an invoice.
+    expect(
+      sniffKind(Buffer.from(`<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2">`)),
+    ).toBe("text");
+    expect(
+      sniffKind(Buffer.from(`<a:Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">`)),
+    ).toBe("text");
+    expect(
+      sniffKind(Buffer.from(`<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"`)),
+    ).toBe("text");
+    expect(sniffKind(Buffer.from(`<html><body>Invoice</body></html>`))).toBe("text");
+  });
+
+  it("caps XML invoices far below the upload cap, other kinds at it", () => {
+    expect(maxBytesOfKind("xml", 100 * 1024 * 1024)).toBe(MAX_XML_INVOICE_BYTES);
+    expect(maxBytesOfKind("xml", 1024)).toBe(1024);
+    expect(maxBytesOfKind("docx", 100 * 1024 * 1024)).toBe(100 * 1024 * 1024);
+    expect(maxBytesOfKind(undefined, 5)).toBe(5);
+  });
+
   it("maps declared content types to kinds, ignoring parameters and case", () => {
+    expect(kindOfContentType("application/xml")).toBe("xml");
+    expect(kindOfContentType("text/xml; charset=utf-8")).toBe("xml");
+    expect(contentTypeOfKind("xml")).toBe("application/xml");
     expect(kindOfContentType("Application/PDF")).toBe("pdf");
     expect(kindOfContentType("text/plain; charset=utf-8")).toBe("text");
     expect(kindOfContentType("application/zip")).toBeUndefined();

@@ -1,4 +1,4 @@
-import { DocsiftError } from "@docsift/core";
+import { DocsiftError, MAX_XML_INVOICE_BYTES } from "@docsift/core";
 
 /** Caps that bound what one document may cost the worker. */
 export interface ReadLimits {
@@ -12,6 +12,12 @@ export interface ReadLimits {
   maxDocxXmlBytes: number;
   /** Uncompressed / compressed bytes of `word/document.xml`, counted while inflating. */
   maxZipRatio: number;
+  /** Bytes of an e-invoice's XML (an uploaded file, or the attachment of a PDF). */
+  maxXmlBytes: number;
+  /** Element nesting of an e-invoice's XML: UBL and CII need about 10. */
+  maxXmlDepth: number;
+  /** Elements of an e-invoice's XML, each held while it is mapped: about 25 per CII line item. */
+  maxXmlElements: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
@@ -20,6 +26,9 @@ export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   timeoutMs: 240_000,
   maxDocxXmlBytes: 512 * 1024 * 1024,
   maxZipRatio: 100,
+  maxXmlBytes: MAX_XML_INVOICE_BYTES,
+  maxXmlDepth: 64,
+  maxXmlElements: 250_000,
 });
 
 export function resolveLimits(partial: Partial<ReadLimits> | undefined): ReadLimits {

@@ -109,6 +109,12 @@ async function chooseReader(
     case "jpeg":
     case "tiff":
       return readImage;
+    case "xml":
+      // An XML invoice is data, not pages: readEInvoice maps it, and nothing is left for a model.
+      throw new DocsiftError(
+        "UNSUPPORTED_DOCUMENT",
+        "An XML e-invoice has no pages; it is read with readEInvoice.",
+      );
   }
 }
 

@@ -1,18 +1,22 @@
 import { open } from "node:fs/promises";
-import { DocsiftError, signatureKind, type DocumentKind } from "@docsift/core";
+import { DocsiftError, signatureKind, xmlInvoiceHead, type DocumentKind } from "@docsift/core";
 import { detectTextEncoding } from "./text/encoding.js";
 
 /** How many bytes of a file the sniffers and the text encoding detector look at. */
 export const HEAD_BYTES = 8 * 1024;
 
 /**
- * The kind of a document from its first bytes (pass at least the first {@link HEAD_BYTES}),
+ * The kind of a document from its first bytes (an XML e-invoice by its root element) (pass at least the first {@link HEAD_BYTES}),
  * never from a name or a declared content type. Undefined when nothing matches.
  * @throws DocsiftError EMPTY_DOCUMENT for zero bytes.
  */
 export function sniffDocumentKind(head: Uint8Array): DocumentKind | undefined {
   if (head.length === 0) throw new DocsiftError("EMPTY_DOCUMENT");
-  return signatureKind(head) ?? (detectTextEncoding(head.subarray(0, HEAD_BYTES)) ? "text" : undefined);
+  return (
+    signatureKind(head) ??
+    (xmlInvoiceHead(head) ? "xml" : undefined) ??
+    (detectTextEncoding(head.subarray(0, HEAD_BYTES)) ? "text" : undefined)
+  );
 }
 
 /** The first `bytes` of a file (fewer if it is shorter): what `readDocument` needs as `head`. */

@@ -2,8 +2,10 @@ import {
   ProblemError,
   decide,
   kindOfContentType,
+  maxBytesOfKind,
   problem,
   sniffKind,
+  xmlInvoiceHead,
   transitionJob,
   confirmPublished,
   currentEvent,
@@ -155,11 +157,12 @@ export async function submitJob(deps: FunctionDeps, userId: string, jobId: strin
       throw new ProblemError(
         problem("upload-incomplete", { detail: "No document has been uploaded for this job yet." }),
       );
-    if (props.sizeBytes > deps.config.uploads.maxBytes)
+    const maxBytes = maxBytesOfKind(kindOfContentType(job.contentType), deps.config.uploads.maxBytes);
+    if (props.sizeBytes > maxBytes)
       throw new ProblemError(
         problem("document-rejected", {
           code: "DOCUMENT_TOO_LARGE",
-          detail: `The document is ${props.sizeBytes} bytes; the limit is ${deps.config.uploads.maxBytes}.`,
+          detail: `The document is ${props.sizeBytes} bytes; the limit is ${maxBytes}.`,
         }),
       );
     if (props.sizeBytes !== job.sizeBytes)
@@ -178,6 +181,14 @@ export async function submitJob(deps: FunctionDeps, userId: string, jobId: strin
           detail: kind
             ? `The file content is ${kind}, but it was announced as ${job.contentType}.`
             : "The file content is not a supported document type.",
+        }),
+      );
+    // Refused here already, not only by the worker's parser: no DTD is ever worth a queued job.
+    if (kind === "xml" && xmlInvoiceHead(head)?.doctype)
+      throw new ProblemError(
+        problem("document-rejected", {
+          code: "UNSUPPORTED_DOCUMENT",
+          detail: "XML with a document type declaration (DTD, entities) is not accepted.",
         }),
       );
     blobEtag = props.etag;

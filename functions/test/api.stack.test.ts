@@ -367,6 +367,72 @@ describe("bad input is a 4xx problem, never a 500", () => {
   });
 });
 
+describe("XML e-invoices at intake", () => {
+  const ubl = (body: string, prolog = `<?xml version="1.0" encoding="UTF-8"?>`) =>
+    Buffer.from(
+      `${prolog}\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">${body}</Invoice>\n`,
+    );
+
+  async function submitted(body: Buffer, contentType: string) {
+    const jobId = await createUploaded(alice, body, contentType);
+    return { jobId, res: await alice("POST", `/api/jobs/${jobId}/submit`) };
+  }
+
+  it("accepts a UBL or CII invoice declared as application/xml or text/xml, and queues it as xml", async () => {
+    const { jobId, res } = await submitted(ubl("<cbc:ID>RE-1</cbc:ID>"), "application/xml");
+    expect(res.status).toBe(202);
+    const peeked = await sb.createReceiver(QUEUES.tasks).peekMessages(100);
+    const task = peeked.map((m) => InferenceTaskSchema.parse(m.body)).find((t) => t.jobId === jobId);
+    expect(task?.documentKind).toBe("xml");
+    const cii = Buffer.from(
+      `<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>`,
+    );
+    expect((await submitted(cii, "text/xml")).res.status).toBe(202);
+  });
+
+  it("refuses XML that is no invoice, and an invoice announced as another type, with 422", async () => {
+    const feed = Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel/></rss>`);
+    const notInvoice = await submitted(feed, "application/xml");
+    expect(notInvoice.res.status).toBe(422);
+    expect(notInvoice.res.json).toMatchObject({ code: "UNSUPPORTED_DOCUMENT" });
+    const asPdf = await submitted(ubl("<cbc:ID>RE-2</cbc:ID>"), "application/pdf");
+    expect(asPdf.res.status).toBe(422);
+    expect(asPdf.res.json.detail).toBe("The file content is xml, but it was announced as application/pdf.");
+  });
+
+  it("refuses an XML invoice with a DTD (billion laughs, external entities) at submit", async () => {
+    for (const doctype of [
+      `<!DOCTYPE Invoice [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>`,
+      `<!DOCTYPE Invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>`,
+    ]) {
+      const { jobId, res } = await submitted(
+        ubl("<cbc:ID>&b;</cbc:ID>", `<?xml version="1.0"?>${doctype}`),
+        "application/xml",
+      );
+      expect(res.status).toBe(422);
+      expect(res.json).toMatchObject({ code: "UNSUPPORTED_DOCUMENT" });
+      expect(res.json.detail).toMatch(/document type declaration/);
+      expect((await alice("GET", `/api/jobs/${jobId}`)).json.status).toBe("AWAITING_UPLOAD");
+    }
+  });
+
+  it("takes an XML invoice through the one-shot multipart form", async () => {
+    const form = new FormData();
+    form.append(
+      "document",
+      new Blob([ubl("<cbc:ID>RE-3</cbc:ID>")], { type: "application/xml" }),
+      "rechnung.xml",
+    );
+    const res = await alice("POST", "/api/jobs", form);
+    expect(res.status).toBe(202);
+    expect((await alice("GET", `/api/jobs/${res.json.jobId}`)).json).toMatchObject({
+      status: "QUEUED",
+      fileName: "rechnung.xml",
+      contentType: "application/xml",
+    });
+  });
+});
+
 describe("users see only their own jobs", () => {
   it("answers 404 to another user's id on every route", async () => {
     const jobId = await createUploaded(alice);

@@ -22,6 +22,8 @@ export const EXTENSIONS: Record<AllowedContentType, string[]> = {
   "image/png": [".png"],
   "image/jpeg": [".jpg", ".jpeg"],
   "image/tiff": [".tif", ".tiff"],
+  "application/xml": [".xml"],
+  "text/xml": [],
 };
 
 /** The `accept` attribute of the file picker. */

@@ -1,9 +1,16 @@
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { DEFAULT_OCR_MAX_PAGES, DocsiftError, FIELD_NAMES, JobResultSchema } from "@docsift/core";
+import { DEFAULT_OCR_MAX_PAGES, DocsiftError, JobResultSchema, RESULT_FIELD_NAMES } from "@docsift/core";
 import type { JobResult } from "@docsift/core";
-import type { OcrEngine, PdfEngine, readDocument, withOcrPageCap } from "@docsift/extraction";
+import type {
+  eInvoiceReadResult,
+  OcrEngine,
+  PdfEngine,
+  readDocument,
+  readEInvoice,
+  withOcrPageCap,
+} from "@docsift/extraction";
 import type { KeyInfoModel } from "@docsift/model";
 import type { CommandContext } from "../context.js";
 import { CliError, EXIT } from "../errors.js";
@@ -27,7 +34,12 @@ const round = (ms: number): number => Math.round(ms * 10) / 10;
 
 /** What reading documents needs from the process, loaded once for every file of a run. */
 interface Engines {
-  extraction: Promise<{ readDocument: typeof readDocument; withOcrPageCap: typeof withOcrPageCap }>;
+  extraction: Promise<{
+    readDocument: typeof readDocument;
+    withOcrPageCap: typeof withOcrPageCap;
+    readEInvoice: typeof readEInvoice;
+    eInvoiceReadResult: typeof eInvoiceReadResult;
+  }>;
   model: Promise<KeyInfoModel>;
   ocr: Promise<OcrEngine | undefined>;
 }
@@ -63,7 +75,8 @@ function firstPageEarly<T>(source: AsyncIterable<T>): AsyncIterable<T> {
  * once, at the first file that passes the checks, and serves every file after it. The service's
  * caps apply as in a default deployment, with the same error codes: the intake's size and type
  * checks, the reader's page, text and time limits (their defaults are the worker's), and OCR of
- * at most 20 pages.
+ * at most 20 pages. An e-invoice (XML, or a PDF with Factur-X/ZUGFeRD XML attached) is read from
+ * its XML as the worker reads it, the model not asked.
  */
 export class LocalExtractor {
   #engines: Engines | undefined;
@@ -79,7 +92,7 @@ export class LocalExtractor {
     const engines = (this.#engines ??= this.#load());
     // Without OCR the document can be opened while the model still loads: its first page is
     // read meanwhile (pdftohtml on the other core), and the model takes it when ready.
-    const { readDocument, withOcrPageCap } = await engines.extraction;
+    const { readDocument, withOcrPageCap, readEInvoice, eInvoiceReadResult } = await engines.extraction;
     const ocr = this.opts.ocr ? await engines.ocr : undefined;
     const reading = readDocument(
       { path: file, head },
@@ -96,6 +109,39 @@ export class LocalExtractor {
           : {}),
       },
     );
+    const eInvoiceStarted = performance.now();
+    const eInvoice = await readEInvoice(
+      { path: file, head },
+      {
+        onUnreadableAttachment: (name, err) =>
+          process.stderr.write(
+            `${file}: its attachment ${name} could not be read as an e-invoice (${err.code}: ${err.message}); the PDF is read as usual.\n`,
+          ),
+      },
+    );
+    const eInvoiceMs = performance.now() - eInvoiceStarted;
+    if (eInvoice) {
+      const read = await eInvoiceReadResult(
+        eInvoice.invoice,
+        reading.kind === "pdf" ? reading.pages : undefined,
+      );
+      // The XML and the visible pages: everything this file cost before the model's reference.
+      const extractMs = performance.now() - eInvoiceStarted;
+      const { ref } = await engines.model;
+      const stats = reading.stats();
+      const result = JobResultSchema.parse({
+        ...read,
+        documentSha256,
+        model: ref,
+        timings: {
+          downloadMs: round(readMs),
+          extractMs: round(extractMs),
+          inferMs: 0,
+          totalMs: round(performance.now() - started),
+        },
+      } satisfies JobResult);
+      return { result, pdfEngine: stats.pdfEngine };
+    }
     const pages = firstPageEarly(reading.pages);
     const model = await engines.model;
     const inferStarted = performance.now();
@@ -107,6 +153,7 @@ export class LocalExtractor {
       documentType: extracted.documentType,
       documentTypeConfidence: extracted.documentTypeConfidence,
       fields: extracted.fields,
+      source: "model",
       needsReview: extracted.needsReview,
       pages: extracted.pages,
       ocrPages: stats.ocrPages,
@@ -115,7 +162,7 @@ export class LocalExtractor {
       model: model.ref,
       timings: {
         downloadMs: round(readMs),
-        extractMs: round(stats.extractMs),
+        extractMs: round(stats.extractMs + eInvoiceMs),
         inferMs: round(inferMs),
         totalMs: round(performance.now() - started),
       },
@@ -139,7 +186,12 @@ export class LocalExtractor {
       // A few tool runs per document: starting them straight from this small process is quicker
       // than starting the worker's launcher process first.
       m.usePopplerLauncher(false);
-      return { readDocument: m.readDocument, withOcrPageCap: m.withOcrPageCap };
+      return {
+        readDocument: m.readDocument,
+        withOcrPageCap: m.withOcrPageCap,
+        readEInvoice: m.readEInvoice,
+        eInvoiceReadResult: m.eInvoiceReadResult,
+      };
     });
     const model = import("@docsift/model").then((m) => m.loadDefaultKeyInfoModel());
     // PP-OCR loads while the model does (its sessions load on the first scanned page). Its logs
@@ -157,7 +209,7 @@ export class LocalExtractor {
 }
 
 /** Files a folder contributes: documents by their name, found recursively, in name order. */
-const DOCUMENT_NAME = /\.(pdf|docx|txt|png|jpe?g|tiff?)$/i;
+const DOCUMENT_NAME = /\.(pdf|docx|txt|png|jpe?g|tiff?|xml)$/i;
 
 /**
  * The files to read: each file argument as given (its content decides), each folder's documents
@@ -210,7 +262,9 @@ const CSV_COLUMNS = [
   "documentType",
   "documentTypeConfidence",
   "needsReview",
-  ...FIELD_NAMES.flatMap((f) => [f, `${f}Confidence`]),
+  "source",
+  ...RESULT_FIELD_NAMES.flatMap((f) => [f, `${f}Confidence`]),
+  "lineItems",
   "pages",
   "documentSha256",
 ];
@@ -230,10 +284,12 @@ function csvRow(file: string, outcome: Outcome): string[] {
     r.documentType,
     r.documentTypeConfidence.toFixed(3),
     r.needsReview ? "true" : "false",
-    ...FIELD_NAMES.flatMap((f) => {
+    r.source ?? "model",
+    ...RESULT_FIELD_NAMES.flatMap((f) => {
       const v = r.fields[f];
       return v ? [v.value, v.confidence.toFixed(3)] : ["", ""];
     }),
+    String(r.lineItems?.length ?? ""),
     String(r.pages),
     r.documentSha256,
   ];

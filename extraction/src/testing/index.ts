@@ -18,3 +18,16 @@ export {
   damagePdf,
 } from "./broken.js";
 export { noisePng, noiseJpeg } from "./noise-image.js";
+export {
+  sampleInvoice,
+  ublInvoiceXml,
+  ciiInvoiceXml,
+  printedInvoiceLines,
+  writeHybridInvoicePdf,
+  writeFacturXKitPdf,
+  CII_GUIDELINES,
+  type EInvoiceFixture,
+  type InvoiceParty,
+  type InvoiceLineFixture,
+  type AttachedXml,
+} from "./e-invoice.js";

@@ -6,6 +6,8 @@ import {
   ProblemError,
   UPLOAD_BLOCK_SIZE_BYTES,
   createJob,
+  kindOfContentType,
+  maxBytesOfKind,
   problem,
   sanitizeFileName,
   transitionJob,
@@ -75,12 +77,13 @@ export const createJobHandler =
       );
     }
     const body = await readJson(request, CreateJobRequestSchema, deps.config.maxJsonBodyBytes);
-    if (body.sizeBytes > deps.config.uploads.maxBytes)
+    const maxBytes = maxBytesOfKind(kindOfContentType(body.contentType), deps.config.uploads.maxBytes);
+    if (body.sizeBytes > maxBytes)
       throw new ProblemError(
         problem("validation-failed", {
           code: "DOCUMENT_TOO_LARGE",
-          detail: `sizeBytes must be at most ${deps.config.uploads.maxBytes}.`,
-          errors: [{ field: "sizeBytes", message: `must be at most ${deps.config.uploads.maxBytes}` }],
+          detail: `sizeBytes must be at most ${maxBytes}.`,
+          errors: [{ field: "sizeBytes", message: `must be at most ${maxBytes}` }],
         }),
       );
     const id = jobIdFor(caller.userId, request.headers.get("idempotency-key"));

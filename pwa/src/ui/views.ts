@@ -242,6 +242,7 @@ const REVIEW_REASON_TEXT: Record<ReviewReason, string> = {
   "low-confidence": "the model is not sure of this value",
   inconsistent: "subtotal, tax and total do not add up",
   "ambiguous-date": "the document does not tell whether the day or the month comes first",
+  "e-invoice-mismatch": "the printed invoice does not show the value its e-invoice data states",
 };
 
 const reviewText = (reasons: ReviewReason[] | undefined): string =>

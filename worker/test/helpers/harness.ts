@@ -31,6 +31,7 @@ export const CONTENT_TYPES = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   text: "text/plain",
   png: "image/png",
+  xml: "application/xml",
 } as const;
 
 export interface HarnessOptions {
