@@ -155,8 +155,11 @@ export const environmentConfigSchema = z
       activationMessageCount: z.number().int().min(0),
       /** HPA scale-in: wait this long at a lower recommendation before removing pods. */
       scaleDownStabilizationSeconds: z.number().int().min(0).max(3600),
-      /** HPA scale-in: remove at most this many pods per minute. */
-      scaleDownPodsPerMinute: z.number().int().min(1),
+      /**
+       * HPA scale-in: remove at most this many pods per minute; null = no rate limit (every idle
+       * pod may go at once; busy ones drain). Chosen with `docsift capacity` (ADR 0020).
+       */
+      scaleDownPodsPerMinute: z.number().int().min(1).nullable(),
       scaledJobStrategy: z.enum(["default", "eager"]),
     }),
   })

@@ -235,6 +235,15 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
     expect(so.spec.triggers[0]!.metadata.messageCount).toBe("3");
   });
 
+  it("limits scale-in to N pods a minute, or, with scaleDownPodsPerMinute null, not at all", () => {
+    const behaviorOf = (perMinute: number | null) =>
+      scaledObject(testConfig({ scaling: { scaleDownPodsPerMinute: perMinute } })).spec.advanced
+        .horizontalPodAutoscalerConfig.behavior.scaleDown;
+    expect(behaviorOf(2).policies).toEqual([{ type: "Pods", value: 2, periodSeconds: 60 }]);
+    expect(behaviorOf(null).policies).toEqual([{ type: "Percent", value: 100, periodSeconds: 15 }]);
+    expect(validateKeda(scaledObject(testConfig({ scaling: { scaleDownPodsPerMinute: null } })))).toEqual([]);
+  });
+
   it("catches a misspelt or mistyped field", () => {
     const so = scaledObject(config);
     expect(validateKeda({ ...so, spec: { ...so.spec, maxReplicas: 4 } })).toEqual([

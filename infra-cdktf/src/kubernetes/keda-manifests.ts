@@ -54,12 +54,15 @@ export function scaledObject(c: EnvironmentConfig) {
                 { type: "Percent", value: 100, periodSeconds: 15 },
               ],
             },
-            // The HPA picks which pod to remove; slow scale-in bounds how many jobs a burst of
-            // SIGTERMs can interrupt, and the worker drains within terminationGracePeriodSeconds.
+            // The ReplicaSet picks which pod to remove, busy or not: the worker drains within
+            // terminationGracePeriodSeconds, so a rate limit only keeps idle pods longer (ADR 0020).
             scaleDown: {
               stabilizationWindowSeconds: s.scaleDownStabilizationSeconds,
               selectPolicy: "Min",
-              policies: [{ type: "Pods", value: s.scaleDownPodsPerMinute, periodSeconds: 60 }],
+              policies:
+                s.scaleDownPodsPerMinute === null
+                  ? [{ type: "Percent", value: 100, periodSeconds: 15 }]
+                  : [{ type: "Pods", value: s.scaleDownPodsPerMinute, periodSeconds: 60 }],
             },
           },
         },
