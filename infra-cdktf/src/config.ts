@@ -160,6 +160,11 @@ export const environmentConfigSchema = z
        * pod may go at once; busy ones drain). Chosen with `docsift capacity` (ADR 0020).
        */
       scaleDownPodsPerMinute: z.number().int().min(1).nullable(),
+      /**
+       * `default` is exact with a count that includes locked messages; `eager` starts a Job for
+       * every active message, in flight ones included, up to maxReplicas each poll (the extra Jobs
+       * exit after SCALED_JOB_IDLE_EXIT_SECONDS). See ADR 0009.
+       */
       scaledJobStrategy: z.enum(["default", "eager"]),
     }),
   })

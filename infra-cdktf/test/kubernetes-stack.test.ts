@@ -2,7 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigError, QUEUES, WorkerConfigSchema, parseConfig } from "@docsift/core";
-import { scaledJob, scaledObject, triggerAuthentication } from "../src/kubernetes/keda-manifests.js";
+import {
+  SCALED_JOB_IDLE_EXIT_SECONDS,
+  scaledJob,
+  scaledObject,
+  triggerAuthentication,
+} from "../src/kubernetes/keda-manifests.js";
 import {
   WORKER_NAME,
   workerLabels,
@@ -285,6 +290,11 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
     const env = sj.spec.jobTargetRef.template.spec.containers[0]!.env;
     expect(env).toContainEqual({ name: "WORKER_MAX_JOBS", value: "1" });
     const jobEnv = Object.fromEntries(env.map((e) => [e.name, e.value]));
-    expect(parseConfig("worker", WorkerConfigSchema, jobEnv).maxJobs).toBe(1);
+    expect(parseConfig("worker", WorkerConfigSchema, jobEnv)).toMatchObject({
+      maxJobs: 1,
+      // A Job started for a message another Job holds exits instead of waiting for its deadline.
+      idleExitSeconds: SCALED_JOB_IDLE_EXIT_SECONDS,
+    });
+    expect(SCALED_JOB_IDLE_EXIT_SECONDS).toBeGreaterThan(0);
   });
 });

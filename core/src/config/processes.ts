@@ -204,6 +204,7 @@ const workerShape = {
   TEMP_DIR: z.string().optional(),
   PROGRESS_EVERY_PAGES: envInt(25, 1, 100_000),
   WORKER_MAX_JOBS: envInt(0, 0, 1_000_000),
+  WORKER_IDLE_EXIT_SECONDS: envInt(0, 0, 86_400),
 };
 
 export interface WorkerConfig extends CommonConfig {
@@ -231,6 +232,11 @@ export interface WorkerConfig extends CommonConfig {
   progressEveryPages: number;
   /** Exit after this many messages (0 = never): one message per Job in KEDA's ScaledJob mode. */
   maxJobs: number;
+  /**
+   * Exit after this long with no job in hand (0 = never). KEDA's ScaledJob may start a Job for a
+   * message another Job already holds (it counts locked messages); without this it waits forever.
+   */
+  idleExitSeconds: number;
 }
 
 export const WorkerConfigSchema = z
@@ -284,6 +290,7 @@ export const WorkerConfigSchema = z
       ...(raw.TEMP_DIR ? { tempDir: raw.TEMP_DIR } : {}),
       progressEveryPages: raw.PROGRESS_EVERY_PAGES,
       maxJobs: raw.WORKER_MAX_JOBS,
+      idleExitSeconds: raw.WORKER_IDLE_EXIT_SECONDS,
     };
   });
 
