@@ -249,6 +249,7 @@ exit code is 1 if any failed.`,
     )
     .option("--deletion-cost", "model idle pods being removed first (pod-deletion-cost)", false)
     .option("--top <n>", "settings of the search to list", intIn(1, 100), 5)
+    .option("--runs <n>", "runs per setting with other random choices of the cluster", intIn(1, 20), 3)
     .addHelpText(
       "after",
       `

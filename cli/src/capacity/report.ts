@@ -17,6 +17,8 @@ export interface CapacityReport {
   trace: { source: string; jobs: number; workHours: number; spanHours: number };
   workload: { maxPods: number; podStartSeconds: number; concurrency: number; deletionCost: boolean };
   target: Target;
+  /** Runs per setting: waits and kills are the worst of them, pod-hours and starts the mean. */
+  runs: number;
   rows: ReportRow[];
   /** The cheapest setting meeting the target, if any did. */
   recommended?: CapacitySettings;
@@ -43,7 +45,8 @@ export function renderReport(report: CapacityReport): string {
       (w.deletionCost
         ? ", idle pods removed first (pod-deletion-cost)"
         : ", scale-in picks pods as the ReplicaSet does"),
-    `target: p95 wait ≤ ${report.target.p95WaitSeconds} s, no job killed`,
+    `target: p95 wait ≤ ${report.target.p95WaitSeconds} s, no job killed` +
+      (report.runs > 1 ? ` (worst of ${report.runs} runs; pod-hours and starts their mean)` : ""),
     "",
     renderTable(
       ["", "setting", "p50 wait", "p95 wait", "killed", "pod-hours", "pod starts", "meets target"],

@@ -5,7 +5,7 @@ import type { CommandContext } from "../context.js";
 import { CliError, EXIT } from "../errors.js";
 import type { CapacityReport, ReportRow } from "../capacity/report.js";
 import { renderReport, rowOf } from "../capacity/report.js";
-import { evaluate, searchSettings } from "../capacity/search.js";
+import { combineRuns, evaluate, searchSettings } from "../capacity/search.js";
 import type { CapacitySettings, Workload } from "../capacity/settings.js";
 import { PREVIOUS_DEFAULTS, seedModels, settingsFromJson } from "../capacity/settings.js";
 import { simulate } from "../capacity/simulate.js";
@@ -24,6 +24,7 @@ export interface CapacityOptions {
   settings?: string;
   deletionCost: boolean;
   top: number;
+  runs: number;
 }
 
 async function readText(file: string): Promise<string> {
@@ -82,7 +83,9 @@ export async function capacityCommand(c: CommandContext, o: CapacityOptions): Pr
   };
   const target = { p95WaitSeconds: o.targetWait };
   const seed = seedModels(workload);
-  const seedResult = simulate(jobs, seed.scaler, seed.pods, { seed: o.seed });
+  const seedResult = combineRuns(
+    Array.from({ length: o.runs }, (_, i) => simulate(jobs, seed.scaler, seed.pods, { seed: o.seed + i })),
+  );
   const seedRow: ReportRow = {
     label: "seed",
     description: "messageCount 5, HPA default behavior, poll 30s, no drain (30 s grace)",
@@ -97,17 +100,17 @@ export async function capacityCommand(c: CommandContext, o: CapacityOptions): Pr
     rows.push(
       rowOf(
         path.basename(o.settings),
-        evaluate(jobs, await loadSettings(o.settings), workload, target, o.seed),
+        evaluate(jobs, await loadSettings(o.settings), workload, target, o.seed, o.runs),
       ),
     );
   } else {
     c.info("searching the settings grid…");
-    const ranked = searchSettings(jobs, workload, target, undefined, o.seed);
+    const ranked = searchSettings(jobs, workload, target, undefined, o.seed, o.runs);
     evaluated = ranked.length;
     recommended = ranked[0]?.meetsTarget ? ranked[0].settings : undefined;
     rows.push(
       seedRow,
-      rowOf("previous defaults", evaluate(jobs, PREVIOUS_DEFAULTS, workload, target, o.seed)),
+      rowOf("previous defaults", evaluate(jobs, PREVIOUS_DEFAULTS, workload, target, o.seed, o.runs)),
     );
     ranked
       .slice(0, o.top)
@@ -122,6 +125,7 @@ export async function capacityCommand(c: CommandContext, o: CapacityOptions): Pr
       spanHours: (jobs[jobs.length - 1]!.arrival - jobs[0]!.arrival) / 3600,
     },
     workload: { ...workload, deletionCost: o.deletionCost },
+    runs: o.runs,
     target,
     rows,
     recommended,
