@@ -207,7 +207,7 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
     expect(validateKeda(auth)).toEqual([]);
   });
 
-  it("scales the Deployment 0..max on the task queue with slow scale-in", () => {
+  it("scales the Deployment 0..max on the task queue, scale-in after the configured window", () => {
     const so = manifestOf(json, "scaled-object");
     expect(validateKeda(so)).toEqual([]);
     expect(so).toMatchObject({
