@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   worker: () => import("./worker.bench.js"),
   pipeline: () => import("./pipeline.bench.js"),
   cli: () => import("./cli.bench.js"),
+  capacity: () => import("./capacity.bench.js"),
 };
 
 const wanted = process.argv.slice(2);

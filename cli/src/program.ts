@@ -3,6 +3,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { DEAD_LETTER_STATUSES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_OCR_MAX_PAGES } from "@docsift/core";
 // The light entry point: the package root would load the document readers into every command.
 import { DEFAULT_LIMITS } from "@docsift/extraction/limits";
+import { capacityCommand } from "./commands/capacity.js";
+import type { CapacityOptions } from "./commands/capacity.js";
 import { dlqDismissCommand, dlqListCommand, dlqResubmitCommand, dlqShowCommand } from "./commands/dlq.js";
 import { PDF_ENGINES, extractCommand } from "./commands/extract.js";
 import { deleteCommand, listCommand, statusCommand } from "./commands/jobs.js";
@@ -210,6 +212,57 @@ exit code is 1 if any failed.`,
           modelPublishCommand(c, o),
       ),
     );
+
+  program
+    .command("capacity")
+    .description(
+      "plan the worker's autoscaling: replay a job trace through KEDA, the HPA and the pods; report waits, kills and pod-hours",
+    )
+    .addOption(
+      new Option(
+        "--trace <file>",
+        "job timings: CSV (arrival,duration) or JSON (those, or job records)",
+      ).conflicts("profile"),
+    )
+    .addOption(
+      new Option("--profile <profile>", "synthetic trace instead of --trace")
+        .choices(["bursty"])
+        .default("bursty"),
+    )
+    .option("--hours <n>", "length of the synthetic trace", intIn(1, 168), 6)
+    .option(
+      "--seed <n>",
+      "seed of the synthetic trace and of the cluster's random choices",
+      intIn(0, 2 ** 31),
+      1,
+    )
+    .option("--target-wait <seconds>", "p95 queue wait to meet", intIn(1, 86_400), 120)
+    .option("--max-pods <n>", "maxReplicaCount", intIn(1, 500), 20)
+    .option("--pod-start <seconds>", "pod creation to first message", intIn(0, 3600), 45)
+    .option(
+      "--concurrency <n>",
+      "jobs per pod (WORKER_CONCURRENCY; messageCount follows it)",
+      intIn(1, 16),
+      1,
+    )
+    .option(
+      "--settings <file>",
+      "evaluate one setting: an infra-cdktf environment JSON or a bare settings object, instead of searching",
+    )
+    .option("--deletion-cost", "model idle pods being removed first (pod-deletion-cost)", false)
+    .option("--top <n>", "settings of the search to list", intIn(1, 100), 5)
+    .option("--runs <n>", "runs per setting with other random choices of the cluster", intIn(1, 20), 3)
+    .addHelpText(
+      "after",
+      `
+The model: KEDA polls the queue's active messages (waiting and locked, as the Service Bus scaler
+counts them), activates from 0 and returns to 0 after the cooldown; the HPA syncs every 15 s with
+its 10 % tolerance, stabilization windows and policies as infra-cdktf deploys them; a scale-in
+removes pods as the ReplicaSet ranks them, not knowing which are busy; a stopped pod drains its jobs
+within the drain grace and a job outlasting it is killed (its message goes back to the queue).
+Pod-hours count a pod from creation to exit.`,
+    )
+    .action(run((c, o: CapacityOptions) => capacityCommand(c, o)));
 
   const dlq = program
     .command("dlq")

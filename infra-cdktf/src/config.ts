@@ -171,8 +171,16 @@ export const environmentConfigSchema = z
       activationMessageCount: z.number().int().min(0),
       /** HPA scale-in: wait this long at a lower recommendation before removing pods. */
       scaleDownStabilizationSeconds: z.number().int().min(0).max(3600),
-      /** HPA scale-in: remove at most this many pods per minute. */
-      scaleDownPodsPerMinute: z.number().int().min(1),
+      /**
+       * HPA scale-in: remove at most this many pods per minute; null = no rate limit (every idle
+       * pod may go at once; busy ones drain). Chosen with `docsift capacity` (ADR 0020).
+       */
+      scaleDownPodsPerMinute: z.number().int().min(1).nullable(),
+      /**
+       * `default` is exact with a count that includes locked messages; `eager` starts a Job for
+       * every active message, in flight ones included, up to maxReplicas each poll (the extra Jobs
+       * exit after SCALED_JOB_IDLE_EXIT_SECONDS). See ADR 0009.
+       */
       scaledJobStrategy: z.enum(["default", "eager"]),
     }),
   })

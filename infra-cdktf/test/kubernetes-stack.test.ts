@@ -2,7 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigError, QUEUES, WorkerConfigSchema, parseConfig } from "@docsift/core";
-import { scaledJob, scaledObject, triggerAuthentication } from "../src/kubernetes/keda-manifests.js";
+import {
+  SCALED_JOB_IDLE_EXIT_SECONDS,
+  scaledJob,
+  scaledObject,
+  triggerAuthentication,
+} from "../src/kubernetes/keda-manifests.js";
 import {
   WORKER_NAME,
   workerLabels,
@@ -263,7 +268,7 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
     expect(validateKeda(auth)).toEqual([]);
   });
 
-  it("scales the Deployment 0..max on the task queue with slow scale-in", () => {
+  it("scales the Deployment 0..max on the task queue, scale-in after the configured window", () => {
     const so = manifestOf(json, "scaled-object");
     expect(validateKeda(so)).toEqual([]);
     expect(so).toMatchObject({
@@ -294,6 +299,15 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
   it("derives messageCount from worker concurrency", () => {
     const so = scaledObject(testConfig({ worker: { concurrency: 3 } }));
     expect(so.spec.triggers[0]!.metadata.messageCount).toBe("3");
+  });
+
+  it("limits scale-in to N pods a minute, or, with scaleDownPodsPerMinute null, not at all", () => {
+    const behaviorOf = (perMinute: number | null) =>
+      scaledObject(testConfig({ scaling: { scaleDownPodsPerMinute: perMinute } })).spec.advanced
+        .horizontalPodAutoscalerConfig.behavior.scaleDown;
+    expect(behaviorOf(2).policies).toEqual([{ type: "Pods", value: 2, periodSeconds: 60 }]);
+    expect(behaviorOf(null).policies).toEqual([{ type: "Percent", value: 100, periodSeconds: 15 }]);
+    expect(validateKeda(scaledObject(testConfig({ scaling: { scaleDownPodsPerMinute: null } })))).toEqual([]);
   });
 
   it("catches a misspelt or mistyped field", () => {
@@ -337,6 +351,11 @@ describe("Kubernetes stack: KEDA objects against the v2.20.2 CRD schemas", () =>
     const env = sj.spec.jobTargetRef.template.spec.containers[0]!.env;
     expect(env).toContainEqual({ name: "WORKER_MAX_JOBS", value: "1" });
     const jobEnv = Object.fromEntries(env.map((e) => [e.name, e.value]));
-    expect(parseConfig("worker", WorkerConfigSchema, jobEnv).maxJobs).toBe(1);
+    expect(parseConfig("worker", WorkerConfigSchema, jobEnv)).toMatchObject({
+      maxJobs: 1,
+      // A Job started for a message another Job holds exits instead of waiting for its deadline.
+      idleExitSeconds: SCALED_JOB_IDLE_EXIT_SECONDS,
+    });
+    expect(SCALED_JOB_IDLE_EXIT_SECONDS).toBeGreaterThan(0);
   });
 });

@@ -26,8 +26,13 @@ process.on("uncaughtException", (err) => {
   process.exit(1);
 });
 
-// WORKER_MAX_JOBS=1 in KEDA ScaledJob mode (infra-cdktf): each Job's worker exits after its message.
-const worker = await startWorker(config, { logger: log, maxJobs: config.maxJobs }).catch((err: unknown) => {
+// KEDA ScaledJob mode (infra-cdktf): each Job's worker exits after its message
+// (WORKER_MAX_JOBS=1), or when none comes (WORKER_IDLE_EXIT_SECONDS).
+const worker = await startWorker(config, {
+  logger: log,
+  maxJobs: config.maxJobs,
+  idleExitMs: config.idleExitSeconds * 1000,
+}).catch((err: unknown) => {
   log.fatal({ err }, "worker failed to start");
   process.exit(1);
 });
@@ -54,4 +59,4 @@ const stop = (reason: string) => {
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-void worker.done.then(() => stop("WORKER_MAX_JOBS reached"));
+void worker.done.then(stop);

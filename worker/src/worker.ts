@@ -68,12 +68,20 @@ export interface WorkerOptions {
    * ScaledJob) runs a worker with 1, so the Job ends when its message is settled.
    */
   maxJobs?: number;
+  /**
+   * Stop taking messages after this long with no job in hand (0: never), from ready or from the
+   * last job's end. For a ScaledJob's worker, whose message another Job may already hold.
+   */
+  idleExitMs?: number;
 }
 
 export interface RunningWorker {
   readonly ready: boolean;
-  /** Resolves once `maxJobs` messages were handled; never, without a limit. */
-  readonly done: Promise<void>;
+  /**
+   * Resolves, with the reason, once `maxJobs` messages were handled or the worker sat idle for
+   * `idleExitMs`; never, without either.
+   */
+  readonly done: Promise<string>;
   readonly healthPort: number;
   readonly metrics: WorkerMetrics;
   readonly inFlight: number;
@@ -91,8 +99,28 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   let draining = false;
   const maxJobs = options.maxJobs ?? 0;
   let handledCount = 0;
-  let reachedMaxJobs: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (reachedMaxJobs = resolve));
+  let finish: (reason: string) => void = () => undefined;
+  const done = new Promise<string>((resolve) => (finish = resolve));
+  const idleExitMs = options.idleExitMs ?? 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  // Stop receiving before saying done, so no message is granted to a worker about to exit.
+  const stopTaking = (reason: string) => {
+    draining = true;
+    clearTimeout(idleTimer);
+    void receiver!.stop().then(
+      () => finish(reason),
+      () => finish(reason),
+    );
+  };
+  const armIdleExit = () => {
+    if (idleExitMs <= 0 || draining) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (active.size > 0 || draining) return;
+      log.info({ idleExitMs }, "no message for the idle time; taking no more");
+      stopTaking(`idle for ${idleExitMs / 1000} s`);
+    }, idleExitMs);
+  };
   let model: KeyInfoModel | undefined;
   let receiver: ServiceBusTaskSource | undefined;
   let breaker: CircuitBreaker | undefined;
@@ -187,6 +215,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     }));
 
     const onDelivery = async (incoming: TaskDelivery): Promise<void> => {
+      clearTimeout(idleTimer);
       const delivery = new Delivery(incoming);
       const handled = (async () => {
         metrics.inFlight.inc();
@@ -224,9 +253,8 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
           metrics.inFlight.dec();
           if (maxJobs > 0 && ++handledCount >= maxJobs && !draining) {
             // Stop before the SDK grants credit for another message on return.
-            draining = true;
             log.info({ maxJobs }, "handled the maximum number of jobs; taking no more");
-            void receiver!.stop().then(reachedMaxJobs, reachedMaxJobs);
+            stopTaking("WORKER_MAX_JOBS reached");
           }
         }
       })();
@@ -235,6 +263,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
         await handled;
       } finally {
         active.delete(delivery);
+        if (active.size === 0) armIdleExit();
       }
     };
 
@@ -245,6 +274,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       log.child({ component: "receiver" }),
     );
     await receiver.start();
+    armIdleExit();
   } catch (err) {
     await releaseClients();
     await health.close();
@@ -267,6 +297,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   const drain = (reason: string): Promise<DrainResult> =>
     (drained ??= (async () => {
       draining = true;
+      clearTimeout(idleTimer);
       log.info({ reason, inFlight: active.size, graceMs: config.drainGraceMs }, "draining: no new messages");
       await receiver!.stop();
       // After the stop nothing more arrives; a message granted just before is in this set too

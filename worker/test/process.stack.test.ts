@@ -147,4 +147,10 @@ describe("a worker process", () => {
       await survivor.close();
     }
   });
+
+  it("with WORKER_IDLE_EXIT_SECONDS and no message for it (a ScaledJob's spare Job) exits 0", async () => {
+    const child = childWorker({ WORKER_MAX_JOBS: "1", WORKER_IDLE_EXIT_SECONDS: "1", LOG_LEVEL: "info" });
+    await child.waitForLog("worker ready");
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+  });
 });

@@ -230,6 +230,7 @@ const workerShape = {
   TASK_MAX_RETRIES: envInt(8, 0, 1000),
   BREAKER_FAILURES: envInt(3, 1, 1000),
   BREAKER_COOLDOWN_SECONDS: envInt(15, 1, 3600),
+  WORKER_IDLE_EXIT_SECONDS: envInt(0, 0, 86_400),
 };
 
 export interface WorkerConfig extends CommonConfig {
@@ -261,6 +262,11 @@ export interface WorkerConfig extends CommonConfig {
   taskRetry: BackoffPolicy & { maxRetries: number };
   /** After `failures` dependency failures in a row, take no message for `cooldownMs`, then probe. */
   breaker: { failures: number; cooldownMs: number };
+  /**
+   * Exit after this long with no job in hand (0 = never). KEDA's ScaledJob may start a Job for a
+   * message another Job already holds (it counts locked messages); without this it waits forever.
+   */
+  idleExitSeconds: number;
 }
 
 export const WorkerConfigSchema = z
@@ -320,6 +326,7 @@ export const WorkerConfigSchema = z
         maxRetries: raw.TASK_MAX_RETRIES,
       },
       breaker: { failures: raw.BREAKER_FAILURES, cooldownMs: raw.BREAKER_COOLDOWN_SECONDS * 1000 },
+      idleExitSeconds: raw.WORKER_IDLE_EXIT_SECONDS,
     };
   });
 

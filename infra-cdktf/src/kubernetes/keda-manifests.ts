@@ -60,12 +60,15 @@ export function scaledObject(c: EnvironmentConfig) {
                 { type: "Percent", value: 100, periodSeconds: 15 },
               ],
             },
-            // The HPA picks which pod to remove; slow scale-in bounds how many jobs a burst of
-            // SIGTERMs can interrupt, and the worker drains within terminationGracePeriodSeconds.
+            // The ReplicaSet picks which pod to remove, busy or not: the worker drains within
+            // terminationGracePeriodSeconds, so a rate limit only keeps idle pods longer (ADR 0020).
             scaleDown: {
               stabilizationWindowSeconds: s.scaleDownStabilizationSeconds,
               selectPolicy: "Min",
-              policies: [{ type: "Pods", value: s.scaleDownPodsPerMinute, periodSeconds: 60 }],
+              policies:
+                s.scaleDownPodsPerMinute === null
+                  ? [{ type: "Percent", value: 100, periodSeconds: 15 }]
+                  : [{ type: "Pods", value: s.scaleDownPodsPerMinute, periodSeconds: 60 }],
             },
           },
         },
@@ -76,12 +79,24 @@ export function scaledObject(c: EnvironmentConfig) {
 }
 
 /**
+ * How long a ScaledJob's worker waits for a message before it exits 0. KEDA creates Jobs from a
+ * count that includes messages running Jobs hold locked, so a Job can find no message left for it
+ * (always under `eager`, in races under `default`); without this its pod waits until
+ * activeDeadlineSeconds and the Job is recorded as failed.
+ */
+export const SCALED_JOB_IDLE_EXIT_SECONDS = 60;
+
+/**
  * One Kubernetes Job per message: a running job is never chosen for scale-in. The worker runs
  * one task and exits (WORKER_MAX_JOBS=1), so `messageCount` is 1 whatever the concurrency.
  */
 export function scaledJob(c: EnvironmentConfig, image: string) {
   const s = c.scaling;
-  const pod = workerPodSpec(c, image, { WORKER_CONCURRENCY: "1", WORKER_MAX_JOBS: "1" });
+  const pod = workerPodSpec(c, image, {
+    WORKER_CONCURRENCY: "1",
+    WORKER_MAX_JOBS: "1",
+    WORKER_IDLE_EXIT_SECONDS: String(SCALED_JOB_IDLE_EXIT_SECONDS),
+  });
   return {
     apiVersion: "keda.sh/v1alpha1",
     kind: "ScaledJob",
@@ -106,8 +121,10 @@ export function scaledJob(c: EnvironmentConfig, image: string) {
       maxReplicaCount: s.maxReplicas,
       successfulJobsHistoryLimit: 5,
       failedJobsHistoryLimit: 10,
-      // `accurate` would subtract running jobs, but ActiveMessageCount already counts the
-      // messages those jobs hold locked.
+      // ActiveMessageCount already counts the messages running Jobs hold locked. `default`
+      // creates (messages − running Jobs): right. `eager` creates min(max − running − pending,
+      // messages) every poll, a Job for each message already in flight too; `accurate` subtracts
+      // only pending Jobs, the same excess. Their extra Jobs exit after the idle time.
       scalingStrategy: { strategy: s.scaledJobStrategy },
       triggers: [serviceBusTrigger(c, 1)],
     },
