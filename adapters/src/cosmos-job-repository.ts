@@ -1,6 +1,6 @@
 import type { Container } from "@azure/cosmos";
 import { ConcurrencyConflictError, JobSchema } from "@docsift/core";
-import type { Job, JobRepository, Page, Versioned } from "@docsift/core";
+import type { IntakeUsage, Job, JobRepository, Page, Versioned } from "@docsift/core";
 import { parseStored, statusOf, withContinuation } from "./cosmos-client.js";
 
 function toVersioned(resource: Record<string, unknown> | undefined): Versioned<Job> {
@@ -101,6 +101,30 @@ export class CosmosJobRepository implements JobRepository {
       )
       .fetchAll();
     return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  }
+
+  async intakeUsage(userId: string, since: Date): Promise<IntakeUsage> {
+    // One partition, two small projections: each result is bounded by the limits it checks.
+    const { resources } = await this.container.items
+      .query<{ createdAt: string; status: string; uploadExpiresAt: string }>(
+        {
+          query:
+            "SELECT c.createdAt, c.status, c.uploadExpiresAt FROM c WHERE c.userId = @userId AND (c.createdAt > @since OR c.status = 'AWAITING_UPLOAD')",
+          parameters: [
+            { name: "@userId", value: userId },
+            { name: "@since", value: since.toISOString() },
+          ],
+        },
+        { partitionKey: userId },
+      )
+      .fetchAll();
+    const sinceIso = since.toISOString();
+    return {
+      createdAt: resources.filter((r) => r.createdAt > sinceIso).map((r) => new Date(r.createdAt)),
+      openUploadExpiries: resources
+        .filter((r) => r.status === "AWAITING_UPLOAD")
+        .map((r) => new Date(r.uploadExpiresAt)),
+    };
   }
 
   async purge(userId: string, jobId: string): Promise<void> {

@@ -17,5 +17,6 @@ export * from "./config/parse.js";
 export * from "./config/connections.js";
 export * from "./config/processes.js";
 export * from "./dead-letter-policy.js";
+export * from "./intake-quota.js";
 export * from "./push.js";
 export * from "./client-principal.js";

@@ -7,7 +7,10 @@ import {
   transitionJob,
   currentEvent,
   JobIdSchema,
+  INTAKE_WINDOW_MS,
   MESSAGE_SCHEMA_VERSION,
+  QuotaExceededError,
+  decideIntake,
 } from "@docsift/core";
 import type { InferenceTask, Job, JobView, Versioned } from "@docsift/core";
 import type { FunctionDeps } from "./deps.js";
@@ -31,6 +34,15 @@ export async function loadOwnJob(deps: FunctionDeps, userId: string, jobId: stri
   if (!found || found.value.status === "DELETED")
     throw new ProblemError(problem("not-found", { detail: "No such job." }));
   return found;
+}
+
+/** Refuses a new job with a 429 (QuotaExceededError) when the user is at an intake limit. */
+export async function admitNewJob(deps: FunctionDeps, userId: string): Promise<void> {
+  const now = deps.clock.now();
+  const usage = await deps.jobs.intakeUsage(userId, new Date(now.getTime() - INTAKE_WINDOW_MS));
+  const decision = decideIntake(usage, deps.config.intake, now);
+  if (!decision.allowed)
+    throw new QuotaExceededError(decision.code, decision.retryAfterSeconds, decision.detail);
 }
 
 export function toJobView(job: Job): JobView {

@@ -48,6 +48,7 @@ class MemoryJobs implements JobRepository {
   listByUser = () => Promise.reject(new Error("not used"));
   listUploadExpired = () => Promise.reject(new Error("not used"));
   listUndispatched = () => Promise.reject(new Error("not used"));
+  intakeUsage = () => Promise.reject(new Error("not used"));
   purge = () => Promise.reject(new Error("not used"));
 }
 

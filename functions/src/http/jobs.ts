@@ -4,6 +4,7 @@ import {
   CreateJobRequestSchema,
   ListJobsQuerySchema,
   ProblemError,
+  QuotaExceededError,
   UPLOAD_BLOCK_SIZE_BYTES,
   createJob,
   problem,
@@ -13,7 +14,7 @@ import {
 } from "@docsift/core";
 import type { CreateJobResponse, Job, JobListResponse } from "@docsift/core";
 import type { FunctionDeps } from "../deps.js";
-import { loadOwnJob, parseJobId, submitJob, toJobView } from "../jobs-service.js";
+import { admitNewJob, loadOwnJob, parseJobId, submitJob, toJobView } from "../jobs-service.js";
 import { callerOf } from "../lib/identity.js";
 import { readJson, readQuery } from "../lib/json-body.js";
 import type { HttpHandler } from "../lib/problem-response.js";
@@ -67,6 +68,7 @@ export const createJobHandler =
     const caller = callerOf(request, deps.config.auth);
     const type = (request.headers.get("content-type") ?? "").toLowerCase();
     if (type.startsWith("multipart/form-data")) {
+      await admitNewJob(deps, caller.userId);
       const job = await uploadMultipart(deps, caller.userId, request);
       return json(
         202,
@@ -83,7 +85,16 @@ export const createJobHandler =
           errors: [{ field: "sizeBytes", message: `must be at most ${deps.config.uploads.maxBytes}` }],
         }),
       );
-    const id = jobIdFor(caller.userId, request.headers.get("idempotency-key"));
+    const idempotencyKey = request.headers.get("idempotency-key");
+    const id = jobIdFor(caller.userId, idempotencyKey);
+    try {
+      await admitNewJob(deps, caller.userId);
+    } catch (err) {
+      // A retried create of a job that exists is answered as before, whatever the limits say now.
+      const retried =
+        err instanceof QuotaExceededError && idempotencyKey && (await deps.jobs.get(caller.userId, id));
+      if (!retried) throw err;
+    }
     const job = createJob({
       id,
       userId: caller.userId,
@@ -169,7 +180,13 @@ export const deleteJobHandler =
     });
     // The tombstone keeps the state machine's last word; the document goes before the event, so
     // a failed publish never leaves it behind (a repeated DELETE re-publishes the same event).
-    await deps.documents.remove(outcome.job.value.blob.container, outcome.job.value.blob.name);
+    // It goes under a leased empty blob rather than away: an upload SAS of the job may still be
+    // valid for minutes, and a deleted blob could be written again through it (ADR 0018).
+    await deps.documents.revokeUploads(
+      outcome.job.value.blob.container,
+      outcome.job.value.blob.name,
+      outcome.job.value.id,
+    );
     if (outcome.event) await deps.events.publish(outcome.event);
     return { status: 204 };
   };
