@@ -1,9 +1,11 @@
 import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { encodePrincipal } from "@docsift/core";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = path.join(repoRoot, "local/dist/cli.js");
@@ -35,8 +37,22 @@ const alive = (pid: number): boolean => {
   }
 };
 
-async function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, "start"], {
+/** The supervised child of `pid` whose command line names `main` (e.g. worker/dist/main.js). */
+function childRunning(pid: number, main: string): number | undefined {
+  const tree = new Set(descendants(pid));
+  const rows = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).trim().split("\n");
+  for (const row of rows) {
+    const [p, ...args] = row.trim().split(/\s+/);
+    if (tree.has(Number(p)) && args.join(" ").includes(main)) return Number(p);
+  }
+  return undefined;
+}
+
+async function startStack(
+  extraEnv: Record<string, string> = {},
+  args: string[] = [],
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [CLI, "start", ...args], {
     env: {
       ...process.env,
       LOCAL_BLOB_PORT: "0",
@@ -47,6 +63,7 @@ async function startStack(): Promise<{ child: ChildProcess; output: () => string
       LOCAL_WORKERS: "1",
       LOCAL_STATE_DIR: path.join(os.tmpdir(), `docsift-lifecycle-${process.pid}`),
       LOG_LEVEL: "warn",
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -60,6 +77,37 @@ async function startStack(): Promise<{ child: ChildProcess; output: () => string
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, output: () => out };
+}
+
+const TEXT_INVOICE = Buffer.from(
+  "ACME Supplies Ltd\nInvoice number: INV-2041\nInvoice date: 2026-03-01\nTotal due: 120.00 EUR\n",
+);
+
+/** Creates, uploads and submits a text document as `userId`; resolves with the job's final status. */
+async function runJob(url: string, userId: string): Promise<string> {
+  const headers = { "x-ms-client-principal": encodePrincipal(userId), "content-type": "application/json" };
+  const created = await fetch(`${url}/api/jobs`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ fileName: "inv.txt", contentType: "text/plain", sizeBytes: TEXT_INVOICE.length }),
+  });
+  expect(created.status).toBe(201);
+  const job = (await created.json()) as {
+    jobId: string;
+    upload: { url: string; headers: Record<string, string> };
+  };
+  const put = await fetch(job.upload.url, { method: "PUT", body: TEXT_INVOICE, headers: job.upload.headers });
+  expect(put.status).toBe(201);
+  expect((await fetch(`${url}/api/jobs/${job.jobId}/submit`, { method: "POST", headers })).status).toBe(202);
+  let status = "QUEUED";
+  // Generous: a redelivery after a killed worker waits out the local 60 s message lock.
+  const deadline = Date.now() + 150_000;
+  while (!["COMPLETED", "FAILED"].includes(status) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    status = ((await (await fetch(`${url}/api/jobs/${job.jobId}`, { headers })).json()) as { status: string })
+      .status;
+  }
+  return status;
 }
 
 async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
@@ -93,4 +141,80 @@ describe("npm start's stack lifecycle", () => {
     // Supervised children notice the lost parent within a second and stop (SIGKILL after 5 s).
     expect(await waitUntil(() => tree.every((p) => !alive(p)), 20_000)).toBe(true);
   }, 120_000);
+
+  it("restarts a worker, the functions host and both emulators killed with SIGKILL, says so, and still completes a job", async () => {
+    const { child, output } = await startStack();
+    try {
+      const url = /docsift is running: (http:\/\/\S+)/.exec(output())![1]!;
+      const worker = childRunning(child.pid!, "worker/dist/main.js");
+      const functions = childRunning(child.pid!, "functions-host/main.js");
+      expect(worker).toBeDefined();
+      expect(functions).toBeDefined();
+      const emulators = ["cosmos-server-main.js", "azurite/dist/src/blob/main.js"].map((m) =>
+        childRunning(child.pid!, m),
+      );
+      for (const pid of [worker, functions, ...emulators]) process.kill(pid!, "SIGKILL");
+      for (const name of ["worker-1", "functions", "cosmos", "azurite"])
+        expect(await waitUntil(() => output().includes(`${name} is running again`), 60_000), name).toBe(true);
+      expect(output()).toMatch(/worker-1 was killed \(SIGKILL\); restarting it in 1\.0 s \(crash 1 of 5/);
+      expect(output()).toMatch(/functions was killed \(SIGKILL\); restarting it in/);
+      // New processes, on the same URL, and the pipeline works end to end.
+      expect(childRunning(child.pid!, "worker/dist/main.js")).not.toBe(worker);
+      expect((await fetch(`${url}/api/health`)).status).toBe(200);
+      expect(await runJob(url, "restart-check")).toBe("COMPLETED");
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill("SIGINT");
+      await new Promise((r) => child.once("exit", r));
+    }
+  }, 240_000);
+
+  it("gives up and exits non-zero when a child keeps crashing, stopping everything", async () => {
+    const { child, output } = await startStack({ LOCAL_MAX_CRASHES: "2" });
+    const tree = descendants(child.pid!);
+    const exited = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
+    process.kill(childRunning(child.pid!, "worker/dist/main.js")!, "SIGKILL");
+    expect(await waitUntil(() => /worker-1 is running again/.test(output()), 60_000)).toBe(true);
+    process.kill(childRunning(child.pid!, "worker/dist/main.js")!, "SIGKILL");
+    expect(await exited).toBe(1);
+    expect(output()).toMatch(/worker-1 was killed \(SIGKILL\); it crashed 2 times within 300 s, giving up/);
+    expect(output()).toMatch(/docsift stopped:/);
+    expect(await waitUntil(() => tree.every((p) => !alive(p)), 20_000)).toBe(true);
+  }, 180_000);
+
+  it("keeps a developer's jobs across npm start restarts with --persist", async () => {
+    const stateDir = path.join(os.tmpdir(), `docsift-persist-${process.pid}`);
+    rmSync(stateDir, { recursive: true, force: true });
+    const first = await startStack({ LOCAL_STATE_DIR: stateDir }, ["--persist"]);
+    const url = /docsift is running: (http:\/\/\S+)/.exec(first.output())![1]!;
+    expect(first.output()).toContain(`Data is kept in ${path.join(stateDir, "data")}`);
+    const headers = { "x-ms-client-principal": encodePrincipal("persist-check") };
+    expect(await runJob(url, "persist-check")).toBe("COMPLETED");
+    const before = (await (await fetch(`${url}/api/jobs`, { headers })).json()) as {
+      items: { id: string }[];
+    };
+    first.child.kill("SIGINT");
+    expect(await new Promise((r) => first.child.once("exit", r))).toBe(0);
+
+    const second = await startStack({ LOCAL_STATE_DIR: stateDir }, ["--persist"]);
+    try {
+      const url2 = /docsift is running: (http:\/\/\S+)/.exec(second.output())![1]!;
+      const after = (await (await fetch(`${url2}/api/jobs`, { headers })).json()) as {
+        items: { id: string }[];
+      };
+      expect(after.items.map((j) => j.id)).toEqual(before.items.map((j) => j.id));
+      const job = (await (await fetch(`${url2}/api/jobs/${before.items[0]!.id}`, { headers })).json()) as {
+        status: string;
+        result?: unknown;
+      };
+      expect(job.status).toBe("COMPLETED");
+      expect(job.result).toBeDefined();
+      // The document is still in Blob too.
+      expect(readdirSync(path.join(stateDir, "data", "azurite")).length).toBeGreaterThan(0);
+    } finally {
+      second.child.kill("SIGINT");
+      await new Promise((r) => second.child.once("exit", r));
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

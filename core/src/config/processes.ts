@@ -302,6 +302,10 @@ export interface LocalStackConfig {
   ports: { blob: number; cosmos: number; serviceBus: number; webPubSub: number; http: number };
   workers: number;
   stateDir: string;
+  /** Keep the emulators' data in stateDir across restarts of the stack. */
+  persist: boolean;
+  /** Crashes of one child within five minutes after which the stack gives up (exits non-zero). */
+  maxCrashes: number;
   ocrEnabled: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -317,6 +321,8 @@ export const LocalStackConfigSchema = z
     LOCAL_WORKERS: envInt(1, 0, 8),
     LOCAL_STATE_DIR: envString(".local-stack"),
     LOCAL_OCR_ENABLED: envBool(false),
+    LOCAL_PERSIST: envBool(false),
+    LOCAL_MAX_CRASHES: envInt(5, 1, 1000),
     LOG_LEVEL: z.enum(LOG_LEVELS).optional().default("info"),
   })
   .transform((raw): LocalStackConfig => ({
@@ -330,6 +336,8 @@ export const LocalStackConfigSchema = z
     },
     workers: raw.LOCAL_WORKERS,
     stateDir: raw.LOCAL_STATE_DIR,
+    persist: raw.LOCAL_PERSIST,
+    maxCrashes: raw.LOCAL_MAX_CRASHES,
     ocrEnabled: raw.LOCAL_OCR_ENABLED,
     logLevel: raw.LOG_LEVEL,
   }));
