@@ -137,6 +137,26 @@ describe("CosmosJobRepository against cosmosdb-server", () => {
     expect(expired.map((j) => j.id)).not.toContain(fresh.id);
   });
 
+  it("reports one user's intake: jobs created since a time, and the deadlines of uploads still open", async () => {
+    const userId = `u-${randomUUID()}`;
+    const now = Date.now();
+    const old = newJob(userId, new Date(now - 120_000), 3600_000);
+    const recent = newJob(userId, new Date(now - 20_000), 3600_000);
+    const submitted = decide(newJob(userId, new Date(now - 10_000)), { type: "submit", at: new Date(now) });
+    if (submitted.outcome !== "applied") throw new Error("expected submit");
+    for (const j of [old, recent, submitted.job]) await jobs.create(j);
+    await jobs.create(newJob(`other-${randomUUID()}`, new Date(now - 5_000)));
+
+    const usage = await jobs.intakeUsage(userId, new Date(now - 60_000));
+    expect(usage.createdAt.map((d) => d.toISOString()).sort()).toEqual(
+      [recent.createdAt, submitted.job.createdAt].sort(),
+    );
+    // The old job still waits for its upload; the submitted one no longer does.
+    expect(usage.openUploadExpiries.map((d) => d.toISOString()).sort()).toEqual(
+      [old.uploadExpiresAt, recent.uploadExpiresAt].sort(),
+    );
+  });
+
   it("purges idempotently", async () => {
     const job = newJob(`u-${randomUUID()}`);
     await jobs.create(job);
