@@ -104,12 +104,12 @@ export class CosmosJobRepository implements JobRepository {
   }
 
   async intakeUsage(userId: string, since: Date): Promise<IntakeUsage> {
-    // One partition, two small projections: each result is bounded by the limits it checks.
+    // One partition, a small projection: the result is bounded by the limits it checks.
     const { resources } = await this.container.items
-      .query<{ createdAt: string; status: string; uploadExpiresAt: string }>(
+      .query<{ id: string; createdAt: string; status: string; uploadExpiresAt: string }>(
         {
           query:
-            "SELECT c.createdAt, c.status, c.uploadExpiresAt FROM c WHERE c.userId = @userId AND (c.createdAt > @since OR c.status = 'AWAITING_UPLOAD')",
+            "SELECT c.id, c.createdAt, c.status, c.uploadExpiresAt FROM c WHERE c.userId = @userId AND (c.createdAt > @since OR c.status = 'AWAITING_UPLOAD')",
           parameters: [
             { name: "@userId", value: userId },
             { name: "@since", value: since.toISOString() },
@@ -118,12 +118,12 @@ export class CosmosJobRepository implements JobRepository {
         { partitionKey: userId },
       )
       .fetchAll();
-    const sinceIso = since.toISOString();
     return {
-      createdAt: resources.filter((r) => r.createdAt > sinceIso).map((r) => new Date(r.createdAt)),
-      openUploadExpiries: resources
-        .filter((r) => r.status === "AWAITING_UPLOAD")
-        .map((r) => new Date(r.uploadExpiresAt)),
+      jobs: resources.map((r) => ({
+        id: r.id,
+        createdAt: new Date(r.createdAt),
+        ...(r.status === "AWAITING_UPLOAD" ? { openUntil: new Date(r.uploadExpiresAt) } : {}),
+      })),
     };
   }
 

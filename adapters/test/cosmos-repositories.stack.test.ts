@@ -148,13 +148,20 @@ describe("CosmosJobRepository against cosmosdb-server", () => {
     await jobs.create(newJob(`other-${randomUUID()}`, new Date(now - 5_000)));
 
     const usage = await jobs.intakeUsage(userId, new Date(now - 60_000));
-    expect(usage.createdAt.map((d) => d.toISOString()).sort()).toEqual(
-      [recent.createdAt, submitted.job.createdAt].sort(),
-    );
-    // The old job still waits for its upload; the submitted one no longer does.
-    expect(usage.openUploadExpiries.map((d) => d.toISOString()).sort()).toEqual(
-      [old.uploadExpiresAt, recent.uploadExpiresAt].sort(),
-    );
+    const byId = new Map(usage.jobs.map((j) => [j.id, j]));
+    // Created within the minute, or still waiting for an upload; never another user's.
+    expect([...byId.keys()].sort()).toEqual([old.id, recent.id, submitted.job.id].sort());
+    expect(byId.get(recent.id)).toEqual({
+      id: recent.id,
+      createdAt: new Date(recent.createdAt),
+      openUntil: new Date(recent.uploadExpiresAt),
+    });
+    expect(byId.get(old.id)?.openUntil).toEqual(new Date(old.uploadExpiresAt));
+    // The submitted job no longer waits for its upload.
+    expect(byId.get(submitted.job.id)).toEqual({
+      id: submitted.job.id,
+      createdAt: new Date(submitted.job.createdAt),
+    });
   });
 
   it("purges idempotently", async () => {

@@ -33,8 +33,8 @@ export interface JobRepository {
    */
   listUndispatched(olderThan: Date, limit: number): Promise<Job[]>;
   /**
-   * One user's intake so far (a query of that user's partition): creation times of the jobs
-   * created after `since`, and the upload deadlines of the jobs still AWAITING_UPLOAD.
+   * One user's intake (a query of that user's partition): the jobs created after `since` and
+   * the jobs still AWAITING_UPLOAD, with their upload deadline.
    */
   intakeUsage(userId: string, since: Date): Promise<IntakeUsage>;
   /** Removes the document for good (used after the DELETED transition was recorded). */

@@ -81,6 +81,22 @@ describe("per-user intake limits", () => {
   });
 });
 
+describe("a burst of parallel creates", () => {
+  it("leaves no more jobs than the limits allow, and no trace of the ones refused", async () => {
+    const eve = user("eve");
+    const answers = await Promise.all(Array.from({ length: 12 }, () => eve("POST", "/api/jobs", announce)));
+    const created = answers.filter((a) => a.status === 201).map((a) => a.json.jobId as string);
+    // A racer's upload window may end a moment after 30 minutes from when this one looked.
+    for (const a of answers.filter((x) => x.status !== 201))
+      expectTooManyRequests(a, a.json.code, 30 * 60 + 5);
+    // Each create saw every other one after its write: at most the open-upload limit (2) stay.
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(created.length).toBeLessThanOrEqual(2);
+    const listed = await eve("GET", "/api/jobs");
+    expect(listed.json.items.map((j: { id: string }) => j.id).sort()).toEqual(created.sort());
+  });
+});
+
 describe("a deleted job's upload grant", () => {
   it("can no longer write the job's blob, whole or block by block", async () => {
     const dee = user("dee");

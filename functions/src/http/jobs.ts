@@ -14,7 +14,7 @@ import {
 } from "@docsift/core";
 import type { CreateJobResponse, Job, JobListResponse } from "@docsift/core";
 import type { FunctionDeps } from "../deps.js";
-import { admitNewJob, loadOwnJob, parseJobId, submitJob, toJobView } from "../jobs-service.js";
+import { admitNewJob, confirmNewJob, loadOwnJob, parseJobId, submitJob, toJobView } from "../jobs-service.js";
 import { callerOf } from "../lib/identity.js";
 import { readJson, readQuery } from "../lib/json-body.js";
 import type { HttpHandler } from "../lib/problem-response.js";
@@ -125,6 +125,7 @@ export const createJobHandler =
         return json(200, { jobId: id, status: existing.value.status, statusUrl: `/api/jobs/${id}` });
       return json(200, await uploadAnswer(deps, existing.value));
     }
+    await confirmNewJob(deps, job);
     return json(201, await uploadAnswer(deps, job), { location: `/api/jobs/${id}` });
   };
 
