@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -83,8 +83,12 @@ const TEXT_INVOICE = Buffer.from(
   "ACME Supplies Ltd\nInvoice number: INV-2041\nInvoice date: 2026-03-01\nTotal due: 120.00 EUR\n",
 );
 
-/** Creates, uploads and submits a text document as `userId`; resolves with the job's final status. */
-async function runJob(url: string, userId: string): Promise<string> {
+/** Creates, uploads and submits a text document as `userId`; by default waits for its outcome. */
+async function runJob(
+  url: string,
+  userId: string,
+  options: { wait: boolean } = { wait: true },
+): Promise<{ jobId: string; status: string }> {
   const headers = { "x-ms-client-principal": encodePrincipal(userId), "content-type": "application/json" };
   const created = await fetch(`${url}/api/jobs`, {
     method: "POST",
@@ -100,6 +104,7 @@ async function runJob(url: string, userId: string): Promise<string> {
   expect(put.status).toBe(201);
   expect((await fetch(`${url}/api/jobs/${job.jobId}/submit`, { method: "POST", headers })).status).toBe(202);
   let status = "QUEUED";
+  if (!options.wait) return { jobId: job.jobId, status };
   // Generous: a redelivery after a killed worker waits out the local 60 s message lock.
   const deadline = Date.now() + 150_000;
   while (!["COMPLETED", "FAILED"].includes(status) && Date.now() < deadline) {
@@ -107,7 +112,7 @@ async function runJob(url: string, userId: string): Promise<string> {
     status = ((await (await fetch(`${url}/api/jobs/${job.jobId}`, { headers })).json()) as { status: string })
       .status;
   }
-  return status;
+  return { jobId: job.jobId, status };
 }
 
 async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
@@ -161,7 +166,7 @@ describe("npm start's stack lifecycle", () => {
       // New processes, on the same URL, and the pipeline works end to end.
       expect(childRunning(child.pid!, "worker/dist/main.js")).not.toBe(worker);
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
-      expect(await runJob(url, "restart-check")).toBe("COMPLETED");
+      expect((await runJob(url, "restart-check")).status).toBe("COMPLETED");
       expect(child.exitCode).toBeNull();
     } finally {
       child.kill("SIGINT");
@@ -182,39 +187,58 @@ describe("npm start's stack lifecycle", () => {
     expect(await waitUntil(() => tree.every((p) => !alive(p)), 20_000)).toBe(true);
   }, 180_000);
 
-  it("keeps a developer's jobs across npm start restarts with --persist", async () => {
+  it("keeps a developer's jobs across npm start restarts with --persist, and runs a job that was queued", async () => {
     const stateDir = path.join(os.tmpdir(), `docsift-persist-${process.pid}`);
     rmSync(stateDir, { recursive: true, force: true });
-    const first = await startStack({ LOCAL_STATE_DIR: stateDir }, ["--persist"]);
-    const url = /docsift is running: (http:\/\/\S+)/.exec(first.output())![1]!;
-    expect(first.output()).toContain(`Data is kept in ${path.join(stateDir, "data")}`);
     const headers = { "x-ms-client-principal": encodePrincipal("persist-check") };
-    expect(await runJob(url, "persist-check")).toBe("COMPLETED");
-    const before = (await (await fetch(`${url}/api/jobs`, { headers })).json()) as {
-      items: { id: string }[];
+    const start = (workers: string) =>
+      startStack({ LOCAL_STATE_DIR: stateDir, LOCAL_WORKERS: workers }, ["--persist"]);
+    const stop = async (s: { child: ChildProcess }) => {
+      s.child.kill("SIGINT");
+      return new Promise<number | null>((r) => s.child.once("exit", r));
     };
-    first.child.kill("SIGINT");
-    expect(await new Promise((r) => first.child.once("exit", r))).toBe(0);
-
-    const second = await startStack({ LOCAL_STATE_DIR: stateDir }, ["--persist"]);
-    try {
-      const url2 = /docsift is running: (http:\/\/\S+)/.exec(second.output())![1]!;
-      const after = (await (await fetch(`${url2}/api/jobs`, { headers })).json()) as {
-        items: { id: string }[];
-      };
-      expect(after.items.map((j) => j.id)).toEqual(before.items.map((j) => j.id));
-      const job = (await (await fetch(`${url2}/api/jobs/${before.items[0]!.id}`, { headers })).json()) as {
+    const urlOf = (s: { output: () => string }) => /docsift is running: (http:\/\/\S+)/.exec(s.output())![1]!;
+    const getJob = async (url: string, id: string) =>
+      (await (await fetch(`${url}/api/jobs/${id}`, { headers })).json()) as {
         status: string;
         result?: unknown;
       };
-      expect(job.status).toBe("COMPLETED");
-      expect(job.result).toBeDefined();
-      // The document is still in Blob too.
-      expect(readdirSync(path.join(stateDir, "data", "azurite")).length).toBeGreaterThan(0);
+    try {
+      const first = await start("1");
+      expect(first.output()).toContain(`Data is kept in ${path.join(stateDir, "data")}`);
+      const done = await runJob(urlOf(first), "persist-check");
+      expect(done.status).toBe("COMPLETED");
+      expect(await stop(first)).toBe(0);
+
+      // No worker this time: the next job stays queued when the stack stops.
+      const second = await start("0");
+      const listed = (await (await fetch(`${urlOf(second)}/api/jobs`, { headers })).json()) as {
+        items: { id: string }[];
+      };
+      expect(listed.items.map((j) => j.id)).toEqual([done.jobId]);
+      const kept = await getJob(urlOf(second), done.jobId);
+      expect(kept.status).toBe("COMPLETED");
+      expect(kept.result).toBeDefined();
+      const queued = await runJob(urlOf(second), "persist-check", { wait: false });
+      expect(queued.status).toBe("QUEUED");
+      expect(await stop(second)).toBe(0);
+
+      // Its task did not survive (Service Bus is not kept); the redispatch timer sends it again,
+      // and the worker reads the document Azurite kept.
+      const third = await start("1");
+      try {
+        let status = "QUEUED";
+        const deadline = Date.now() + 150_000;
+        while (status !== "COMPLETED" && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 500));
+          status = (await getJob(urlOf(third), queued.jobId)).status;
+        }
+        expect(status).toBe("COMPLETED");
+      } finally {
+        await stop(third);
+      }
     } finally {
-      second.child.kill("SIGINT");
-      await new Promise((r) => second.child.once("exit", r));
       rmSync(stateDir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 420_000);
 });

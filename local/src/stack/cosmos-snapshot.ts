@@ -47,6 +47,10 @@ export async function loadCosmosSnapshot(
   for (const c of Object.values(COSMOS.containers)) {
     const container = client.database(database).container(c.name);
     for (const doc of snapshot[c.name] ?? []) {
+      // Service Bus messages are not kept: a job that was queued lost its task. Marked as never
+      // sent, it is sent again by the functions host's redispatch timer, the path a crash
+      // between the QUEUED write and the send takes (same message id, so nothing runs twice).
+      if (c.name === COSMOS.containers.jobs.name && doc.status === "QUEUED") delete doc.dispatched;
       await container.items.upsert(doc);
       count++;
     }
