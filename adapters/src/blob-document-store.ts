@@ -156,4 +156,21 @@ export class BlobDocumentStore implements DocumentStore {
   async remove(container: string, blobName: string): Promise<void> {
     await this.blob(container, blobName).deleteIfExists({ deleteSnapshots: "include" });
   }
+
+  async revokeUploads(container: string, blobName: string, holder: string): Promise<void> {
+    const blob = this.blob(container, blobName);
+    const lease = blob.getBlobLeaseClient(holder);
+    const tombstone = { metadata: { docsifttombstone: "true" } };
+    try {
+      // A lease needs a blob to hold: the empty tombstone replaces whatever was uploaded.
+      await blob.upload("", 0, tombstone);
+    } catch (err) {
+      // Leased already: by this holder (a repeated delete), which acquiring again confirms.
+      if ((err as { statusCode?: number }).statusCode !== 412) throw err;
+    }
+    // Acquiring with the same id again succeeds while this holder has the lease.
+    await lease.acquireLease(-1);
+    // A SAS write that landed between the two calls above is replaced once more, now under the lease.
+    await blob.upload("", 0, { ...tombstone, conditions: { leaseId: holder } });
+  }
 }

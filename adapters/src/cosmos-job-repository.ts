@@ -1,6 +1,6 @@
 import type { Container } from "@azure/cosmos";
 import { ConcurrencyConflictError, DocsiftError, JobSchema } from "@docsift/core";
-import type { Job, JobRepository, Page, Versioned } from "@docsift/core";
+import type { IntakeUsage, Job, JobRepository, Page, Versioned } from "@docsift/core";
 import { parseStored, statusOf, withContinuation } from "./cosmos-client.js";
 
 function toVersioned(resource: Record<string, unknown> | undefined): Versioned<Job> {
@@ -64,6 +64,9 @@ export class CosmosJobRepository implements JobRepository {
   }
   listPendingEvents(olderThan: Date, limit: number) {
     return classified(() => this.store.listPendingEvents(olderThan, limit));
+  }
+  intakeUsage(userId: string, since: Date) {
+    return classified(() => this.store.intakeUsage(userId, since));
   }
   purge(userId: string, jobId: string) {
     return classified(() => this.store.purge(userId, jobId));
@@ -198,6 +201,30 @@ class CosmosJobStore implements JobRepository {
       )
       .fetchAll();
     return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  }
+
+  async intakeUsage(userId: string, since: Date): Promise<IntakeUsage> {
+    // One partition, a small projection: the result is bounded by the limits it checks.
+    const { resources } = await this.container.items
+      .query<{ id: string; createdAt: string; status: string; uploadExpiresAt: string }>(
+        {
+          query:
+            "SELECT c.id, c.createdAt, c.status, c.uploadExpiresAt FROM c WHERE c.userId = @userId AND (c.createdAt > @since OR c.status = 'AWAITING_UPLOAD')",
+          parameters: [
+            { name: "@userId", value: userId },
+            { name: "@since", value: since.toISOString() },
+          ],
+        },
+        { partitionKey: userId },
+      )
+      .fetchAll();
+    return {
+      jobs: resources.map((r) => ({
+        id: r.id,
+        createdAt: new Date(r.createdAt),
+        ...(r.status === "AWAITING_UPLOAD" ? { openUntil: new Date(r.uploadExpiresAt) } : {}),
+      })),
+    };
   }
 
   async purge(userId: string, jobId: string): Promise<void> {

@@ -120,6 +120,27 @@ describe("BlobDocumentStore against Azurite", () => {
     await expect(store.grantUpload(container, "x", 16 * 60_000)).rejects.toThrow(RangeError);
   });
 
+  it("revokes a blob's upload grants with a leased tombstone, idempotently, also where nothing was uploaded", async () => {
+    const holder = randomUUID();
+    for (const uploadFirst of [true, false]) {
+      const name = `it/${randomUUID()}`;
+      const grant = await store.grantUpload(container, name, 60_000);
+      const put = (body: string) =>
+        fetch(grant.url, { method: "PUT", body, headers: { "x-ms-blob-type": "BlockBlob" } });
+      if (uploadFirst) expect((await put("the document")).status).toBe(201);
+      await store.revokeUploads(container, name, holder);
+      await store.revokeUploads(container, name, holder);
+      expect((await put("written after the delete")).status).toBe(412);
+      expect(await store.properties(container, name)).toMatchObject({ sizeBytes: 0 });
+      // Another holder cannot take the tombstone over.
+      await expect(store.revokeUploads(container, name, randomUUID())).rejects.toMatchObject({
+        statusCode: 409,
+      });
+      const blob = service.getContainerClient(container).getBlobClient(name);
+      await blob.delete({ conditions: { leaseId: holder } });
+    }
+  });
+
   it("reports missing documents as absent and removes idempotently", async () => {
     const name = `it/${randomUUID()}`;
     expect(await store.properties(container, name)).toBeUndefined();

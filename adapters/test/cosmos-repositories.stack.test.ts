@@ -137,6 +137,33 @@ describe("CosmosJobRepository against cosmosdb-server", () => {
     expect(expired.map((j) => j.id)).not.toContain(fresh.id);
   });
 
+  it("reports one user's intake: jobs created since a time, and the deadlines of uploads still open", async () => {
+    const userId = `u-${randomUUID()}`;
+    const now = Date.now();
+    const old = newJob(userId, new Date(now - 120_000), 3600_000);
+    const recent = newJob(userId, new Date(now - 20_000), 3600_000);
+    const submitted = decide(newJob(userId, new Date(now - 10_000)), { type: "submit", at: new Date(now) });
+    if (submitted.outcome !== "applied") throw new Error("expected submit");
+    for (const j of [old, recent, submitted.job]) await jobs.create(j);
+    await jobs.create(newJob(`other-${randomUUID()}`, new Date(now - 5_000)));
+
+    const usage = await jobs.intakeUsage(userId, new Date(now - 60_000));
+    const byId = new Map(usage.jobs.map((j) => [j.id, j]));
+    // Created within the minute, or still waiting for an upload; never another user's.
+    expect([...byId.keys()].sort()).toEqual([old.id, recent.id, submitted.job.id].sort());
+    expect(byId.get(recent.id)).toEqual({
+      id: recent.id,
+      createdAt: new Date(recent.createdAt),
+      openUntil: new Date(recent.uploadExpiresAt),
+    });
+    expect(byId.get(old.id)?.openUntil).toEqual(new Date(old.uploadExpiresAt));
+    // The submitted job no longer waits for its upload.
+    expect(byId.get(submitted.job.id)).toEqual({
+      id: submitted.job.id,
+      createdAt: new Date(submitted.job.createdAt),
+    });
+  });
+
   it("purges idempotently", async () => {
     const job = newJob(`u-${randomUUID()}`);
     await jobs.create(job);

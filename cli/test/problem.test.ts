@@ -53,6 +53,24 @@ describe("problem rendering", () => {
     expect(err.message).toContain("az account get-access-token --resource <app id uri>");
   });
 
+  it("says when to try again after a per-user limit refused a job", () => {
+    const err = new ApiError(
+      429,
+      problem("too-many-requests", {
+        code: "JOB_RATE_LIMITED",
+        detail: "At most 30 jobs can be created per minute.",
+      }),
+      "POST",
+      "/api/jobs",
+      "",
+      "17",
+    );
+    expect(err.message).toBe(
+      "Too many requests; try again later: At most 30 jobs can be created per minute.\nTry again in 17 s (the API's per-user limits; a script submitting many files should wait as long between them).",
+    );
+    expect(new ApiError(429, undefined, "POST", "/api/jobs").message).toMatch(/\nTry again later \(/);
+  });
+
   it("shows the start of a body that is not a problem document", () => {
     expect(new ApiError(502, undefined, "GET", "/api/jobs", "<html>Bad gateway</html>").message).toBe(
       "HTTP 502 from GET /api/jobs: <html>Bad gateway</html>",

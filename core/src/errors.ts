@@ -29,6 +29,12 @@ export const ERROR_CODES = {
   JOB_TIMEOUT: { permanent: false, userMessage: "Processing took longer than allowed." },
   WORKER_SHUTDOWN: { permanent: false, userMessage: "The worker was stopped before the job finished." },
   INTERNAL: { permanent: false, userMessage: "An unexpected error occurred." },
+  // Intake refusals (429): nothing wrong with the request, only with its timing.
+  JOB_RATE_LIMITED: { permanent: false, userMessage: "Too many jobs were created in the last minute." },
+  TOO_MANY_OPEN_UPLOADS: {
+    permanent: false,
+    userMessage: "Too many jobs are waiting for their upload.",
+  },
 } as const satisfies Record<string, { permanent: boolean; userMessage: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -114,5 +120,17 @@ export class DeliveryLockLostError extends Error {
   constructor(options?: { cause?: unknown }) {
     super("the message's lock was lost", options);
     this.name = "DeliveryLockLostError";
+  }
+}
+
+/** A per-user intake limit was reached: a 429 whose Retry-After says when to try again. */
+export class QuotaExceededError extends DocsiftError {
+  constructor(
+    code: "JOB_RATE_LIMITED" | "TOO_MANY_OPEN_UPLOADS",
+    readonly retryAfterSeconds: number,
+    message?: string,
+  ) {
+    super(code, message);
+    this.name = "QuotaExceededError";
   }
 }

@@ -19,5 +19,6 @@ export * from "./config/connections.js";
 export * from "./config/processes.js";
 export * from "./dead-letter-policy.js";
 export * from "./backoff.js";
+export * from "./intake-quota.js";
 export * from "./push.js";
 export * from "./client-principal.js";

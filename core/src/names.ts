@@ -33,5 +33,8 @@ export const DEFAULT_MODEL_NAME = "docsift-kie";
 
 export const MIB = 1024 * 1024;
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * MIB;
+/** Per-user intake limits: well above what a person uploading by hand or a script's batch needs. */
+export const DEFAULT_MAX_JOBS_PER_MINUTE = 30;
+export const DEFAULT_MAX_OPEN_UPLOADS = 20;
 /** Pages of one document read by OCR; further image pages are read as blank (OCR_MAX_PAGES). */
 export const DEFAULT_OCR_MAX_PAGES = 20;

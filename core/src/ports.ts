@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { Job } from "./contracts/job.js";
 import type { InferenceTask, JobEvent } from "./contracts/messages.js";
+import type { IntakeUsage } from "./intake-quota.js";
 import type { DeadLetterListQuery, DeadLetterRecord } from "./contracts/dead-letter.js";
 
 // Ports: what the domain needs from the outside world. Adapters implement them with the Azure
@@ -38,6 +39,11 @@ export interface JobRepository {
   listStalled(options: { queuedBefore: Date; now: Date; limit: number }): Promise<Job[]>;
   /** Jobs whose outbox still holds an event, last changed before `olderThan` (across users). */
   listPendingEvents(olderThan: Date, limit: number): Promise<Job[]>;
+  /**
+   * One user's intake (a query of that user's partition): the jobs created after `since` and
+   * the jobs still AWAITING_UPLOAD, with their upload deadline.
+   */
+  intakeUsage(userId: string, since: Date): Promise<IntakeUsage>;
   /** Removes the document for good (used after the DELETED transition was recorded). */
   purge(userId: string, jobId: string): Promise<void>;
 }
@@ -73,6 +79,12 @@ export interface DocumentStore {
   download(container: string, blobName: string, options?: { ifMatch?: string }): Promise<Readable>;
   /** Idempotent: deleting what is gone succeeds. */
   remove(container: string, blobName: string): Promise<void>;
+  /**
+   * Ends every upload grant of the blob while they are still valid: its content is replaced by
+   * an empty tombstone that `holder` (a GUID, e.g. the job id) leases for good, so a write
+   * without that lease id — any SAS write — is refused. Idempotent for the same holder.
+   */
+  revokeUploads(container: string, blobName: string, holder: string): Promise<void>;
 }
 
 /**

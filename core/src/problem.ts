@@ -31,6 +31,7 @@ export const PROBLEM_TYPES = {
     title: "This Idempotency-Key was already used for a different request",
   },
   "document-rejected": { status: 422, title: "The uploaded document was rejected" },
+  "too-many-requests": { status: 429, title: "Too many requests; try again later" },
   "dependency-unavailable": { status: 503, title: "A service docsift depends on is unavailable" },
   internal: { status: 500, title: "Unexpected error" },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -35,6 +35,19 @@ describe("configuration", () => {
     expect(c.uploads.sasTtlMs).toBe(10 * 60_000);
     expect(c.queues).toEqual({ tasks: "inference-tasks", events: "job-events" });
     expect(c.webPubSub.allowInsecureConnection).toBe(true);
+    expect(c.intake).toEqual({ jobsPerMinute: 30, openUploads: 20 });
+  });
+
+  it("reads the per-user intake limits and refuses a limit of zero", () => {
+    const c = parseConfig("functions", FunctionsConfigSchema, {
+      ...localFunctions,
+      MAX_JOBS_PER_MINUTE: "5",
+      MAX_OPEN_UPLOADS: "3",
+    });
+    expect(c.intake).toEqual({ jobsPerMinute: 5, openUploads: 3 });
+    expect(() =>
+      parseConfig("functions", FunctionsConfigSchema, { ...localFunctions, MAX_OPEN_UPLOADS: "0" }),
+    ).toThrow(/MAX_OPEN_UPLOADS: must be an integer from 1/);
   });
 
   it("names every missing or bad variable in one error", () => {
@@ -115,6 +128,13 @@ describe("configuration", () => {
     });
     expect(() => parseConfig("local", LocalStackConfigSchema, { LOCAL_HTTP_PORT: "70000" })).toThrow(
       /LOCAL_HTTP_PORT: must be an integer from 0 to 65535/,
+    );
+    expect(parseConfig("local", LocalStackConfigSchema, {})).toMatchObject({ persist: false, maxCrashes: 5 });
+    expect(
+      parseConfig("local", LocalStackConfigSchema, { LOCAL_PERSIST: "true", LOCAL_MAX_CRASHES: "2" }),
+    ).toMatchObject({ persist: true, maxCrashes: 2 });
+    expect(() => parseConfig("local", LocalStackConfigSchema, { LOCAL_PERSIST: "maybe" })).toThrow(
+      /LOCAL_PERSIST: must be true or false/,
     );
   });
 });

@@ -125,6 +125,12 @@ describe("user ids", () => {
       expect(UserIdSchema.safeParse(id).success, id).toBe(true);
     expect(UserIdSchema.safeParse("a/b").success).toBe(false);
   });
+
+  it("keeps to characters safe in a blob path and a partition key", () => {
+    const unsafe = ["alice.", "a..", "a b", "a\\b", "a?b", "a#b", "a%2e", "ä", "a\nb", "", "x".repeat(129)];
+    for (const id of unsafe) expect(UserIdSchema.safeParse(id).success, JSON.stringify(id)).toBe(false);
+    expect(UserIdSchema.safeParse("x".repeat(128)).success).toBe(true);
+  });
 });
 
 describe("dead-letter classification edge cases", () => {

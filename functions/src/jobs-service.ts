@@ -13,7 +13,11 @@ import {
   isStalled,
   ConcurrencyConflictError,
   JobIdSchema,
+  INTAKE_WINDOW_MS,
   MESSAGE_SCHEMA_VERSION,
+  QuotaExceededError,
+  decideCreated,
+  decideIntake,
 } from "@docsift/core";
 import type { InferenceTask, Job, JobView, Versioned } from "@docsift/core";
 import type { FunctionDeps } from "./deps.js";
@@ -37,6 +41,29 @@ export async function loadOwnJob(deps: FunctionDeps, userId: string, jobId: stri
   if (!found || found.value.status === "DELETED")
     throw new ProblemError(problem("not-found", { detail: "No such job." }));
   return found;
+}
+
+/** Refuses a new job with a 429 (QuotaExceededError) when the user is at an intake limit. */
+export async function admitNewJob(deps: FunctionDeps, userId: string): Promise<void> {
+  const now = deps.clock.now();
+  const usage = await deps.jobs.intakeUsage(userId, new Date(now.getTime() - INTAKE_WINDOW_MS));
+  const decision = decideIntake(usage, deps.config.intake, now);
+  if (!decision.allowed)
+    throw new QuotaExceededError(decision.code, decision.retryAfterSeconds, decision.detail);
+}
+
+/**
+ * Checks a job just written against the jobs written before it, and takes it back (429) when
+ * parallel creates took its place: the check before the write cannot see them.
+ */
+export async function confirmNewJob(deps: FunctionDeps, job: Job): Promise<void> {
+  const createdAt = new Date(job.createdAt);
+  const usage = await deps.jobs.intakeUsage(job.userId, new Date(createdAt.getTime() - INTAKE_WINDOW_MS));
+  const decision = decideCreated(usage, { id: job.id, createdAt }, deps.config.intake, deps.clock.now());
+  if (decision.allowed) return;
+  // No SAS was issued for it yet: removing the document undoes the create entirely.
+  await deps.jobs.purge(job.userId, job.id);
+  throw new QuotaExceededError(decision.code, decision.retryAfterSeconds, decision.detail);
 }
 
 export function toJobView(job: Job): JobView {

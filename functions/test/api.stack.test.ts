@@ -171,12 +171,10 @@ describe("intake → SAS upload → submit → queue", () => {
     const jobId = await createUploaded(alice);
     expect((await alice("DELETE", `/api/jobs/${jobId}`)).status).toBe(204);
     expect((await alice("GET", `/api/jobs/${jobId}`)).status).toBe(404);
-    expect(
-      await host.deps.documents.properties(
-        "uploads",
-        `${(await host.deps.jobs.get(alice.name, jobId))?.value.userId ?? "x"}/${jobId}`,
-      ),
-    ).toBeUndefined();
+    // The document's bytes are gone: an empty, leased tombstone holds its name (ADR 0023).
+    expect(await host.deps.documents.properties("uploads", `${alice.userId}/${jobId}`)).toMatchObject({
+      sizeBytes: 0,
+    });
   });
 });
 

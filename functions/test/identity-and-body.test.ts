@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CreateJobRequestSchema, ProblemError } from "@docsift/core";
+import { CreateJobRequestSchema, FunctionsConfigSchema, ProblemError, parseConfig } from "@docsift/core";
 import {
   HttpRequest,
   InvocationContext,
@@ -63,6 +63,44 @@ describe("caller identity", () => {
           devUserId: "d",
         }),
       ).toThrow(/no usable user id/);
+  });
+});
+
+describe("user ids at the identity boundary", () => {
+  const unsafe = ["alice.", "a b", "a/b", "a\\b", "a%2fb", "a?b", "ünïcode", "x".repeat(129), ""];
+
+  it("answers 401 problem+json to a principal whose user id is not safe for a blob path", async () => {
+    for (const userId of unsafe) {
+      for (const header of [
+        encodePrincipal(userId),
+        Buffer.from(JSON.stringify({ identityProvider: "aad", userId, userRoles: [] })).toString("base64"),
+      ]) {
+        const res = await withProblems(async (req) => {
+          callerOf(req, { mode: "easyauth", devUserId: "d" });
+          return { status: 200 };
+        })(
+          request({ headers: { "x-ms-client-principal": header } }),
+          new InvocationContext({ invocationId: "i", functionName: "f" }),
+        );
+        expect(res.status, JSON.stringify(userId)).toBe(401);
+        expect((res.headers as Record<string, string>)["content-type"]).toBe("application/problem+json");
+        expect(JSON.parse(String(res.body)).detail).toMatch(/no usable user id/);
+      }
+    }
+  });
+
+  it("refuses an unsafe developer id in the configuration, before any request", () => {
+    expect(() =>
+      parseConfig("functions", FunctionsConfigSchema, {
+        DOCSIFT_ENVIRONMENT: "local",
+        AUTH_MODE: "dev",
+        DEV_USER_ID: "me/you",
+        STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
+        COSMOS_CONNECTION_STRING: "AccountEndpoint=https://127.0.0.1:8081/;AccountKey=a2V5;",
+        SERVICEBUS_CONNECTION_STRING: "Endpoint=sb://127.0.0.1;SharedAccessKeyName=k;SharedAccessKey=a2V5",
+        WEBPUBSUB_CONNECTION_STRING: "Endpoint=http://127.0.0.1:7080;AccessKey=a2V5;Version=1.0;",
+      }),
+    ).toThrow(/DEV_USER_ID/);
   });
 });
 

@@ -2,7 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MODEL_NAME } from "@docsift/core";
+import {
+  DEFAULT_MAX_JOBS_PER_MINUTE,
+  DEFAULT_MAX_OPEN_UPLOADS,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_MODEL_NAME,
+} from "@docsift/core";
 
 /** Directory holding one `<environment>.json` per deployable environment. */
 export const ENVIRONMENTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../environments");
@@ -125,6 +130,9 @@ export const environmentConfigSchema = z
       maximumInstanceCount: z.number().int().min(1).max(1000),
       instanceMemoryMb: z.union([z.literal(512), z.literal(2048), z.literal(4096)]),
       vapidSubject: z.string().regex(/^(mailto:|https:\/\/)/, "mailto: or https: URI"),
+      /** Per-user intake limits (429 beyond them). */
+      maxJobsPerMinute: z.number().int().min(1).max(100_000).default(DEFAULT_MAX_JOBS_PER_MINUTE),
+      maxOpenUploads: z.number().int().min(1).max(100_000).default(DEFAULT_MAX_OPEN_UPLOADS),
     }),
     registry: z.object({ sku: z.enum(["Basic", "Standard", "Premium"]) }),
     aks: z.object({

@@ -205,6 +205,8 @@ describe("Azure stack: resources and their security properties", () => {
       TASKS_QUEUE: QUEUES.tasks,
       EVENTS_QUEUE: QUEUES.events,
       MAX_UPLOAD_BYTES: "104857600",
+      MAX_JOBS_PER_MINUTE: "30",
+      MAX_OPEN_UPLOADS: "20",
       ADMIN_ROLE: "docsift.admin",
       VAPID_PRIVATE_KEY: "@Microsoft.KeyVault(VaultName=kv-docsift-test;SecretName=vapid-private-key)",
     });
@@ -220,6 +222,7 @@ describe("Azure stack: resources and their security properties", () => {
       webPubSub: { kind: "identity", endpoint: "https://resolved.example", hub: WEB_PUBSUB_HUB },
       queues: { tasks: QUEUES.tasks, events: QUEUES.events },
       uploads: { maxBytes: 104_857_600, sasTtlMs: 15 * 60_000 },
+      intake: { jobsPerMinute: 30, openUploads: 20 },
       webPush: {
         publicKey: "fake-vapid-public-key",
         privateKey: "fake-vapid-private-key",

@@ -34,6 +34,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly problem?: Problem,
     readonly offline = false,
+    /** Seconds the server asked to wait (Retry-After of a 429 or 503), when it said. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -97,7 +99,15 @@ export function createApiClient(options: ApiClientOptions = {}) {
       parsed = undefined;
     }
     if (!response.ok) {
-      if (isProblem(parsed)) throw new ApiError(parsed.detail ?? parsed.title, response.status, parsed);
+      const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
+      if (isProblem(parsed))
+        throw new ApiError(
+          parsed.detail ?? parsed.title,
+          response.status,
+          parsed,
+          false,
+          Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+        );
       // Not our problem+json: a gateway, the offline service worker, or a sign-in redirect.
       throw new ApiError(
         `The server answered ${response.status} ${response.statusText}.`.trim(),

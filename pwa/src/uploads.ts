@@ -47,8 +47,16 @@ const isConnectivity = (err: unknown): boolean =>
  * The user's uploads: create the job, upload the blocks, submit; cancel and retry; and, when
  * the network is gone, keep the file in IndexedDB and finish when the browser is back online.
  */
+/** A refused create (429: too many jobs this minute, or too many waiting for their upload). */
+const isThrottled = (err: unknown): err is ApiError => err instanceof ApiError && err.status === 429;
+
+/** The longest a throttled document waits before it asks again (the server may say 30 min). */
+const MAX_THROTTLE_WAIT_MS = 60_000;
+
 export class Uploads {
   private readonly items = new Map<string, UploadItem>();
+  /** Documents the server asked to wait, oldest first, each with its timer. */
+  private readonly throttled = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly listeners = new Set<(item: UploadItem | undefined) => void>();
 
   constructor(private readonly options: UploadsOptions) {}
@@ -175,9 +183,12 @@ export class Uploads {
       this.set(item, "done");
       await this.options.pending.remove(item.id).catch(() => undefined);
       this.options.onSubmitted(jobId);
+      // This job no longer waits for its upload: room for one that the server asked to wait.
+      this.resumeThrottled();
     } catch (err) {
       delete item.controller;
       if (isAbortError(err)) return this.finishCancelled(item);
+      if (isThrottled(err)) return this.throttle(item, err);
       if (isConnectivity(err) || !this.options.isOnline())
         return this.wait(item, "The connection dropped; it will upload when you are back online.");
       item.error = err instanceof Error ? err.message : String(err);
@@ -197,6 +208,29 @@ export class Uploads {
       (error: unknown) => ({ error }),
     );
     return afterCreate(answer);
+  }
+
+  /**
+   * Many documents dropped at once can exceed the user's limits: each one past them waits, and
+   * asks again when one of this tab's uploads finishes or when the server's Retry-After ends
+   * (at most a minute), whichever comes first.
+   */
+  private async throttle(item: UploadItem, err: ApiError): Promise<void> {
+    const waitMs = Math.min(MAX_THROTTLE_WAIT_MS, (err.retryAfterSeconds ?? 30) * 1000);
+    clearTimeout(this.throttled.get(item.id));
+    this.throttled.set(
+      item.id,
+      setTimeout(() => this.resumeThrottled(item.id), waitMs),
+    );
+    await this.wait(item, `${err.message} It continues by itself.`);
+  }
+
+  private resumeThrottled(id: string | undefined = this.throttled.keys().next().value): void {
+    if (id === undefined) return;
+    clearTimeout(this.throttled.get(id));
+    this.throttled.delete(id);
+    const item = this.items.get(id);
+    if (item?.state === "waiting") void this.run(item);
   }
 
   private async wait(item: UploadItem, message: string): Promise<void> {

@@ -23,6 +23,8 @@ async function startJobApi(uploadUrl: () => string) {
   const byKey = new Map<string, FakeJob>();
   /** Jobs whose submit the server refuses after reading the document (422). */
   const refuse = new Set<string>();
+  /** The user's limit of jobs waiting for their upload, as MAX_OPEN_UPLOADS (429 beyond it). */
+  const limits = { openUploads: Infinity };
   const calls: Array<{ method: string; path: string; key?: string }> = [];
   const server = http.createServer((req, res) => {
     req.resume();
@@ -39,6 +41,19 @@ async function startJobApi(uploadUrl: () => string) {
             title: "Not found",
             status: 404,
           });
+        const open = [...byKey.values()].filter((j) => j.status === "AWAITING_UPLOAD").length;
+        if (!existing && open >= limits.openUploads)
+          return res
+            .writeHead(429, { "content-type": "application/problem+json", "retry-after": "1800" })
+            .end(
+              JSON.stringify({
+                type: "https://docsift.dev/problems/too-many-requests",
+                title: "Too many requests; try again later",
+                status: 429,
+                code: "TOO_MANY_OPEN_UPLOADS",
+                detail: "At most 1 jobs can wait for an upload at once.",
+              }),
+            );
         const job = existing ?? { id: randomUUID(), status: "AWAITING_UPLOAD" as const };
         if (key) byKey.set(key, job);
         const base = { jobId: job.id, status: job.status, statusUrl: `/api/jobs/${job.id}` };
@@ -90,6 +105,7 @@ async function startJobApi(uploadUrl: () => string) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     byKey,
     refuse,
+    limits,
     calls,
     close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
   };
@@ -228,6 +244,20 @@ describe("uploads: a retry with the same Idempotency-Key", () => {
       expect(submits()).toEqual([item.jobId]);
       expect(jobs.byKey.get(item.idempotencyKey)!.status).toBe("QUEUED");
     });
+
+  it("lets documents past the open-upload limit wait, then sends each as an earlier one is submitted", async () => {
+    jobs.limits.openUploads = 1;
+    const shown: string[] = [];
+    uploads.subscribe((i) => i?.state === "waiting" && i.error && shown.push(i.error));
+    const items = [file(), file(), file()].map((f) => uploads.add(f, "application/pdf"));
+    // Retry-After says 30 minutes: finishing well before that means they went on as room was made.
+    await expect.poll(() => items.map((i) => i.state), { timeout: 20_000 }).toEqual(["done", "done", "done"]);
+    expect(new Set(submits())).toEqual(new Set(items.map((i) => i.jobId)));
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(shown[0]).toBe("At most 1 jobs can wait for an upload at once. It continues by itself.");
+    // Kept like an offline document until sent, so a reload does not lose it; removed once sent.
+    expect(pending.items.size).toBe(0);
+  });
 
   it("queues an offline document for its user and does not send another user's", async () => {
     let online = false;

@@ -51,6 +51,7 @@ class MemoryJobs implements JobRepository {
   listUndispatched = () => Promise.reject(new Error("not used"));
   listStalled = () => Promise.reject(new Error("not used"));
   listPendingEvents = () => Promise.reject(new Error("not used"));
+  intakeUsage = () => Promise.reject(new Error("not used"));
   purge = () => Promise.reject(new Error("not used"));
 }
 

@@ -70,6 +70,7 @@ export class ApiClient {
         method,
         url.pathname,
         text,
+        res.headers.get("retry-after") ?? undefined,
       );
     if (!req.schema) return { status: res.status, body: undefined as never };
     let json: unknown;

@@ -17,7 +17,9 @@ export function renderProblem(p: Pick<Problem, "title" | "detail" | "errors">): 
 }
 
 /** What a caller can do about a status the API answered with, beyond the API's own words. */
-function hintFor(status: number, path: string): string | undefined {
+function hintFor(status: number, path: string, retryAfter: string | undefined): string | undefined {
+  if (status === 429)
+    return `Try again${retryAfter && /^\d+$/.test(retryAfter) ? ` in ${retryAfter} s` : " later"} (the API's per-user limits; a script submitting many files should wait as long between them).`;
   if (status === 401)
     return "Sign in: pass --token <access token> (or set DOCSIFT_TOKEN; `az account get-access-token --resource <app id uri>` gives one), or --as <userId> against the local stack.";
   if (status === 403 && path.startsWith("/api/ops/"))
@@ -33,11 +35,13 @@ export class ApiError extends CliError {
     readonly method: string,
     readonly path: string,
     bodyText = "",
+    /** The Retry-After header of a 429. */
+    retryAfter?: string,
   ) {
     const head = problem
       ? renderProblem(problem)
       : `HTTP ${status} from ${method} ${path}${bodyText.trim() ? `: ${bodyText.trim().slice(0, 300)}` : ""}`;
-    const hint = hintFor(status, path);
+    const hint = hintFor(status, path, retryAfter);
     super(hint ? `${head}\n${hint}` : head, {
       status,
       ...(problem ? { problem } : { body: bodyText.slice(0, 2000) }),

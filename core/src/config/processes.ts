@@ -2,6 +2,8 @@ import { z } from "zod";
 import {
   BLOB_CONTAINERS,
   COSMOS,
+  DEFAULT_MAX_JOBS_PER_MINUTE,
+  DEFAULT_MAX_OPEN_UPLOADS,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_OCR_MAX_PAGES,
   DEFAULT_MODEL_NAME,
@@ -17,6 +19,8 @@ import {
 } from "./connections.js";
 import type { BackoffPolicy } from "../backoff.js";
 import type { ServiceConnection } from "./connections.js";
+import type { IntakeLimits } from "../intake-quota.js";
+import { UserIdSchema } from "../contracts/job.js";
 import { LOG_LEVELS, envBool, envInt, envString } from "./parse.js";
 
 type Env = Record<string, string | undefined>;
@@ -89,11 +93,14 @@ function common(
 const functionsShape = {
   ...commonShape,
   AUTH_MODE: z.enum(["easyauth", "dev"], { error: 'must be "easyauth" or "dev"' }),
-  DEV_USER_ID: envString("dev-user"),
+  // The developer's id is used as a user id as it stands: the same rule as a signed-in user's.
+  DEV_USER_ID: envString("dev-user").pipe(UserIdSchema),
   ADMIN_ROLE: envString("docsift.admin"),
   MAX_UPLOAD_BYTES: envInt(DEFAULT_MAX_UPLOAD_BYTES, 1, 5 * 1024 * 1024 * 1024),
   SAS_TTL_MINUTES: envInt(10, 1, 15),
   UPLOAD_WINDOW_MINUTES: envInt(30, 1, 24 * 60),
+  MAX_JOBS_PER_MINUTE: envInt(DEFAULT_MAX_JOBS_PER_MINUTE, 1, 100_000),
+  MAX_OPEN_UPLOADS: envInt(DEFAULT_MAX_OPEN_UPLOADS, 1, 100_000),
   MAX_JSON_BODY_BYTES: envInt(64 * 1024, 1024, 1024 * 1024),
   WEBPUBSUB_HUB: envString(WEB_PUBSUB_HUB),
   WEBPUBSUB_ALLOW_HTTP: envBool(false),
@@ -116,6 +123,8 @@ const functionsShape = {
 export interface FunctionsConfig extends CommonConfig {
   auth: { mode: "easyauth" | "dev"; devUserId: string; adminRole: string };
   uploads: { maxBytes: number; sasTtlMs: number; windowMs: number };
+  /** Per-user limits on creating jobs. */
+  intake: IntakeLimits;
   maxJsonBodyBytes: number;
   webPubSub: ServiceConnection & { hub: string; allowInsecureConnection: boolean; tokenTtlMinutes: number };
   model: { name: string; version?: string };
@@ -171,6 +180,7 @@ export const FunctionsConfigSchema = z
         sasTtlMs: raw.SAS_TTL_MINUTES * 60_000,
         windowMs: raw.UPLOAD_WINDOW_MINUTES * 60_000,
       },
+      intake: { jobsPerMinute: raw.MAX_JOBS_PER_MINUTE, openUploads: raw.MAX_OPEN_UPLOADS },
       maxJsonBodyBytes: raw.MAX_JSON_BODY_BYTES,
       webPubSub: {
         ...webPubSub,
@@ -335,6 +345,10 @@ export interface LocalStackConfig {
   ports: { blob: number; cosmos: number; serviceBus: number; webPubSub: number; http: number };
   workers: number;
   stateDir: string;
+  /** Keep the emulators' data in stateDir across restarts of the stack. */
+  persist: boolean;
+  /** Crashes of one child within five minutes after which the stack gives up (exits non-zero). */
+  maxCrashes: number;
   ocrEnabled: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -350,6 +364,8 @@ export const LocalStackConfigSchema = z
     LOCAL_WORKERS: envInt(1, 0, 8),
     LOCAL_STATE_DIR: envString(".local-stack"),
     LOCAL_OCR_ENABLED: envBool(false),
+    LOCAL_PERSIST: envBool(false),
+    LOCAL_MAX_CRASHES: envInt(5, 1, 1000),
     LOG_LEVEL: z.enum(LOG_LEVELS).optional().default("info"),
   })
   .transform((raw): LocalStackConfig => ({
@@ -363,6 +379,8 @@ export const LocalStackConfigSchema = z
     },
     workers: raw.LOCAL_WORKERS,
     stateDir: raw.LOCAL_STATE_DIR,
+    persist: raw.LOCAL_PERSIST,
+    maxCrashes: raw.LOCAL_MAX_CRASHES,
     ocrEnabled: raw.LOCAL_OCR_ENABLED,
     logLevel: raw.LOG_LEVEL,
   }));

@@ -12,8 +12,9 @@ export const UserIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9._@-]+$/, "user id has characters that are not allowed")
   // A user id is the first segment of the user's blob names ("<userId>/<jobId>"): "." and ".."
-  // would make a path that storage normalises into another place.
-  .refine((id) => id !== "." && id !== "..", "user id cannot be . or ..");
+  // would make a path that storage normalises into another place, and Blob Storage advises
+  // against any path segment that ends with a dot.
+  .refine((id) => !id.endsWith("."), "user id cannot end with a dot");
 
 export const JobErrorSchema = z
   .object({

@@ -4,6 +4,7 @@ import {
   CreateJobRequestSchema,
   ListJobsQuerySchema,
   ProblemError,
+  QuotaExceededError,
   UPLOAD_BLOCK_SIZE_BYTES,
   createJob,
   kindOfContentType,
@@ -15,7 +16,7 @@ import {
 } from "@docsift/core";
 import type { CreateJobResponse, Job, JobListResponse } from "@docsift/core";
 import type { FunctionDeps } from "../deps.js";
-import { loadOwnJob, parseJobId, submitJob, toJobView } from "../jobs-service.js";
+import { admitNewJob, confirmNewJob, loadOwnJob, parseJobId, submitJob, toJobView } from "../jobs-service.js";
 import { callerOf } from "../lib/identity.js";
 import { readJson, readQuery } from "../lib/json-body.js";
 import type { HttpHandler } from "../lib/problem-response.js";
@@ -69,6 +70,7 @@ export const createJobHandler =
     const caller = callerOf(request, deps.config.auth);
     const type = (request.headers.get("content-type") ?? "").toLowerCase();
     if (type.startsWith("multipart/form-data")) {
+      await admitNewJob(deps, caller.userId);
       const job = await uploadMultipart(deps, caller.userId, request);
       return json(
         202,
@@ -86,7 +88,16 @@ export const createJobHandler =
           errors: [{ field: "sizeBytes", message: `must be at most ${maxBytes}` }],
         }),
       );
-    const id = jobIdFor(caller.userId, request.headers.get("idempotency-key"));
+    const idempotencyKey = request.headers.get("idempotency-key");
+    const id = jobIdFor(caller.userId, idempotencyKey);
+    try {
+      await admitNewJob(deps, caller.userId);
+    } catch (err) {
+      // A retried create of a job that exists is answered as before, whatever the limits say now.
+      const retried =
+        err instanceof QuotaExceededError && idempotencyKey && (await deps.jobs.get(caller.userId, id));
+      if (!retried) throw err;
+    }
     const job = createJob({
       id,
       userId: caller.userId,
@@ -117,6 +128,7 @@ export const createJobHandler =
         return json(200, { jobId: id, status: existing.value.status, statusUrl: `/api/jobs/${id}` });
       return json(200, await uploadAnswer(deps, existing.value));
     }
+    await confirmNewJob(deps, job);
     return json(201, await uploadAnswer(deps, job), { location: `/api/jobs/${id}` });
   };
 
@@ -172,7 +184,13 @@ export const deleteJobHandler =
     });
     // The tombstone keeps the state machine's last word; the document goes before the event, so
     // a failed publish never leaves it behind (a repeated DELETE re-publishes the same event).
-    await deps.documents.remove(outcome.job.value.blob.container, outcome.job.value.blob.name);
+    // It goes under a leased empty blob rather than away: an upload SAS of the job may still be
+    // valid for minutes, and a deleted blob could be written again through it (ADR 0023).
+    await deps.documents.revokeUploads(
+      outcome.job.value.blob.container,
+      outcome.job.value.blob.name,
+      outcome.job.value.id,
+    );
     if (outcome.event) await deps.events.publish(outcome.event);
     return { status: 204 };
   };

@@ -6,6 +6,7 @@ import {
   JobNotFoundError,
   PROBLEM_CONTENT_TYPE,
   ProblemError,
+  QuotaExceededError,
   problem,
   problemFromZod,
 } from "@docsift/core";
@@ -41,6 +42,8 @@ export function toProblem(err: unknown, instance: string): Problem | undefined {
     });
   if (err instanceof ConcurrencyConflictError)
     return problem("conflict", { detail: "The job changed meanwhile; retry.", instance });
+  if (err instanceof QuotaExceededError)
+    return problem("too-many-requests", { detail: err.message, code: err.code, instance });
   if (err instanceof DocsiftError && err.permanent)
     return problem("document-rejected", { detail: err.message, code: err.code, instance });
   if (err instanceof DocsiftError && err.code === "DEPENDENCY_UNAVAILABLE")
@@ -55,7 +58,11 @@ export function withProblems(handler: HttpHandler): HttpHandler {
     } catch (err) {
       const instance = new URL(request.url).pathname;
       const p = toProblem(err, instance);
-      if (p) return problemResponse(p);
+      if (p)
+        return problemResponse(
+          p,
+          err instanceof QuotaExceededError ? { "retry-after": String(err.retryAfterSeconds) } : {},
+        );
       context.error("unhandled error", {
         invocationId: context.invocationId,
         error: err instanceof Error ? err.stack : String(err),

@@ -401,6 +401,8 @@ export class AzureStack extends TerraformStack {
         EVENTS_QUEUE: QUEUES.events,
         MAX_UPLOAD_BYTES: String(c.storage.maxUploadBytes),
         SAS_TTL_MINUTES: String(c.storage.sasTtlMinutes),
+        MAX_JOBS_PER_MINUTE: String(c.functions.maxJobsPerMinute),
+        MAX_OPEN_UPLOADS: String(c.functions.maxOpenUploads),
         ADMIN_ROLE: c.auth.adminRole,
         // Both halves of the VAPID pair are generated together by the bootstrap and live in the vault.
         VAPID_PUBLIC_KEY: keyVaultReference(n.keyVault, n.vapidPublicKeySecret),

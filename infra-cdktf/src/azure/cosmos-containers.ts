@@ -39,6 +39,8 @@ export function cosmosContainers(
         "/uploadExpiresAt",
         "/dispatched",
         "/submissions",
+        "/leaseUntil",
+        "/outbox",
       ],
       defaultTtlSeconds: c.cosmos.jobRetentionDays * 86_400,
     },

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { PROBLEM_CONTENT_TYPE, problem } from "@docsift/core";
 import type { Problem } from "@docsift/core";
@@ -122,7 +123,11 @@ export async function startHttpHost(options: {
       response.headers.forEach((v, k) => (outHeaders[k] = v));
       res.writeHead(response.status, outHeaders);
       if (response.body && req.method !== "HEAD") {
-        Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>).pipe(res);
+        // A body that fails half-way (a stream error, the client gone) ends this response only;
+        // .pipe() would leave the error unhandled and take the whole host down.
+        pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>), res).catch(
+          (err: unknown) => options.logger.warn({ err }, "response body failed"),
+        );
       } else res.end();
       // A handler that did not read the body (an early 4xx) must not leave the upload hanging.
       if (hasBody && !req.readableEnded) req.resume();

@@ -10,10 +10,12 @@ import type { ManagedChild } from "./child-process.js";
 import { waitFor } from "./ports.js";
 import { azuriteConnectionString, cosmosConnectionString } from "./well-known.js";
 
+/** Azurite in memory, or keeping its data under `location` when one is given. */
 export async function startAzurite(
   host: string,
   port: number,
   logger: Logger,
+  location?: string,
 ): Promise<{ child: ManagedChild; connectionString: string }> {
   const main = resolvePackageFile("azurite", "dist/src/blob/main.js");
   // --skipApiVersionCheck: every storage-blob release sends an API version newer than the
@@ -26,7 +28,7 @@ export async function startAzurite(
       host,
       "--blobPort",
       String(port),
-      "--inMemoryPersistence",
+      ...(location ? ["--location", location] : ["--inMemoryPersistence"]),
       "--skipApiVersionCheck",
       "--disableTelemetry",
       "--silent",

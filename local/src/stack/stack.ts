@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { BlobModelStore } from "@docsift/adapters";
+import { BlobModelStore, createCosmosClient } from "@docsift/adapters";
 import { BLOB_CONTAINERS, COSMOS, WEB_PUBSUB_HUB } from "@docsift/core";
 import type { LocalStackConfig } from "@docsift/core";
 import { defaultModelLocation } from "@docsift/model";
@@ -13,6 +13,9 @@ import type { LocalTls } from "../tls/local-ca.js";
 import { FUNCTIONS_HOST_MAIN, WORKER_MAIN, startApp } from "./apps.js";
 import { setBlobCors, startAzurite, startCosmos } from "./blob-and-cosmos.js";
 import type { ManagedChild } from "./child-process.js";
+import { loadCosmosSnapshot, saveCosmosSnapshot } from "./cosmos-snapshot.js";
+import { DEFAULT_RESTART_POLICY } from "./crash-loop.js";
+import { keepRunning } from "./kept-running.js";
 import { startMessaging } from "./messaging.js";
 import { claimPort } from "./ports.js";
 
@@ -26,6 +29,8 @@ export interface LocalStack {
   serviceBus: {
     runtimeProperties(queue: string): { activeMessageCount: number; deadLetterMessageCount: number };
   };
+  /** Resolves when a child kept crashing and the stack stopped itself; never while it runs. */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -52,11 +57,30 @@ interface Component {
  */
 export async function startLocalStack(
   config: LocalStackConfig,
-  options: { logger?: Logger; apps?: AppOptions } = {},
+  options: {
+    logger?: Logger;
+    apps?: AppOptions;
+    /** Where crash and restart lines go (default: the logger, as warnings). */
+    report?: (line: string) => void;
+  } = {},
 ): Promise<LocalStack> {
   const started = Date.now();
   const logger = options.logger ?? pino({ level: config.logLevel });
+  const report = options.report ?? ((line: string) => logger.warn(line));
   const components: Component[] = [];
+  let giveUp!: (err: Error) => void;
+  const failed = new Promise<Error>((resolve) => (giveUp = resolve));
+  const restartPolicy = { ...DEFAULT_RESTART_POLICY, maxCrashes: config.maxCrashes };
+  // A child that keeps crashing takes the stack down with it: a stack that says it runs while a
+  // part of it is gone for good helps nobody.
+  const kept = (first: ManagedChild, restart: () => Promise<ManagedChild>, graceMs?: number): Component => {
+    const k = keepRunning(first, restart, {
+      policy: restartPolicy,
+      report,
+      onGiveUp: (err) => void stopAll().then(() => giveUp(err)),
+    });
+    return { name: k.name, stop: () => k.stop(graceMs) };
+  };
   const stopAll = async () => {
     // Apps first (they drain), then the services they talk to.
     for (const c of components.reverse()) {
@@ -68,11 +92,6 @@ export async function startLocalStack(
     }
     components.length = 0;
   };
-  const child = (c: ManagedChild, graceMs?: number): Component => ({
-    name: c.name,
-    stop: () => c.stop(graceMs),
-  });
-
   try {
     const stateDir = path.resolve(config.stateDir);
     await mkdir(stateDir, { recursive: true });
@@ -102,18 +121,88 @@ export async function startLocalStack(
       ? await claimPort(host, config.ports.http, "Functions host", "LOCAL_HTTP_PORT")
       : 0;
 
+    const persistDir = config.persist ? path.join(stateDir, "data") : undefined;
+    const appOrigin = `http://${host}:${httpPort}`;
+    const startBlob = async () => {
+      const blob = await startAzurite(
+        host,
+        blobPort,
+        logger,
+        persistDir ? path.join(persistDir, "azurite") : undefined,
+      );
+      try {
+        await setBlobCors(blob.connectionString, [appOrigin, `http://localhost:${httpPort}`]);
+        await seedDefaultModel(blob.connectionString, logger);
+      } catch (err) {
+        await blob.child.stop(2000);
+        throw err;
+      }
+      return blob;
+    };
+    const cosmosSnapshot = persistDir ? path.join(persistDir, "cosmos.json") : undefined;
+    // While a restarted emulator is filled again, a copy of it would be partial: none is taken.
+    let restoring = false;
+    const startCosmosWithData = async () => {
+      restoring = true;
+      try {
+        const cosmos = await startCosmos(host, cosmosPort, tls, stateDir, COSMOS.database, logger);
+        if (cosmosSnapshot) {
+          const client = cosmosClient(cosmos.connectionString);
+          try {
+            const loaded = await loadCosmosSnapshot(client, COSMOS.database, cosmosSnapshot);
+            logger.info({ documents: loaded, file: cosmosSnapshot }, "Cosmos documents restored");
+          } catch (err) {
+            await cosmos.child.stop(2000);
+            throw err;
+          } finally {
+            client.dispose();
+          }
+        }
+        return cosmos;
+      } finally {
+        restoring = false;
+      }
+    };
+    const cosmosClient = (connectionString: string) =>
+      createCosmosClient({
+        kind: "connectionString",
+        connectionString,
+        database: COSMOS.database,
+        caCertFile: tls.caCertFile,
+      });
+
     const [blob, cosmos, messaging] = await Promise.all([
-      startAzurite(host, blobPort, logger),
-      startCosmos(host, cosmosPort, tls, stateDir, COSMOS.database, logger),
+      startBlob(),
+      startCosmosWithData(),
       startMessaging(host, { serviceBus: sbPort, webPubSub: wpsPort }, tls, logger),
     ]);
-    components.push(child(blob.child), child(cosmos.child));
+    components.push(kept(blob.child, async () => (await startBlob()).child));
+    const cosmosKept = kept(cosmos.child, async () => (await startCosmosWithData()).child);
+    if (cosmosSnapshot) {
+      const client = cosmosClient(cosmos.connectionString);
+      const save = async () =>
+        restoring ? undefined : saveCosmosSnapshot(client, COSMOS.database, cosmosSnapshot);
+      const timer = setInterval(
+        () => void save().catch((err: unknown) => logger.warn({ err }, "Cosmos snapshot failed")),
+        60_000,
+      );
+      timer.unref();
+      components.push({
+        name: cosmosKept.name,
+        stop: async () => {
+          clearInterval(timer);
+          // The apps have stopped by now: this copy has everything they wrote.
+          await save().then(
+            (n) => logger.info({ documents: n, file: cosmosSnapshot }, "Cosmos documents saved"),
+            (err: unknown) => logger.warn({ err }, "Cosmos snapshot failed"),
+          );
+          client.dispose();
+          await cosmosKept.stop();
+        },
+      });
+    } else components.push(cosmosKept);
     components.push({ name: "servicebus", stop: () => messaging.serviceBus.stop() });
     components.push({ name: "webpubsub", stop: () => messaging.webPubSub.stop() });
-
-    const appOrigin = `http://${host}:${httpPort}`;
-    await setBlobCors(blob.connectionString, [appOrigin, `http://localhost:${httpPort}`]);
-    await seedDefaultModel(blob.connectionString, logger);
 
     const env: Record<string, string> = {
       DOCSIFT_ENVIRONMENT: "local",
@@ -135,50 +224,53 @@ export async function startLocalStack(
       webPubSub: messaging.webPubSub.endpoint,
     };
 
-    if (options.apps) {
+    const apps = options.apps;
+    if (apps) {
       // Apps log at info at least: the stack reads their "ready" lines from that stream and
       // filters what it shows by its own level.
       const appLogLevel = ["debug", "trace"].includes(config.logLevel) ? config.logLevel : "info";
-      const appEnv = { ...process.env, ...env, ...options.apps.env, LOG_LEVEL: appLogLevel };
-      for (let i = 0; i < options.apps.workers; i++) {
-        const worker = await startApp(
-          `worker-${i + 1}`,
-          WORKER_MAIN,
-          {
-            ...appEnv,
-            HEALTH_PORT: "0",
-            MODEL_SOURCE: "blob",
-            MODEL_CACHE_DIR: path.join(stateDir, "models"),
-            TEMP_DIR: path.join(stateDir, "tmp"),
-            OCR_ENABLED: String(config.ocrEnabled),
-            // Several workers on one machine would all keep their helpers off the same CPU.
-            ...(options.apps.workers > 1 ? { HELPER_CPU_AFFINITY: "off" } : {}),
-            ...options.apps.env,
-            LOG_LEVEL: appLogLevel,
-          },
-          "worker ready",
-          logger,
-        );
+      const appEnv = { ...process.env, ...env, ...apps.env, LOG_LEVEL: appLogLevel };
+      for (let i = 0; i < apps.workers; i++) {
+        const startWorker = () =>
+          startApp(
+            `worker-${i + 1}`,
+            WORKER_MAIN,
+            {
+              ...appEnv,
+              HEALTH_PORT: "0",
+              MODEL_SOURCE: "blob",
+              MODEL_CACHE_DIR: path.join(stateDir, "models"),
+              TEMP_DIR: path.join(stateDir, "tmp"),
+              OCR_ENABLED: String(config.ocrEnabled),
+              // Several workers on one machine would all keep their helpers off the same CPU.
+              ...(apps.workers > 1 ? { HELPER_CPU_AFFINITY: "off" } : {}),
+              ...apps.env,
+              LOG_LEVEL: appLogLevel,
+            },
+            "worker ready",
+            logger,
+          );
+        const worker = await startWorker();
         // The drain grace of a local worker is short: Ctrl-C should not wait minutes.
-        components.push(child(worker.child, 15_000));
+        components.push(kept(worker.child, async () => (await startWorker()).child, 15_000));
       }
-      if (options.apps.functions) {
-        const fn = await startApp(
-          "functions",
-          FUNCTIONS_HOST_MAIN,
-          {
-            ...appEnv,
-            AUTH_MODE: "dev",
-            FUNCTIONS_HOST: host,
-            FUNCTIONS_PORT: String(httpPort),
-            ...(options.apps.pwaDir && existsSync(options.apps.pwaDir)
-              ? { PWA_DIST_DIR: options.apps.pwaDir }
-              : {}),
-          },
-          "functions host listening",
-          logger,
-        );
-        components.push(child(fn.child));
+      if (apps.functions) {
+        const startFunctions = () =>
+          startApp(
+            "functions",
+            FUNCTIONS_HOST_MAIN,
+            {
+              ...appEnv,
+              AUTH_MODE: "dev",
+              FUNCTIONS_HOST: host,
+              FUNCTIONS_PORT: String(httpPort),
+              ...(apps.pwaDir && existsSync(apps.pwaDir) ? { PWA_DIST_DIR: apps.pwaDir } : {}),
+            },
+            "functions host listening",
+            logger,
+          );
+        const fn = await startFunctions();
+        components.push(kept(fn.child, async () => (await startFunctions()).child));
         urls.app = String(fn.ready.url);
       }
     }
@@ -188,6 +280,7 @@ export async function startLocalStack(
       urls,
       readyMs: Date.now() - started,
       serviceBus: messaging.serviceBus,
+      failed,
       stop: stopAll,
     };
   } catch (err) {

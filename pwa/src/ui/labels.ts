@@ -59,4 +59,6 @@ export const ERROR_ADVICE: Record<ErrorCode, string> = {
   JOB_TIMEOUT: "Try again later, or upload a smaller version of the document.",
   WORKER_SHUTDOWN: "A temporary problem on our side. Upload the document again in a few minutes.",
   INTERNAL: "Something went wrong on our side. Try again later or contact support with the job id.",
+  JOB_RATE_LIMITED: "Wait a minute, then add the remaining documents.",
+  TOO_MANY_OPEN_UPLOADS: "Finish or remove the uploads that are still waiting, then add more documents.",
 };

@@ -55,6 +55,9 @@ export class ScriptedDocuments implements DocumentStore {
   properties(container: string, blobName: string): Promise<DocumentProperties | undefined> {
     return this.real.properties(container, blobName);
   }
+  revokeUploads(container: string, blobName: string, holder: string): Promise<void> {
+    return this.real.revokeUploads(container, blobName, holder);
+  }
   readHead(container: string, blobName: string, length: number): Promise<Buffer> {
     return this.real.readHead(container, blobName, length);
   }
