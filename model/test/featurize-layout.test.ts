@@ -58,9 +58,9 @@ const LETTERHEAD: LineSpec[] = [
   { text: "Tel. +49 30 1234567", x: 0.08, y: 0.932, fontSize: 7 },
 ];
 
-describe("featurizePage layout features (spec v5)", () => {
-  it("is spec v5 with the font, x-centre and first-block dense features", () => {
-    expect(FEATURE_SPEC.version).toBe(5);
+describe("featurizePage layout features (spec v6)", () => {
+  it("is spec v6 with the font, x-centre and first-block dense features", () => {
+    expect(FEATURE_SPEC.version).toBe(6);
     for (const name of ["fontKnown", "fontSizeRelMedian", "isLargestFont", "fontTop3OnFirstPage", "bold"])
       expect(FEATURE_SPEC.dense).toContain(name);
     expect(FEATURE_SPEC.dense).toContain("xCentre");
@@ -216,5 +216,24 @@ describe("fnvShape", () => {
       texts.push(t);
     }
     for (const t of texts) expect([t, fnvShape(FNV_OFFSET, t)]).toEqual([t, fnv(FNV_OFFSET, shape(t))]);
+  });
+});
+
+describe("label concepts (spec v6)", () => {
+  /** The buckets of the id candidate "48213" after the label `label` on its left. */
+  const idTokens = (label: string): Set<number> => {
+    const f = featurizePage(page([{ text: `${label} 48213`, x: 0.1, y: 0.2 }]), "dmy");
+    const row = f.candidates.findIndex((c) => c.kind === "id" && c.text === "48213");
+    expect(row, `id candidate after "${label}"`).toBeGreaterThanOrEqual(0);
+    return new Set(tokens(f, row));
+  };
+  const shared = (a: Set<number>, b: Set<number>): number => [...a].filter((t) => b.has(t)).length;
+
+  it("gives a label in another language the tokens of the same meaning", () => {
+    const english = idTokens("Invoice No.:");
+    const french = idTokens("N° de facture :");
+    const phone = idTokens("Telefon:");
+    // document + number: the concept tokens and their set, which a phone label does not carry.
+    expect(shared(english, french)).toBeGreaterThan(shared(english, phone) + 2);
   });
 });

@@ -8,6 +8,7 @@ import {
 import type { DateOrder } from "../candidates/normalise.js";
 import { bucketer, bucketOf, fnv, FNV_OFFSET, fnvShape, wordSpans, words } from "./hash.js";
 import { DENSE_SIZE, FEATURE_SPEC } from "./spec.js";
+import { LABEL_CONCEPTS, conceptsOfWord } from "./label-concepts.js";
 import { NUMBER_MARKERS } from "./lexicon.js";
 import { countLetters } from "../candidates/letters.js";
 
@@ -533,6 +534,10 @@ const T = {
   lro: P("lro:"),
   lbe: P("lbe:"),
   lrok: perKind((k) => `lrok:${k}`),
+  cp: perKind((k) => `cp:${k}:`),
+  cs: perKind((k) => `cs:${k}:`),
+  csl: perKind((k) => `csl:${k}:`),
+  csa: perKind((k) => `csa:${k}:`),
   lbek: perKind((k) => `lbek:${k}`),
   nm: {
     legal: P("nm:legal"),
@@ -775,11 +780,28 @@ function writeTokens(row: Row, c: Candidate, info: LineInfo, page: PageContext):
     row.put(fnvRange(T.ls[k], w, w.length - 4, w.length));
   }
   if (marker) row.put(T.idm[k]);
+  // What the label means in any language (document + number, due + date, total + included), and
+  // what the label left on the row and the label above mean, as concept sets.
+  let concepts = 0;
+  for (let j = from; j < to; j++) concepts |= conceptsOfWord(labelWords[j] as string);
+  if (concepts) {
+    for (let b = 0; b < LABEL_CONCEPTS.length; b++)
+      if (concepts & (1 << b)) row.put(fnv(T.cp[k], LABEL_CONCEPTS[b] as string));
+    row.put(fnv(T.cs[k], String(concepts)));
+  }
+  if (lro) row.put(fnv(T.csl[k], String(wordConcepts(lro.words, Math.max(0, lro.words.length - 3), lro.words.length))));
+  if (lbe) row.put(fnv(T.csa[k], String(wordConcepts(lbe.words, 0, Math.min(3, lbe.words.length)))));
   // The value before this one in a block of values (left in a header table, above in a stack):
   // the order of a document's header (number, date, due date) holds whatever the labels say.
   const prev = rl?.isValue ? rl : ab?.isValue ? ab : ab2?.isValue ? ab2 : undefined;
   if (k !== "text") row.put(T.pv[k][prev?.valueKind ?? "none"]);
   return marker;
+}
+
+function wordConcepts(ws: readonly string[], from: number, to: number): number {
+  let mask = 0;
+  for (let j = from; j < to; j++) mask |= conceptsOfWord(ws[j] as string);
+  return mask;
 }
 
 /** Cues that a text candidate is a party's name, and where on the page it sits. */

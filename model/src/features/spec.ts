@@ -2,7 +2,7 @@ import { DOCUMENT_TYPES, FIELD_NAMES } from "@docsift/core";
 
 /** Fixed feature layout; recorded in the manifest so a runtime refuses a model built for another. */
 export const FEATURE_SPEC = {
-  version: 5,
+  version: 6,
   hashBuckets: 1 << 14,
   slots: 96,
   dense: [

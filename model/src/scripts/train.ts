@@ -11,7 +11,7 @@ const { values } = parseArgs({
     documents: { type: "string", default: "10000" },
     epochs: { type: "string", default: "5" },
     seed: { type: "string", default: "20260101" },
-    version: { type: "string", default: "4.0.0" },
+    version: { type: "string", default: "4.1.0" },
     root: { type: "string", default: artifactsRoot() },
     "no-current": { type: "boolean", default: false },
     "label-noise": { type: "string", default: "0.3" },
