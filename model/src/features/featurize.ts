@@ -789,7 +789,10 @@ function writeTokens(row: Row, c: Candidate, info: LineInfo, page: PageContext):
       if (concepts & (1 << b)) row.put(fnv(T.cp[k], LABEL_CONCEPTS[b] as string));
     row.put(fnv(T.cs[k], String(concepts)));
   }
-  if (lro) row.put(fnv(T.csl[k], String(wordConcepts(lro.words, Math.max(0, lro.words.length - 3), lro.words.length))));
+  if (lro)
+    row.put(
+      fnv(T.csl[k], String(wordConcepts(lro.words, Math.max(0, lro.words.length - 3), lro.words.length))),
+    );
   if (lbe) row.put(fnv(T.csa[k], String(wordConcepts(lbe.words, 0, Math.min(3, lbe.words.length)))));
   // The value before this one in a block of values (left in a header table, above in a stack):
   // the order of a document's header (number, date, due date) holds whatever the labels say.
