@@ -223,7 +223,7 @@ export function decide(job: Job, command: JobCommand): Decision {
 
     case "delete":
       if (status === "DELETED") return duplicate(job);
-      return moveTo(without(job, "result", "progress"), "DELETED", command.at, {});
+      return moveTo(without(job, "result", "resultRevisions", "progress"), "DELETED", command.at, {});
   }
 }
 
