@@ -8,6 +8,7 @@ import {
   currentEvent,
   JobIdSchema,
   MESSAGE_SCHEMA_VERSION,
+  resultSummary,
 } from "@docsift/core";
 import type { InferenceTask, Job, JobView, Versioned } from "@docsift/core";
 import type { FunctionDeps } from "./deps.js";
@@ -46,6 +47,7 @@ export function toJobView(job: Job): JobView {
     ...(job.progress ? { progress: job.progress } : {}),
     ...(job.error ? { error: job.error } : {}),
     ...(job.result ? { result: job.result } : {}),
+    ...(job.result && job.status === "COMPLETED" ? { review: resultSummary(job) } : {}),
     history: job.history,
   };
 }

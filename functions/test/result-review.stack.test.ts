@@ -354,3 +354,68 @@ describe("exporting results", () => {
     }
   });
 });
+
+describe("searching the job list", () => {
+  it("shows each row's vendor, total and invoice number, and finds jobs by name, vendor or number, status and review", async () => {
+    const dave = apiClient(host.url, `dave-${randomUUID().slice(0, 8)}`);
+    const at = (m: number) => new Date(Date.UTC(2026, 1, 1, 9, m));
+    const acme = await storeCompleted(dave, { at: at(1), fileName: "scan-001.pdf" });
+    const globex = await storeCompleted(dave, {
+      at: at(2),
+      fileName: "march.pdf",
+      result: sampleResult({
+        fields: {
+          vendorName: { value: "Globex Ltd", confidence: 0.99, page: 1, sourceText: "Globex Ltd" },
+          invoiceNumber: { value: "G-2041", confidence: 0.99, page: 1, sourceText: "G-2041" },
+          totalAmount: { value: "250.00", confidence: 0.99, page: 1, sourceText: "250.00" },
+        },
+      }),
+    });
+    const waiting = newUploadJob(dave.userId, { at: at(3) });
+    await jobs.items.create(waiting);
+
+    const plain = await dave("GET", "/api/jobs");
+    const row = plain.json.items.find((i: { id: string }) => i.id === acme.id);
+    expect(row.review).toEqual({
+      needsReview: true,
+      fieldsNeedingReview: 1,
+      confirmed: false,
+      revision: 0,
+      vendorName: "ACME GmbH",
+      invoiceNumber: "INV-7",
+      totalAmount: "10.00",
+    });
+    expect(plain.json.items.find((i: { id: string }) => i.id === waiting.id).review).toBeUndefined();
+
+    const ids = async (query: string) => {
+      const res = await dave("GET", `/api/jobs?${query}`);
+      expect(res.status, query).toBe(200);
+      return res.json.items.map((i: { id: string }) => i.id);
+    };
+    expect(await ids("q=globex")).toEqual([globex.id]);
+    expect(await ids("q=g-2041")).toEqual([globex.id]);
+    expect(await ids("q=SCAN-0")).toEqual([acme.id]);
+    expect(await ids("needsReview=true")).toEqual([acme.id]);
+    expect(await ids("status=AWAITING_UPLOAD")).toEqual([waiting.id]);
+    expect(await ids("status=COMPLETED&sort=total")).toEqual([globex.id, acme.id]);
+    expect(await ids("sort=oldest")).toEqual([acme.id, globex.id, waiting.id]);
+
+    // A correction is what the search sees: the vendor is found by its corrected name.
+    const { etag } = await readResult(dave, acme.id);
+    await patch(dave, acme.id, { vendorName: "Initech" }, etag);
+    expect(await ids("q=initech")).toEqual([acme.id]);
+    expect(await ids("q=acme")).toEqual([]);
+
+    const first = await dave("GET", "/api/jobs?sort=oldest&limit=2");
+    expect(first.json.items).toHaveLength(2);
+    const second = await dave(
+      "GET",
+      `/api/jobs?sort=oldest&limit=2&continuationToken=${first.json.continuationToken}`,
+    );
+    expect(second.json.items.map((i: { id: string }) => i.id)).toEqual([waiting.id]);
+    expect(second.json.continuationToken).toBeUndefined();
+
+    for (const bad of ["sort=price", "needsReview=maybe", "status=DONE", "continuationToken=nope&q=x"])
+      expect((await dave("GET", `/api/jobs?${bad}`)).status, bad).toBe(400);
+  });
+});

@@ -121,3 +121,33 @@ export const ExportQuerySchema = z
   })
   .strict();
 export type ExportQuery = z.infer<typeof ExportQuerySchema>;
+
+/** A job list row's view of its result (reviewed values), so the list needs no result reads. */
+export const ResultSummarySchema = z
+  .object({
+    needsReview: z.boolean(),
+    fieldsNeedingReview: z.number().int().nonnegative(),
+    confirmed: z.boolean(),
+    revision: z.number().int().nonnegative(),
+    vendorName: z.string().optional(),
+    invoiceNumber: z.string().optional(),
+    totalAmount: z.string().optional(),
+    currency: z.string().optional(),
+  })
+  .strict();
+export type ResultSummary = z.infer<typeof ResultSummarySchema>;
+
+export const JOB_SORTS = ["newest", "oldest", "fileName", "vendor", "total"] as const;
+export type JobSort = (typeof JOB_SORTS)[number];
+
+/** The search and filters of GET /api/jobs; with none of them the list is the plain newest-first one. */
+export const JobSearchQuerySchema = z.object({
+  /** Part of the file name, vendor or invoice number (case-insensitive). */
+  q: z.string().trim().max(200).optional(),
+  status: StatusListSchema.optional(),
+  needsReview: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
+  sort: z.enum(JOB_SORTS).optional(),
+});
