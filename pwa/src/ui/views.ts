@@ -139,10 +139,32 @@ export function createJobRow(job: KnownJob): HTMLElement {
       "a",
       { class: "job-link", href: `/jobs/${job.id}`, "data-link": true },
       h("span", { class: "file-name" }),
-      h("span", { class: "badge" }),
+      h(
+        "span",
+        { class: "badges" },
+        h("span", { class: "badge" }),
+        h(
+          "span",
+          { class: "review-badge", hidden: true },
+          h("span", { "aria-hidden": "true" }, "⚠"),
+          " Needs review",
+        ),
+      ),
     ),
+    h("span", { class: "job-key muted" }),
     h("span", { class: "job-meta muted" }),
   );
+}
+
+/** "ACME GmbH · €1,234.50 · No. INV-7" from the reviewed result. */
+function keyValues(job: KnownJob): string {
+  const r = job.review;
+  if (!r) return "";
+  // The locale's format names the currency where it is known ("€1,234.50").
+  const total = r.totalAmount
+    ? displayValue("totalAmount", r.totalAmount, navigator.language, r.currency)
+    : "";
+  return [r.vendorName, total, r.invoiceNumber ? `No. ${r.invoiceNumber}` : ""].filter(Boolean).join(" · ");
 }
 
 export function updateJobRow(el: HTMLElement, job: KnownJob): void {
@@ -152,6 +174,13 @@ export function updateJobRow(el: HTMLElement, job: KnownJob): void {
   badge.className = `badge status-${job.status.toLowerCase()}`;
   if (badge.textContent !== STATUS_LABELS[job.status]) badge.textContent = STATUS_LABELS[job.status];
   el.dataset.status = job.status;
+  const needsReview = job.status === "COMPLETED" && job.review?.needsReview === true;
+  el.querySelector<HTMLElement>(".review-badge")!.hidden = !needsReview;
+  el.dataset.needsReview = String(needsReview);
+  const key = keyValues(job);
+  const keyEl = el.querySelector<HTMLElement>(".job-key")!;
+  if (keyEl.textContent !== key) keyEl.textContent = key;
+  keyEl.hidden = !key;
   const meta = [
     formatTime(job.createdAt),
     job.sizeBytes > 1 ? formatBytes(job.sizeBytes) : "",
@@ -286,6 +315,22 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
               "Some values need a check before you rely on them: they are marked “Check”.",
             )
           : "",
+        h(
+          "p",
+          { class: "review-link" },
+          h(
+            "a",
+            { href: `/jobs/${job.id}/review`, "data-link": true, class: "button" },
+            job.review?.needsReview ? "Review and correct the values" : "Correct or confirm the values",
+          ),
+          job.review?.revision
+            ? h(
+                "span",
+                { class: "muted small" },
+                ` Corrected (revision ${job.review.revision}); the values below are the model's.`,
+              )
+            : "",
+        ),
         fieldsTable(result.fields, navigator.language),
         h(
           "p",
