@@ -17,6 +17,7 @@ export * from "./contracts/dead-letter.js";
 export * from "./job/states.js";
 export * from "./job/state-machine.js";
 export * from "./job/transition.js";
+export * from "./job/owner-retry.js";
 export * from "./ports.js";
 export * from "./config/parse.js";
 export * from "./config/connections.js";

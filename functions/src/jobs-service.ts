@@ -9,6 +9,7 @@ import {
   JobIdSchema,
   MESSAGE_SCHEMA_VERSION,
   resultSummary,
+  isRetryableByOwner,
 } from "@docsift/core";
 import type { InferenceTask, Job, JobView, Versioned } from "@docsift/core";
 import type { FunctionDeps } from "./deps.js";
@@ -48,6 +49,7 @@ export function toJobView(job: Job): JobView {
     ...(job.error ? { error: job.error } : {}),
     ...(job.result ? { result: job.result } : {}),
     ...(job.result && job.status === "COMPLETED" ? { review: resultSummary(job) } : {}),
+    ...(job.status === "FAILED" ? { retryable: isRetryableByOwner(job) } : {}),
     history: job.history,
   };
 }

@@ -15,6 +15,7 @@ import {
   exportJobsHandler,
   getResultHandler,
 } from "./http/results.js";
+import { retryJobHandler } from "./http/retry-job.js";
 import { healthHandler, meHandler, negotiateHandler } from "./http/realtime.js";
 import {
   dismissDeadLetterHandler,
@@ -88,6 +89,7 @@ export const registrations: Registration[] = [
   http("getJob", ["GET"], "jobs/{id}", getJobHandler),
   http("deleteJob", ["DELETE"], "jobs/{id}", deleteJobHandler),
   http("submitJob", ["POST"], "jobs/{id}/submit", submitJobHandler),
+  http("retryJob", ["POST"], "jobs/{id}/retry", retryJobHandler),
   http("getResult", ["GET"], "jobs/{id}/result", getResultHandler),
   http("correctResult", ["PATCH"], "jobs/{id}/result", correctResultHandler),
   http("confirmResult", ["POST"], "jobs/{id}/result/confirm", confirmResultHandler),

@@ -52,6 +52,8 @@ export const JobViewSchema = z
     result: JobResultSchema.optional(),
     /** The reviewed result in brief (COMPLETED jobs): what a list row shows and the review badge. */
     review: ResultSummarySchema.optional(),
+    /** A FAILED job whose cause can pass on a retry: its owner may retry it (POST /api/jobs/{id}/retry). */
+    retryable: z.boolean().optional(),
     history: z.array(JobHistoryEntrySchema),
   })
   .strict();
