@@ -158,6 +158,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     /** `keepalive`: the request outlives the page (a delete sent as the page is closed). */
     deleteJob: (jobId: string, opts: { keepalive?: boolean } = {}) =>
       call<void>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}`, undefined, {}, opts),
+    retryJob: (jobId: string) =>
+      call<{ jobId: string; status: string }>("POST", `/api/jobs/${encodeURIComponent(jobId)}/retry`),
     getResult: (jobId: string) => send<ReviewedResult>("GET", resultPath(jobId)),
     /** null marks a field as not in the document. */
     correctResult: (jobId: string, fields: Partial<Record<FieldName, string | null>>, etag: string) =>

@@ -434,13 +434,23 @@ function renderDetail(id: string, focus: boolean): void {
   } else {
     const focused = document.activeElement;
     const keepFocus = focused && main.contains(focused) && !focus ? focused.textContent : undefined;
-    main.replaceChildren(h("div", { class: "card" }, jobDetail(job, { delete: deleteJob })));
+    main.replaceChildren(h("div", { class: "card" }, jobDetail(job, { delete: deleteJob, retry: retryJob })));
     if (keepFocus)
       Array.from(main.querySelectorAll<HTMLElement>("a, button"))
         .find((e) => e.textContent === keepFocus)
         ?.focus();
   }
   if (focus) main.querySelector<HTMLElement>("h1")?.focus();
+}
+
+async function retryJob(id: string): Promise<void> {
+  try {
+    await api.retryJob(id);
+    showToast("Retrying: the job is back in the queue.", undefined, 4000);
+  } catch (err) {
+    showToast(`The job was not retried: ${messageOf(err)}`);
+  }
+  await readJob(id);
 }
 
 // ---- review view ----------------------------------------------------------------------------

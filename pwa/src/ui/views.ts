@@ -278,6 +278,7 @@ const reviewText = (reasons: ReviewReason[] | undefined): string =>
 
 export interface DetailActions {
   delete(jobId: string): void;
+  retry(jobId: string): void;
 }
 
 export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTMLElement {
@@ -352,6 +353,18 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
         h("p", { class: "reason" }, job.error?.message ?? "The document could not be processed."),
         h("h3", {}, "What you can do"),
         h("p", { class: "advice" }, code ? ERROR_ADVICE[code] : "Upload the document again."),
+        // Offered only where the API says a retry can succeed: never for a damaged or unsupported file.
+        job.retryable
+          ? h(
+              "p",
+              {},
+              h(
+                "button",
+                { type: "button", class: "retry-job", onclick: () => actions.retry(job.id) },
+                "Retry",
+              ),
+            )
+          : null,
         code ? h("p", { class: "muted small" }, `Error code ${code} · job ${job.id}`) : null,
       ),
     );

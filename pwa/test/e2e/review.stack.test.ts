@@ -9,7 +9,8 @@ import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Container } from "@azure/cosmos";
 import { cosmosContainers, createCosmosClient } from "@docsift/adapters";
-import type { Job, JobResult } from "@docsift/core";
+import { decide } from "@docsift/core";
+import type { ErrorCode, Job, JobResult } from "@docsift/core";
 import { completedJob, newUploadJob, sampleResult } from "@docsift/core/testing";
 import { startFunctionsHost, type LocalFunctionsHost } from "@docsift/local";
 import { functionsConfig } from "../../../functions/test/helpers.js";
@@ -222,5 +223,31 @@ describe("reviewing results in the PWA (Chromium)", () => {
       confirmed: "true",
     });
     await context.close();
+  });
+
+  it("offers Retry for a failure that can pass and not for one that cannot, and retries", async () => {
+    const failed = async (code: ErrorCode, permanent: boolean) => {
+      const at = new Date();
+      let job = newUploadJob(userId, { at });
+      job = decide(job, { type: "submit", at }).job;
+      job = { ...decide(job, { type: "start", at, attempt: 1 }).job, dispatched: 1 };
+      job = decide(job, { type: "fail", at, error: { code, message: "failed", permanent } }).job;
+      await jobs.items.create(job);
+      return job;
+    };
+    const passing = await failed("DEPENDENCY_UNAVAILABLE", false);
+    const corrupt = await failed("CORRUPT_DOCUMENT", true);
+    const page = await browser.newPage({ locale: "en-US" });
+    await page.goto(`${host.url}/jobs/${corrupt.id}`);
+    await page.locator(".failure .advice").waitFor();
+    expect(await page.locator(".retry-job").count()).toBe(0);
+
+    await page.goto(`${host.url}/jobs/${passing.id}`);
+    await page.locator(".retry-job").waitFor();
+    await page.locator(".retry-job").focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator(".detail").getAttribute("data-status")).toBe("QUEUED");
+    expect(await page.locator(".retry-job").count()).toBe(0);
+    await page.close();
   });
 });
