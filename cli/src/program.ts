@@ -5,7 +5,7 @@ import { DEAD_LETTER_STATUSES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_OCR_MAX_PAGES }
 import { DEFAULT_LIMITS } from "@docsift/extraction/limits";
 import { dlqDismissCommand, dlqListCommand, dlqResubmitCommand, dlqShowCommand } from "./commands/dlq.js";
 import { PDF_ENGINES, extractCommand } from "./commands/extract.js";
-import { deleteCommand, listCommand, statusCommand } from "./commands/jobs.js";
+import { deleteCommand, listCommand, retryCommand, statusCommand } from "./commands/jobs.js";
 import { submitCommand } from "./commands/submit.js";
 import { resultConfirmCommand, resultSetCommand, resultShowCommand } from "./commands/result.js";
 import { exportCommand } from "./commands/export.js";
@@ -145,6 +145,14 @@ export async function runCli(
     .option("--limit <n>", "jobs per page (1-100)", intIn(1, 100), 20)
     .option("--all", "follow continuation tokens to the last page", false)
     .action(run((c, o: { limit: number; all: boolean }) => listCommand(c, o)));
+
+  program
+    .command("retry")
+    .description(
+      "put a failed job back on the queue (only when its cause can pass: not a damaged or unsupported file)",
+    )
+    .argument("<id>", "job id")
+    .action(run((c, id: string) => retryCommand(c, id)));
 
   program
     .command("delete")

@@ -6,9 +6,9 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Container } from "@azure/cosmos";
 import { cosmosContainers, createCosmosClient } from "@docsift/adapters";
-import { FunctionsConfigSchema, parseConfig } from "@docsift/core";
+import { FunctionsConfigSchema, decide, parseConfig } from "@docsift/core";
 import type { Job, JobResult } from "@docsift/core";
-import { completedJob, sampleResult } from "@docsift/core/testing";
+import { completedJob, newUploadJob, sampleResult } from "@docsift/core/testing";
 import { startFunctionsHost, type LocalFunctionsHost } from "@docsift/local";
 import { csvRecords } from "../../functions/test/csv-parse.js";
 import { runCaptured } from "./capture.js";
@@ -160,5 +160,28 @@ describe("docsift export", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/status/);
     expect((await docsift("export", "--needs-review", "--reviewed")).code).toBe(2);
+  });
+});
+
+describe("docsift retry", () => {
+  it("retries a failure that can pass and explains why another cannot be retried", async () => {
+    const failed = async (permanent: boolean) => {
+      const at = new Date();
+      let job = newUploadJob(user, { at });
+      job = decide(job, { type: "submit", at }).job;
+      job = { ...decide(job, { type: "start", at, attempt: 1 }).job, dispatched: 1 };
+      const code = permanent ? "UNSUPPORTED_DOCUMENT" : "JOB_TIMEOUT";
+      job = decide(job, { type: "fail", at, error: { code, message: "failed", permanent } }).job;
+      await jobs.items.create(job);
+      return job;
+    };
+    const passing = await failed(false);
+    const retried = await docsift("retry", passing.id);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.stdout).toContain(`job ${passing.id} is QUEUED again`);
+    const permanent = await failed(true);
+    const refused = await docsift("retry", permanent.id);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/cannot succeed: This file type is not supported/);
   });
 });
