@@ -1,7 +1,10 @@
-import { FIELD_NAMES } from "@docsift/core";
 import type { FieldName, ReviewedResult } from "@docsift/core";
 import { h } from "./dom.js";
 import { FIELD_LABELS } from "./labels.js";
+
+// From the labels (exhaustive by type), not from @docsift/core: importing a value from core's
+// root would bring its schemas and zod into the app's bundle.
+const FIELD_NAMES = Object.keys(FIELD_LABELS) as FieldName[];
 
 /** What the review form can ask of the page. */
 export interface ReviewActions {
