@@ -420,6 +420,31 @@ function renderList(): void {
 // ---- detail view ----------------------------------------------------------------------------
 
 let detailError = "";
+
+// The reviewed result of a corrected job, read once per revision for the detail view's table.
+const reviewedResults = new Map<string, ReviewedResult>();
+const reviewedReads = new Set<string>();
+function reviewedFor(job: {
+  id: string;
+  review?: { revision: number } | undefined;
+}): ReviewedResult | undefined {
+  const revision = job.review?.revision ?? 0;
+  if (!revision) return undefined;
+  const known = reviewedResults.get(job.id);
+  if (known?.revision === revision) return known;
+  const key = `${job.id}:${revision}`;
+  if (!reviewedReads.has(key)) {
+    reviewedReads.add(key);
+    void api
+      .getResult(job.id)
+      .then(({ body }) => {
+        reviewedResults.set(job.id, body);
+        if (route.name === "job" && route.id === job.id) render();
+      })
+      .catch(() => reviewedReads.delete(key));
+  }
+  return known;
+}
 function renderDetail(id: string, focus: boolean): void {
   const job = store.get(id);
   if (!job) {
@@ -434,7 +459,9 @@ function renderDetail(id: string, focus: boolean): void {
   } else {
     const focused = document.activeElement;
     const keepFocus = focused && main.contains(focused) && !focus ? focused.textContent : undefined;
-    main.replaceChildren(h("div", { class: "card" }, jobDetail(job, { delete: deleteJob, retry: retryJob })));
+    main.replaceChildren(
+      h("div", { class: "card" }, jobDetail(job, { delete: deleteJob, retry: retryJob }, reviewedFor(job))),
+    );
     if (keepFocus)
       Array.from(main.querySelectorAll<HTMLElement>("a, button"))
         .find((e) => e.textContent === keepFocus)
@@ -478,6 +505,7 @@ async function reviewChange(
   try {
     const { body, etag } = await change(review.etag);
     review = { jobId: id, result: body, etag, note: "Saved." };
+    reviewedResults.set(id, body);
   } catch (err) {
     if (err instanceof ApiError && err.status === 412) {
       await loadReview(

@@ -1,4 +1,4 @@
-import type { ExtractedField, FieldName, JobView, ReviewReason } from "@docsift/core";
+import type { ExtractedField, FieldName, JobView, ReviewReason, ReviewedResult } from "@docsift/core";
 import type { KnownJob } from "../status/store.js";
 import type { UploadItem } from "../uploads.js";
 import { formatBytes } from "../validate.js";
@@ -193,7 +193,16 @@ export function updateJobRow(el: HTMLElement, job: KnownJob): void {
 
 // ---- job detail ----------------------------------------------------------------------------
 
-function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>, locale: string): HTMLElement {
+/** A value as the table shows it: the model's (ExtractedField) or a reviewed one, maybe a user's. */
+type ShownField = Pick<ExtractedField, "value" | "needsReview" | "reviewReasons"> & {
+  confidence?: number | undefined;
+  page?: number | undefined;
+  sourceText?: string | undefined;
+  origin?: "model" | "user";
+  modelValue?: string | undefined;
+};
+
+function fieldsTable(fields: Partial<Record<FieldName, ShownField>>, locale: string): HTMLElement {
   const currency = fields.currency?.value;
   const rows = (Object.keys(FIELD_LABELS) as FieldName[]).filter((name) => fields[name]);
   if (!rows.length) return h("p", {}, "No fields were found in this document.");
@@ -238,23 +247,33 @@ function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>, locale:
                 )
               : "",
           ),
+          f.origin === "user" || f.confidence === undefined
+            ? h(
+                "td",
+                { "data-label": "Confidence", class: "corrected" },
+                f.modelValue ? `Corrected (the model read ${f.modelValue})` : "Entered by you",
+              )
+            : h(
+                "td",
+                { "data-label": "Confidence" },
+                h("meter", {
+                  min: 0,
+                  max: 1,
+                  low: 0.5,
+                  high: 0.8,
+                  optimum: 1,
+                  value: f.confidence,
+                  "aria-label": `Confidence ${percent(f.confidence)}`,
+                }),
+                " ",
+                percent(f.confidence),
+              ),
+          h("td", { "data-label": "Page" }, f.page ?? ""),
           h(
             "td",
-            { "data-label": "Confidence" },
-            h("meter", {
-              min: 0,
-              max: 1,
-              low: 0.5,
-              high: 0.8,
-              optimum: 1,
-              value: f.confidence,
-              "aria-label": `Confidence ${percent(f.confidence)}`,
-            }),
-            " ",
-            percent(f.confidence),
+            { "data-label": "Source text", class: "source" },
+            f.sourceText ? h("q", {}, f.sourceText) : "",
           ),
-          h("td", { "data-label": "Page" }, f.page),
-          h("td", { "data-label": "Source text", class: "source" }, h("q", {}, f.sourceText)),
         );
       }),
     ),
@@ -281,7 +300,15 @@ export interface DetailActions {
   retry(jobId: string): void;
 }
 
-export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTMLElement {
+/**
+ * `reviewed`: the result with the user's corrections applied, once read; until then (and for a
+ * result nobody changed) the table shows the model's values.
+ */
+export function jobDetail(
+  job: KnownJob | JobView,
+  actions: DetailActions,
+  reviewed?: ReviewedResult,
+): HTMLElement {
   const view = h("article", { class: "detail", "data-status": job.status });
   view.append(
     h("p", {}, h("a", { href: "/", "data-link": true, class: "back" }, "← All jobs")),
@@ -309,7 +336,8 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
           result.ocrPages ? ` (${result.ocrPages} read by OCR)` : "",
           ` · ${result.characters.toLocaleString()} characters`,
         ),
-        result.needsReview
+        // After a review the note follows the reviewed state, not the model's first reading.
+        (reviewed?.needsReview ?? job.review?.needsReview ?? result.needsReview)
           ? h(
               "p",
               { class: "review-note", role: "note" },
@@ -327,12 +355,14 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
           job.review?.revision
             ? h(
                 "span",
-                { class: "muted small" },
-                ` Corrected (revision ${job.review.revision}); the values below are the model's.`,
+                { class: "muted small reviewed-note" },
+                reviewed
+                  ? ` Reviewed (revision ${reviewed.revision}): corrections shown, the model's reading kept.`
+                  : ` Reviewed (revision ${job.review.revision}): loading the corrections…`,
               )
             : "",
         ),
-        fieldsTable(result.fields, navigator.language),
+        fieldsTable(reviewed?.fields ?? result.fields, navigator.language),
         h(
           "p",
           { class: "muted small" },

@@ -199,6 +199,15 @@ describe("reviewing results in the PWA (Chromium)", () => {
     expect(stored.fields.totalAmount.value).toBe("12.50");
     expect(stored.absent).toEqual(["iban"]);
 
+    // The job's page shows the corrected values, the model's reading beside them.
+    await page.locator(".back").click();
+    const totalRow = page.locator('.fields tr[data-field="totalAmount"]');
+    await expect.poll(() => totalRow.locator("data").getAttribute("value")).toBe("12.50");
+    expect(await totalRow.locator(".corrected").textContent()).toBe("Corrected (the model read 10.00)");
+    expect(await page.locator('.fields tr[data-field="iban"]').count()).toBe(0);
+    expect(await page.locator(".review-note").count()).toBe(0);
+    await shot(page, "review-detail");
+
     // The list now shows the corrected total and no review badge; the counter is gone.
     await openList(page);
     const acmeRow = page.locator(`#jobs li[data-key="${acme.id}"]`);
