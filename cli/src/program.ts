@@ -7,8 +7,10 @@ import { capacityCommand } from "./commands/capacity.js";
 import type { CapacityOptions } from "./commands/capacity.js";
 import { dlqDismissCommand, dlqListCommand, dlqResubmitCommand, dlqShowCommand } from "./commands/dlq.js";
 import { PDF_ENGINES, extractCommand } from "./commands/extract.js";
-import { deleteCommand, listCommand, statusCommand } from "./commands/jobs.js";
+import { deleteCommand, listCommand, retryCommand, statusCommand } from "./commands/jobs.js";
 import { submitCommand } from "./commands/submit.js";
+import { resultConfirmCommand, resultSetCommand, resultShowCommand } from "./commands/result.js";
+import { exportCommand } from "./commands/export.js";
 import { MODEL_PUBLISH_DEFAULTS, modelPublishCommand } from "./commands/model-publish.js";
 import { DEFAULT_API_URL, parseGlobalConfig } from "./config.js";
 import type { RawGlobalOptions } from "./config.js";
@@ -147,10 +149,86 @@ export async function runCli(
     .action(run((c, o: { limit: number; all: boolean }) => listCommand(c, o)));
 
   program
+    .command("retry")
+    .description(
+      "put a failed job back on the queue (only when its cause can pass: not a damaged or unsupported file)",
+    )
+    .argument("<id>", "job id")
+    .action(run((c, id: string) => retryCommand(c, id)));
+
+  program
     .command("delete")
     .description("delete a job, its document and its result")
     .argument("<id>", "job id")
     .action(run((c, id: string) => deleteCommand(c, id)));
+
+  const collect = (v: string, prev: string[]) => [...prev, v];
+  const result = program
+    .command("result")
+    .description("review a completed job's result: show, correct, confirm");
+  result
+    .command("show")
+    .description("show the reviewed result: fields needing review first, corrections, what is absent")
+    .argument("<job>", "job id")
+    .option("--csv", "one CSV row in the export's columns", false)
+    .action(run((c, id: string, o: { csv: boolean }) => resultShowCommand(c, id, o)));
+  result
+    .command("set")
+    .description("correct field values (kept as a new revision; the model's values stay on record)")
+    .argument("<job>", "job id")
+    .argument("[assignments...]", "field=value, e.g. totalAmount=1234.50 invoiceDate=2026-01-31")
+    .option("--absent <field>", "mark a field as not in the document (repeatable)", collect, [] as string[])
+    .addHelpText(
+      "after",
+      `
+Values are checked per field: dates as YYYY-MM-DD, amounts as numbers (1234.50), IBANs by
+checksum, currencies as ISO 4217 codes. A change someone else made since the result was read is
+not overwritten: the command fails and can be run again.`,
+    )
+    .action(
+      run((c, id: string, pairs: string[], o: { absent: string[] }) => resultSetCommand(c, id, pairs, o)),
+    );
+  result
+    .command("confirm")
+    .description("confirm the result as it stands (or only --field ones)")
+    .argument("<job>", "job id")
+    .option("--field <field>", "confirm only this field (repeatable)", collect, [] as string[])
+    .action(run((c, id: string, o: { field: string[] }) => resultConfirmCommand(c, id, o)));
+
+  program
+    .command("export")
+    .description("your jobs as CSV, one row per document with the reviewed values (streamed)")
+    .option("--from <date>", "created on or after (YYYY-MM-DD or ISO 8601 time)")
+    .option("--to <date>", "created on or before (a date includes its whole day)")
+    .option("--status <statuses>", "comma-separated job statuses (default COMPLETED)")
+    .option("--needs-review", "only results that still need review")
+    .option("--reviewed", "only results that need no review")
+    .option("-o, --output <file>", "write to this file instead of stdout")
+    .action(
+      run(
+        (
+          c,
+          o: {
+            from?: string;
+            to?: string;
+            status?: string;
+            needsReview?: boolean;
+            reviewed?: boolean;
+            output?: string;
+          },
+        ) => {
+          if (o.needsReview && o.reviewed)
+            throw new UsageError("--needs-review and --reviewed exclude each other");
+          return exportCommand(c, {
+            ...(o.from ? { from: o.from } : {}),
+            ...(o.to ? { to: o.to } : {}),
+            ...(o.status ? { status: o.status } : {}),
+            ...(o.needsReview ? { needsReview: true } : o.reviewed ? { needsReview: false } : {}),
+            ...(o.output ? { output: o.output } : {}),
+          });
+        },
+      ),
+    );
 
   program
     .command("extract")

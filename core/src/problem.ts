@@ -25,6 +25,8 @@ export const PROBLEM_TYPES = {
   "not-found": { status: 404, title: "Not found" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
   conflict: { status: 409, title: "The resource changed or is in a state that does not allow this" },
+  "precondition-failed": { status: 412, title: "The resource changed since it was read" },
+  "precondition-required": { status: 428, title: "This request must name the version it changes (If-Match)" },
   "upload-incomplete": { status: 409, title: "The document has not been uploaded completely" },
   "idempotency-key-reused": {
     status: 422,

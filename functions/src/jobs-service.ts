@@ -18,6 +18,8 @@ import {
   QuotaExceededError,
   decideCreated,
   decideIntake,
+  resultSummary,
+  isRetryableByOwner,
 } from "@docsift/core";
 import type { InferenceTask, Job, JobView, Versioned } from "@docsift/core";
 import type { FunctionDeps } from "./deps.js";
@@ -79,6 +81,8 @@ export function toJobView(job: Job): JobView {
     ...(job.progress ? { progress: job.progress } : {}),
     ...(job.error ? { error: job.error } : {}),
     ...(job.result ? { result: job.result } : {}),
+    ...(job.result && job.status === "COMPLETED" ? { review: resultSummary(job) } : {}),
+    ...(job.status === "FAILED" ? { retryable: isRetryableByOwner(job) } : {}),
     history: job.history,
   };
 }

@@ -9,6 +9,13 @@ import {
   listJobsHandler,
   submitJobHandler,
 } from "./http/jobs.js";
+import {
+  confirmResultHandler,
+  correctResultHandler,
+  exportJobsHandler,
+  getResultHandler,
+} from "./http/results.js";
+import { retryJobHandler } from "./http/retry-job.js";
 import { healthHandler, meHandler, negotiateHandler } from "./http/realtime.js";
 import {
   dismissDeadLetterHandler,
@@ -82,6 +89,11 @@ export const registrations: Registration[] = [
   http("getJob", ["GET"], "jobs/{id}", getJobHandler),
   http("deleteJob", ["DELETE"], "jobs/{id}", deleteJobHandler),
   http("submitJob", ["POST"], "jobs/{id}/submit", submitJobHandler),
+  http("retryJob", ["POST"], "jobs/{id}/retry", retryJobHandler),
+  http("getResult", ["GET"], "jobs/{id}/result", getResultHandler),
+  http("correctResult", ["PATCH"], "jobs/{id}/result", correctResultHandler),
+  http("confirmResult", ["POST"], "jobs/{id}/result/confirm", confirmResultHandler),
+  http("exportJobs", ["GET"], "exports/jobs", exportJobsHandler),
   http("negotiate", ["POST"], "negotiate", negotiateHandler),
   http("me", ["GET"], "me", meHandler),
   http("health", ["GET"], "health", healthHandler),

@@ -1,4 +1,8 @@
 import type {
+  FieldName,
+  JobSort,
+  JobStatus,
+  ReviewedResult,
   CreateJobRequest,
   CreateJobResponse,
   JobListResponse,
@@ -62,6 +66,14 @@ export interface ApiClientOptions {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
+/** The job list's search; all unset is the plain newest-first list. */
+export interface JobSearch {
+  q?: string;
+  status?: JobStatus[];
+  needsReview?: boolean;
+  sort?: JobSort;
+}
+
 export function createApiClient(options: ApiClientOptions = {}) {
   const base = options.baseUrl ?? "";
   const doFetch =
@@ -74,6 +86,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
     headers: Record<string, string> = {},
     init: Pick<RequestInit, "keepalive"> = {},
   ): Promise<T> {
+    return (await send<T>(method, path, body, headers, init)).body;
+  }
+
+  /** The body with the version it is (ETag), for a change that names it in If-Match. */
+  async function send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    init: Pick<RequestInit, "keepalive"> = {},
+  ): Promise<{ body: T; etag: string }> {
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {
@@ -116,8 +139,10 @@ export function createApiClient(options: ApiClientOptions = {}) {
         response.status === 503 && !text,
       );
     }
-    return parsed as T;
+    return { body: parsed as T, etag: response.headers.get("etag") ?? "" };
   }
+
+  const resultPath = (jobId: string) => `/api/jobs/${encodeURIComponent(jobId)}/result`;
 
   return {
     me: () => call<Me>("GET", "/api/me"),
@@ -129,16 +154,31 @@ export function createApiClient(options: ApiClientOptions = {}) {
     submitJob: (jobId: string) =>
       call<{ jobId: string; status: string }>("POST", `/api/jobs/${encodeURIComponent(jobId)}/submit`),
     getJob: (jobId: string) => call<JobView>("GET", `/api/jobs/${encodeURIComponent(jobId)}`),
-    listJobs: (query: { limit?: number; continuationToken?: string } = {}) => {
+    listJobs: (query: { limit?: number; continuationToken?: string } & JobSearch = {}) => {
       const params = new URLSearchParams();
       if (query.limit) params.set("limit", String(query.limit));
       if (query.continuationToken) params.set("continuationToken", query.continuationToken);
+      if (query.q) params.set("q", query.q);
+      if (query.status?.length) params.set("status", query.status.join(","));
+      if (query.needsReview !== undefined) params.set("needsReview", String(query.needsReview));
+      if (query.sort && query.sort !== "newest") params.set("sort", query.sort);
       const qs = params.toString();
       return call<JobListResponse>("GET", `/api/jobs${qs ? `?${qs}` : ""}`);
     },
     /** `keepalive`: the request outlives the page (a delete sent as the page is closed). */
     deleteJob: (jobId: string, opts: { keepalive?: boolean } = {}) =>
       call<void>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}`, undefined, {}, opts),
+    retryJob: (jobId: string) =>
+      call<{ jobId: string; status: string }>("POST", `/api/jobs/${encodeURIComponent(jobId)}/retry`),
+    getResult: (jobId: string) => send<ReviewedResult>("GET", resultPath(jobId)),
+    /** null marks a field as not in the document. */
+    correctResult: (jobId: string, fields: Partial<Record<FieldName, string | null>>, etag: string) =>
+      send<ReviewedResult>("PATCH", resultPath(jobId), { fields }, { "if-match": etag }),
+    /** No fields: the result as a whole. */
+    confirmResult: (jobId: string, fields: FieldName[] | undefined, etag: string) =>
+      send<ReviewedResult>("POST", `${resultPath(jobId)}/confirm`, fields ? { fields } : {}, {
+        "if-match": etag,
+      }),
     negotiate: () => call<NegotiateResponse>("POST", "/api/negotiate"),
     pushPublicKey: () => call<PushPublicKeyResponse>("GET", "/api/push/public-key"),
     savePushSubscription: (subscription: PushSubscriptionRequest) =>

@@ -2,6 +2,9 @@ import { WebPubSubClient } from "@azure/web-pubsub-client";
 import type { JobEvent } from "@docsift/core";
 import { isTerminal } from "../../core/src/job/states.js";
 import { ApiError, createApiClient } from "./api.js";
+import type { JobSearch } from "./api.js";
+import type { FieldName, JobListResponse, JobStatus, ReviewedResult } from "@docsift/core";
+import { reviewForm } from "./ui/review.js";
 import { API_CACHE } from "./lib/cache-names.js";
 import {
   askPermission,
@@ -20,6 +23,7 @@ import type { StatusChange } from "./status/store.js";
 import { xhrTransport } from "./upload/transport.js";
 import { Uploads } from "./uploads.js";
 import { ACCEPT, MAX_UPLOAD_BYTES, checkContent, checkFile, formatBytes } from "./validate.js";
+import { STATUS_LABELS } from "./ui/labels.js";
 import { PendingDeletes } from "./ui/pending-deletes.js";
 import { h, syncList } from "./ui/dom.js";
 import { createJobRow, createUploadRow, jobDetail, updateJobRow, updateUploadRow } from "./ui/views.js";
@@ -144,10 +148,11 @@ banner.append(
 
 // ---- routes -------------------------------------------------------------------------------
 
-type Route = { name: "list" } | { name: "job"; id: string };
+type Route = { name: "list" } | { name: "job"; id: string } | { name: "review"; id: string };
 const routeOf = (path: string): Route => {
-  const m = /^\/jobs\/([0-9a-f-]{36})\/?$/i.exec(path);
-  return m ? { name: "job", id: m[1]!.toLowerCase() } : { name: "list" };
+  const m = /^\/jobs\/([0-9a-f-]{36})(\/review)?\/?$/i.exec(path);
+  if (!m) return { name: "list" };
+  return { name: m[2] ? "review" : "job", id: m[1]!.toLowerCase() };
 };
 let route: Route = routeOf(location.pathname);
 
@@ -191,6 +196,61 @@ const fileErrors = h("ul", {
 const uploadList = h("ul", { class: "uploads", "aria-label": "Uploads" });
 const jobList = h("ul", { class: "jobs", id: "jobs", "aria-labelledby": "jobs-h" });
 const jobsNote = h("p", { class: "muted", role: "status" });
+const reviewCounter = h("span", { class: "review-counter", id: "review-counter", hidden: true });
+const searchInput = h("input", {
+  type: "search",
+  id: "job-search",
+  placeholder: "File name, vendor or invoice number",
+  autocomplete: "off",
+});
+const statusFilter = h(
+  "select",
+  { id: "status-filter" },
+  h("option", { value: "" }, "Any status"),
+  ...(["COMPLETED", "PROCESSING", "QUEUED", "FAILED", "AWAITING_UPLOAD", "EXPIRED"] as const).map((s) =>
+    h("option", { value: s }, STATUS_LABELS[s]),
+  ),
+);
+const reviewFilter = h("input", { type: "checkbox", id: "review-filter" });
+const sortSelect = h(
+  "select",
+  { id: "job-sort" },
+  h("option", { value: "newest" }, "Newest first"),
+  h("option", { value: "oldest" }, "Oldest first"),
+  h("option", { value: "fileName" }, "File name"),
+  h("option", { value: "vendor" }, "Vendor"),
+  h("option", { value: "total" }, "Total, highest first"),
+);
+const searchBar = h(
+  "form",
+  {
+    class: "job-search",
+    role: "search",
+    "aria-label": "Search your jobs",
+    onsubmit: (e: Event) => e.preventDefault(),
+  },
+  h("label", { for: "job-search" }, "Search"),
+  searchInput,
+  h("label", { for: "status-filter" }, "Status"),
+  statusFilter,
+  h("label", { class: "check" }, reviewFilter, " Needs review only"),
+  h("label", { for: "job-sort" }, "Sort"),
+  sortSelect,
+);
+const exportLink = h(
+  "a",
+  { href: "/api/exports/jobs", download: "", id: "export", class: "button secondary" },
+  "Export CSV",
+);
+
+/** The export takes the list's status and review filters (a search term does not apply to it). */
+function updateExportLink(query: JobSearch | undefined): void {
+  const params = new URLSearchParams();
+  if (query?.status?.length) params.set("status", query.status.join(","));
+  if (query?.needsReview !== undefined) params.set("needsReview", String(query.needsReview));
+  const qs = params.toString();
+  exportLink.setAttribute("href", `/api/exports/jobs${qs ? `?${qs}` : ""}`);
+}
 const moreButton = h("button", { type: "button", class: "secondary", id: "more" }, "Load more");
 const dropZone = h(
   "div",
@@ -221,10 +281,11 @@ const listView = h(
   h(
     "section",
     { "aria-labelledby": "jobs-h", class: "card" },
-    h("h2", { id: "jobs-h" }, "Your jobs"),
+    h("h2", { id: "jobs-h" }, "Your jobs ", reviewCounter),
+    searchBar,
     jobsNote,
     jobList,
-    moreButton,
+    h("p", { class: "list-actions" }, moreButton, " ", exportLink),
   ),
 );
 
@@ -288,19 +349,102 @@ moreButton.addEventListener("click", async () => {
   }
 });
 
+// ---- search: the API's answer replaces the live list while a search or filter is set ----------
+
+let search: { query: JobSearch; page: JobListResponse } | undefined;
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+let searchSeq = 0;
+
+function currentSearch(): JobSearch | undefined {
+  const query: JobSearch = {
+    ...(searchInput.value.trim() ? { q: searchInput.value.trim() } : {}),
+    ...(statusFilter.value ? { status: [statusFilter.value as JobStatus] } : {}),
+    ...(reviewFilter.checked ? { needsReview: true } : {}),
+    ...(sortSelect.value !== "newest" ? { sort: sortSelect.value as JobSearch["sort"] } : {}),
+  };
+  return Object.keys(query).length ? query : undefined;
+}
+
+async function runSearch(): Promise<void> {
+  const query = currentSearch();
+  const seq = ++searchSeq;
+  updateExportLink(query);
+  if (!query) {
+    search = undefined;
+    return renderList();
+  }
+  try {
+    const page = await api.listJobs({ ...query, limit: 50 });
+    // An older search answering late must not replace a newer one.
+    if (seq === searchSeq) search = { query, page };
+  } catch (err) {
+    jobsNote.textContent = messageOf(err);
+  }
+  renderList();
+}
+searchInput.addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => void runSearch(), 250);
+});
+for (const el of [statusFilter, reviewFilter, sortSelect])
+  el.addEventListener("change", () => void runSearch());
+
+async function countNeedingReview(): Promise<void> {
+  try {
+    const page = await api.listJobs({ needsReview: true, limit: 100 });
+    const n = page.items.length;
+    reviewCounter.hidden = n === 0;
+    reviewCounter.textContent = `${n}${page.continuationToken ? "+" : ""} need${n === 1 && !page.continuationToken ? "s" : ""} review`;
+  } catch {
+    // The counter is a hint; the list itself reports failures.
+  }
+}
+
 function renderList(): void {
+  if (search) {
+    syncList(jobList, search.page.items, (j) => j.id, createJobRow, updateJobRow);
+    moreButton.hidden = true;
+    jobsNote.textContent = search.page.items.length
+      ? `${search.page.items.length}${search.page.continuationToken ? "+" : ""} matching job${search.page.items.length === 1 ? "" : "s"}`
+      : "No job matches.";
+    return;
+  }
   const jobs = store.list();
   syncList(jobList, jobs, (j) => j.id, createJobRow, updateJobRow);
   moreButton.hidden = !store.continuationToken;
   if (!jobs.length)
     jobsNote.textContent = store.pages ? "No jobs yet. Upload a document to start." : "Loading your jobs…";
-  else if (jobsNote.textContent?.startsWith("No jobs") || jobsNote.textContent?.startsWith("Loading"))
-    jobsNote.textContent = "";
+  else if (/^(No job|Loading|\d+\+? matching)/.test(jobsNote.textContent ?? "")) jobsNote.textContent = "";
 }
 
 // ---- detail view ----------------------------------------------------------------------------
 
 let detailError = "";
+
+// The reviewed result of a corrected job, read once per revision for the detail view's table.
+const reviewedResults = new Map<string, ReviewedResult>();
+const reviewedReads = new Set<string>();
+function reviewedFor(job: {
+  id: string;
+  review?: { revision: number } | undefined;
+}): ReviewedResult | undefined {
+  const revision = job.review?.revision ?? 0;
+  if (!revision) return undefined;
+  const known = reviewedResults.get(job.id);
+  if (known?.revision === revision) return known;
+  const key = `${job.id}:${revision}`;
+  if (!reviewedReads.has(key)) {
+    reviewedReads.add(key);
+    void api
+      .getResult(job.id)
+      .then(({ body }) => {
+        reviewedResults.set(job.id, body);
+        if (route.name === "job" && route.id === job.id) render();
+      })
+      .catch(() => reviewedReads.delete(key));
+  }
+  return known;
+}
 function renderDetail(id: string, focus: boolean): void {
   const job = store.get(id);
   if (!job) {
@@ -315,13 +459,105 @@ function renderDetail(id: string, focus: boolean): void {
   } else {
     const focused = document.activeElement;
     const keepFocus = focused && main.contains(focused) && !focus ? focused.textContent : undefined;
-    main.replaceChildren(h("div", { class: "card" }, jobDetail(job, { delete: deleteJob })));
+    main.replaceChildren(
+      h("div", { class: "card" }, jobDetail(job, { delete: deleteJob, retry: retryJob }, reviewedFor(job))),
+    );
     if (keepFocus)
       Array.from(main.querySelectorAll<HTMLElement>("a, button"))
         .find((e) => e.textContent === keepFocus)
         ?.focus();
   }
   if (focus) main.querySelector<HTMLElement>("h1")?.focus();
+}
+
+async function retryJob(id: string): Promise<void> {
+  try {
+    await api.retryJob(id);
+    showToast("Retrying: the job is back in the queue.", undefined, 4000);
+  } catch (err) {
+    showToast(`The job was not retried: ${messageOf(err)}`);
+  }
+  await readJob(id);
+}
+
+// ---- review view ----------------------------------------------------------------------------
+
+let reviewLoading: string | undefined;
+let review:
+  { jobId: string; result?: ReviewedResult; etag?: string; error?: string; note?: string } | undefined;
+
+async function loadReview(id: string, note?: string): Promise<void> {
+  try {
+    const { body, etag } = await api.getResult(id);
+    review = { jobId: id, result: body, etag, ...(note ? { note } : {}) };
+  } catch (err) {
+    review = { jobId: id, error: messageOf(err) };
+  }
+  if (route.name === "review" && route.id === id) renderReview(id, false);
+}
+
+/** Runs a change against the version on screen; a newer one elsewhere reloads and says so. */
+async function reviewChange(
+  id: string,
+  change: (etag: string) => Promise<{ body: ReviewedResult; etag: string }>,
+): Promise<void> {
+  if (!review?.etag) return;
+  try {
+    const { body, etag } = await change(review.etag);
+    review = { jobId: id, result: body, etag, note: "Saved." };
+    reviewedResults.set(id, body);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 412) {
+      await loadReview(
+        id,
+        "The values were changed elsewhere meanwhile; this is the latest. Repeat your change.",
+      );
+      return;
+    }
+    throw err;
+  }
+  renderReview(id, false);
+  void readJob(id);
+  void countNeedingReview();
+}
+
+function renderReview(id: string, focus: boolean): void {
+  const job = store.get(id);
+  const focused = document.activeElement as HTMLElement | null;
+  const field = focused?.closest<HTMLElement>("[data-field]")?.dataset.field;
+  const back = h(
+    "p",
+    {},
+    h("a", { href: `/jobs/${id}`, "data-link": true, class: "back" }, "← Back to the job"),
+  );
+  const title = h(
+    "h1",
+    { tabindex: -1, class: "file-name" },
+    review?.result?.fileName ?? job?.fileName ?? "Review",
+  );
+  const body =
+    review?.jobId !== id
+      ? h("p", { class: "muted" }, "Loading the result…")
+      : review.error
+        ? h("p", { class: "error", role: "alert" }, review.error)
+        : reviewForm(review.result!, {
+            save: (fields: Partial<Record<FieldName, string | null>>) =>
+              reviewChange(id, (etag) => api.correctResult(id, fields, etag)),
+            confirm: (fields: FieldName[] | undefined) =>
+              reviewChange(id, (etag) => api.confirmResult(id, fields, etag)),
+          });
+  main.replaceChildren(h("div", { class: "card" }, back, title, body));
+  if (review?.note) {
+    const status = main.querySelector<HTMLElement>(".review-status");
+    if (status) status.textContent = review.note;
+  }
+  // Nothing had focus (the page was opened on this address) or the heading had: the heading.
+  if (focus || !focused || focused === document.body || focused.matches("h1")) title.focus();
+  else if (field) {
+    // Keep the keyboard where it was: the same field's input once its buttons are gone.
+    const row = main.querySelector<HTMLElement>(`[data-field="${field}"]`);
+    (row?.querySelector<HTMLElement>("button") ?? row?.querySelector<HTMLElement>("input"))?.focus();
+  }
 }
 
 // ---- delete: the app's own dialog, then an undo window ---------------------------------------
@@ -421,6 +657,16 @@ function render(routeChanged = false): void {
     renderUploads();
     if (routeChanged) listView.querySelector<HTMLElement>("h1")?.focus();
     document.title = "docsift";
+  } else if (route.name === "review") {
+    if (review?.jobId !== route.id) review = undefined;
+    // Read on arrival (also when the page was opened on this address) and not on every redraw.
+    if ((routeChanged || !review) && reviewLoading !== route.id) {
+      reviewLoading = route.id;
+      void loadReview(route.id).finally(() => (reviewLoading = undefined));
+    }
+    // A live update of the job list must not redraw the form under the user's typing.
+    if (routeChanged || !main.querySelector(".review-form")) renderReview(route.id, routeChanged);
+    document.title = `Review ${store.get(route.id)?.fileName ?? "job"} · docsift`;
   } else {
     renderDetail(route.id, routeChanged);
     if (routeChanged && !store.get(route.id)?.history) void readJob(route.id);
@@ -451,6 +697,8 @@ async function readJob(id: string): Promise<void> {
 async function refresh(reason: string): Promise<void> {
   const page = await api.listJobs({ limit: PAGE_SIZE });
   store.applyPage(page, { first: true });
+  void countNeedingReview();
+  if (search) void runSearch();
   const toRead = new Set(
     store
       .list()

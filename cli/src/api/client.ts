@@ -13,6 +13,7 @@ export interface ApiRequest<S extends z.ZodType | undefined> {
 export interface ApiResponse<T> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 /** Per request: the API answers in milliseconds; a minute means it is not coming. */
@@ -72,7 +73,7 @@ export class ApiClient {
         text,
         res.headers.get("retry-after") ?? undefined,
       );
-    if (!req.schema) return { status: res.status, body: undefined as never };
+    if (!req.schema) return { status: res.status, body: undefined as never, headers: res.headers };
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -87,6 +88,46 @@ export class ApiClient {
           .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
           .join("; ")}`,
       );
-    return { status: res.status, body: parsed.data as never };
+    return { status: res.status, body: parsed.data as never, headers: res.headers };
+  }
+
+  /**
+   * A non-JSON answer (CSV) as a stream of bytes, for copying to a file or stdout without holding
+   * it whole. Failures are problems like any other request's. No overall timeout: an export of
+   * many jobs may stream for longer than one request is allowed to take.
+   */
+  async download(
+    path: string,
+    query: Record<string, string | undefined> = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    const url = new URL(path, this.baseUrl);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: { accept: "text/csv, application/problem+json", ...this.authHeaders },
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
+    } catch (err) {
+      if (this.signal?.aborted) throw err;
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? String(err);
+      throw new CliError(`Cannot reach the docsift API at ${this.baseUrl.origin}: ${why}`, {
+        message: "API unreachable",
+        url: url.href,
+        cause: why,
+      });
+    }
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      throw new ApiError(
+        res.status,
+        parseProblem(res.headers.get("content-type"), text),
+        "GET",
+        url.pathname,
+        text,
+      );
+    }
+    return res.body;
   }
 }

@@ -1,8 +1,15 @@
-import { JobIdSchema, JobListResponseSchema, JobViewSchema } from "@docsift/core";
+import { JobIdSchema, JobListResponseSchema, JobViewSchema, JOB_STATUSES } from "@docsift/core";
+import { z } from "zod";
 import type { JobListResponse } from "@docsift/core";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { renderJob, renderJobList } from "../render/job.js";
+
+const RetryResponseSchema = z.object({
+  jobId: JobIdSchema,
+  status: z.enum(JOB_STATUSES),
+  statusUrl: z.string(),
+});
 
 export function parseJobId(id: string): string {
   const parsed = JobIdSchema.safeParse(id.trim());
@@ -44,5 +51,15 @@ export async function deleteCommand(ctx: CommandContext, id: string): Promise<nu
   const jobId = parseJobId(id);
   await ctx.api().request("DELETE", `/api/jobs/${jobId}`, { schema: undefined });
   ctx.print(`deleted job ${jobId} and its document`, { jobId, deleted: true });
+  return 0;
+}
+
+/** Puts a failed job back on the queue, where its cause can pass (the API refuses others with why). */
+export async function retryCommand(ctx: CommandContext, id: string): Promise<number> {
+  const jobId = parseJobId(id);
+  const { body } = await ctx.api().request("POST", `/api/jobs/${jobId}/retry`, {
+    schema: RetryResponseSchema,
+  });
+  ctx.print(`job ${body.jobId} is ${body.status} again`, body);
   return 0;
 }

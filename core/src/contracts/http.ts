@@ -3,6 +3,7 @@ import { ALLOWED_CONTENT_TYPE_LIST } from "../documents.js";
 import { JOB_STATUSES } from "../job/states.js";
 import { JobErrorSchema, JobHistoryEntrySchema, JobIdSchema, JobProgressSchema } from "./job.js";
 import { JobResultSchema } from "./result.js";
+import { JobSearchQuerySchema, ResultSummarySchema } from "./review.js";
 
 /** POST /api/jobs (JSON): announce an upload. Limits are checked by the handler against configuration. */
 export const CreateJobRequestSchema = z
@@ -49,6 +50,10 @@ export const JobViewSchema = z
     progress: JobProgressSchema.optional(),
     error: JobErrorSchema.optional(),
     result: JobResultSchema.optional(),
+    /** The reviewed result in brief (COMPLETED jobs): what a list row shows and the review badge. */
+    review: ResultSummarySchema.optional(),
+    /** A FAILED job whose cause can pass on a retry: its owner may retry it (POST /api/jobs/{id}/retry). */
+    retryable: z.boolean().optional(),
     history: z.array(JobHistoryEntrySchema),
   })
   .strict();
@@ -67,6 +72,7 @@ export const ListJobsQuerySchema = z
     limit: z.coerce.number().int().min(1).max(100).default(20),
     continuationToken: z.string().max(4096).optional(),
   })
+  .extend(JobSearchQuerySchema.shape)
   .strict();
 
 export const NegotiateResponseSchema = z

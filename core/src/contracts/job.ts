@@ -3,6 +3,7 @@ import { ERROR_CODE_LIST } from "../errors.js";
 import { JOB_STATUSES } from "../job/states.js";
 import { DOCUMENT_KINDS } from "../document-text.js";
 import { JobResultSchema } from "./result.js";
+import { ResultRevisionSchema } from "./review.js";
 
 export const JobIdSchema = z.uuid({ version: "v4" });
 /** User ids come from the identity provider; constrain them to what is safe in a blob path and a partition key. */
@@ -88,6 +89,8 @@ export const JobSchema = z
     progress: JobProgressSchema.optional(),
     error: JobErrorSchema.optional(),
     result: JobResultSchema.optional(),
+    /** A user's corrections and confirmations of `result`, oldest first; `result` stays the model's (ADR 0021). */
+    resultRevisions: z.array(ResultRevisionSchema).optional(),
   })
   .strict();
 export type Job = z.infer<typeof JobSchema>;

@@ -253,7 +253,12 @@ export function decide(job: Job, command: JobCommand): Decision {
 
     case "delete":
       if (status === "DELETED") return duplicate(job);
-      return moveTo(without(job, "result", "progress", "leaseUntil"), "DELETED", command.at, {});
+      return moveTo(
+        without(job, "result", "resultRevisions", "progress", "leaseUntil"),
+        "DELETED",
+        command.at,
+        {},
+      );
   }
 }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Job } from "../contracts/job.js";
 import type { JobResult } from "../contracts/result.js";
-import { createJob } from "../job/state-machine.js";
+import { createJob, decide } from "../job/state-machine.js";
 
 /** A job of `userId` awaiting its upload, as intake creates it (a one-minute window by default). */
 export function newUploadJob(userId: string, opts: { at?: Date; windowMs?: number; id?: string } = {}): Job {
@@ -34,4 +34,24 @@ export function sampleResult(overrides: Partial<JobResult> = {}): JobResult {
     timings: { downloadMs: 1, extractMs: 1, inferMs: 1, totalMs: 3 },
     ...overrides,
   };
+}
+
+/** A job of `userId` that went through submit and start to COMPLETED with `result`. */
+export function completedJob(
+  userId: string,
+  result: JobResult = sampleResult(),
+  opts: { at?: Date; id?: string; fileName?: string } = {},
+): Job {
+  const at = opts.at ?? new Date();
+  let job: Job = { ...newUploadJob(userId, { at, ...(opts.id ? { id: opts.id } : {}) }) };
+  if (opts.fileName) job = { ...job, fileName: opts.fileName };
+  for (const command of [
+    { type: "submit", at },
+    { type: "start", at, attempt: 1 },
+    { type: "complete", at, result },
+  ] as const) {
+    const decision = decide(job, command);
+    job = decision.job;
+  }
+  return job;
 }

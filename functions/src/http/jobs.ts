@@ -22,6 +22,7 @@ import { readJson, readQuery } from "../lib/json-body.js";
 import type { HttpHandler } from "../lib/problem-response.js";
 import { uploadMultipart } from "./multipart-upload.js";
 import { unwrapToken, wrapToken } from "../lib/continuation-token.js";
+import { isSearch, searchJobs } from "./job-search.js";
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
   status,
@@ -157,16 +158,20 @@ export const listJobsHandler =
   async (request) => {
     const caller = callerOf(request, deps.config.auth);
     const query = readQuery(request, ListJobsQuerySchema);
-    const page = await deps.jobs.listByUser(caller.userId, {
-      limit: query.limit,
-      ...(query.continuationToken ? { continuationToken: unwrapToken(query.continuationToken) } : {}),
-    });
+    const page = isSearch(query)
+      ? await searchJobs(deps, caller.userId, query, query)
+      : await deps.jobs.listByUser(caller.userId, {
+          limit: query.limit,
+          ...(query.continuationToken ? { continuationToken: unwrapToken(query.continuationToken) } : {}),
+        });
     const body: JobListResponse = {
       items: page.items.map((j) => {
         const { result: _r, history: _h, ...summary } = toJobView(j);
         return summary;
       }),
-      ...(page.continuationToken ? { continuationToken: wrapToken(page.continuationToken) } : {}),
+      ...(page.continuationToken
+        ? { continuationToken: isSearch(query) ? page.continuationToken : wrapToken(page.continuationToken) }
+        : {}),
     };
     return json(200, body, { "cache-control": "no-store" });
   };

@@ -1,4 +1,4 @@
-import type { ExtractedField, FieldName, JobView, ReviewReason } from "@docsift/core";
+import type { ExtractedField, FieldName, JobView, ReviewReason, ReviewedResult } from "@docsift/core";
 import type { KnownJob } from "../status/store.js";
 import type { UploadItem } from "../uploads.js";
 import { formatBytes } from "../validate.js";
@@ -139,10 +139,32 @@ export function createJobRow(job: KnownJob): HTMLElement {
       "a",
       { class: "job-link", href: `/jobs/${job.id}`, "data-link": true },
       h("span", { class: "file-name" }),
-      h("span", { class: "badge" }),
+      h(
+        "span",
+        { class: "badges" },
+        h("span", { class: "badge" }),
+        h(
+          "span",
+          { class: "review-badge", hidden: true },
+          h("span", { "aria-hidden": "true" }, "⚠"),
+          " Needs review",
+        ),
+      ),
     ),
+    h("span", { class: "job-key muted" }),
     h("span", { class: "job-meta muted" }),
   );
+}
+
+/** "ACME GmbH · €1,234.50 · No. INV-7" from the reviewed result. */
+function keyValues(job: KnownJob): string {
+  const r = job.review;
+  if (!r) return "";
+  // The locale's format names the currency where it is known ("€1,234.50").
+  const total = r.totalAmount
+    ? displayValue("totalAmount", r.totalAmount, navigator.language, r.currency)
+    : "";
+  return [r.vendorName, total, r.invoiceNumber ? `No. ${r.invoiceNumber}` : ""].filter(Boolean).join(" · ");
 }
 
 export function updateJobRow(el: HTMLElement, job: KnownJob): void {
@@ -152,6 +174,13 @@ export function updateJobRow(el: HTMLElement, job: KnownJob): void {
   badge.className = `badge status-${job.status.toLowerCase()}`;
   if (badge.textContent !== STATUS_LABELS[job.status]) badge.textContent = STATUS_LABELS[job.status];
   el.dataset.status = job.status;
+  const needsReview = job.status === "COMPLETED" && job.review?.needsReview === true;
+  el.querySelector<HTMLElement>(".review-badge")!.hidden = !needsReview;
+  el.dataset.needsReview = String(needsReview);
+  const key = keyValues(job);
+  const keyEl = el.querySelector<HTMLElement>(".job-key")!;
+  if (keyEl.textContent !== key) keyEl.textContent = key;
+  keyEl.hidden = !key;
   const meta = [
     formatTime(job.createdAt),
     job.sizeBytes > 1 ? formatBytes(job.sizeBytes) : "",
@@ -164,7 +193,16 @@ export function updateJobRow(el: HTMLElement, job: KnownJob): void {
 
 // ---- job detail ----------------------------------------------------------------------------
 
-function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>, locale: string): HTMLElement {
+/** A value as the table shows it: the model's (ExtractedField) or a reviewed one, maybe a user's. */
+type ShownField = Pick<ExtractedField, "value" | "needsReview" | "reviewReasons"> & {
+  confidence?: number | undefined;
+  page?: number | undefined;
+  sourceText?: string | undefined;
+  origin?: "model" | "user";
+  modelValue?: string | undefined;
+};
+
+function fieldsTable(fields: Partial<Record<FieldName, ShownField>>, locale: string): HTMLElement {
   const currency = fields.currency?.value;
   const rows = (Object.keys(FIELD_LABELS) as FieldName[]).filter((name) => fields[name]);
   if (!rows.length) return h("p", {}, "No fields were found in this document.");
@@ -209,23 +247,33 @@ function fieldsTable(fields: Partial<Record<FieldName, ExtractedField>>, locale:
                 )
               : "",
           ),
+          f.origin === "user" || f.confidence === undefined
+            ? h(
+                "td",
+                { "data-label": "Confidence", class: "corrected" },
+                f.modelValue ? `Corrected (the model read ${f.modelValue})` : "Entered by you",
+              )
+            : h(
+                "td",
+                { "data-label": "Confidence" },
+                h("meter", {
+                  min: 0,
+                  max: 1,
+                  low: 0.5,
+                  high: 0.8,
+                  optimum: 1,
+                  value: f.confidence,
+                  "aria-label": `Confidence ${percent(f.confidence)}`,
+                }),
+                " ",
+                percent(f.confidence),
+              ),
+          h("td", { "data-label": "Page" }, f.page ?? ""),
           h(
             "td",
-            { "data-label": "Confidence" },
-            h("meter", {
-              min: 0,
-              max: 1,
-              low: 0.5,
-              high: 0.8,
-              optimum: 1,
-              value: f.confidence,
-              "aria-label": `Confidence ${percent(f.confidence)}`,
-            }),
-            " ",
-            percent(f.confidence),
+            { "data-label": "Source text", class: "source" },
+            f.sourceText ? h("q", {}, f.sourceText) : "",
           ),
-          h("td", { "data-label": "Page" }, f.page),
-          h("td", { "data-label": "Source text", class: "source" }, h("q", {}, f.sourceText)),
         );
       }),
     ),
@@ -250,9 +298,18 @@ const reviewText = (reasons: ReviewReason[] | undefined): string =>
 
 export interface DetailActions {
   delete(jobId: string): void;
+  retry(jobId: string): void;
 }
 
-export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTMLElement {
+/**
+ * `reviewed`: the result with the user's corrections applied, once read; until then (and for a
+ * result nobody changed) the table shows the model's values.
+ */
+export function jobDetail(
+  job: KnownJob | JobView,
+  actions: DetailActions,
+  reviewed?: ReviewedResult,
+): HTMLElement {
   const view = h("article", { class: "detail", "data-status": job.status });
   view.append(
     h("p", {}, h("a", { href: "/", "data-link": true, class: "back" }, "← All jobs")),
@@ -280,14 +337,33 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
           result.ocrPages ? ` (${result.ocrPages} read by OCR)` : "",
           ` · ${result.characters.toLocaleString()} characters`,
         ),
-        result.needsReview
+        // After a review the note follows the reviewed state, not the model's first reading.
+        (reviewed?.needsReview ?? job.review?.needsReview ?? result.needsReview)
           ? h(
               "p",
               { class: "review-note", role: "note" },
               "Some values need a check before you rely on them: they are marked “Check”.",
             )
           : "",
-        fieldsTable(result.fields, navigator.language),
+        h(
+          "p",
+          { class: "review-link" },
+          h(
+            "a",
+            { href: `/jobs/${job.id}/review`, "data-link": true, class: "button" },
+            job.review?.needsReview ? "Review and correct the values" : "Correct or confirm the values",
+          ),
+          job.review?.revision
+            ? h(
+                "span",
+                { class: "muted small reviewed-note" },
+                reviewed
+                  ? ` Reviewed (revision ${reviewed.revision}): corrections shown, the model's reading kept.`
+                  : ` Reviewed (revision ${job.review.revision}): loading the corrections…`,
+              )
+            : "",
+        ),
+        fieldsTable(reviewed?.fields ?? result.fields, navigator.language),
         h(
           "p",
           { class: "muted small" },
@@ -308,6 +384,18 @@ export function jobDetail(job: KnownJob | JobView, actions: DetailActions): HTML
         h("p", { class: "reason" }, job.error?.message ?? "The document could not be processed."),
         h("h3", {}, "What you can do"),
         h("p", { class: "advice" }, code ? ERROR_ADVICE[code] : "Upload the document again."),
+        // Offered only where the API says a retry can succeed: never for a damaged or unsupported file.
+        job.retryable
+          ? h(
+              "p",
+              {},
+              h(
+                "button",
+                { type: "button", class: "retry-job", onclick: () => actions.retry(job.id) },
+                "Retry",
+              ),
+            )
+          : null,
         code ? h("p", { class: "muted small" }, `Error code ${code} · job ${job.id}`) : null,
       ),
     );
