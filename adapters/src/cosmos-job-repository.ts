@@ -136,65 +136,42 @@ class CosmosJobStore implements JobRepository {
     };
   }
 
-  async listUploadExpired(now: Date, limit: number): Promise<Job[]> {
-    const { resources } = await this.container.items
-      .query(
-        {
-          query: "SELECT TOP @limit * FROM c WHERE c.status = 'AWAITING_UPLOAD' AND c.uploadExpiresAt < @now",
-          parameters: [
-            { name: "@limit", value: limit },
-            { name: "@now", value: now.toISOString() },
-          ],
-        },
-        { maxItemCount: limit },
-      )
-      .fetchAll();
-    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  listUploadExpired(now: Date, limit: number): Promise<Job[]> {
+    return this.acrossUsers("c.status = 'AWAITING_UPLOAD' AND c.uploadExpiresAt < @now", limit, { now });
   }
 
-  async listUndispatched(olderThan: Date, limit: number): Promise<Job[]> {
-    const { resources } = await this.container.items
-      .query(
-        {
-          query:
-            "SELECT TOP @limit * FROM c WHERE c.status = 'QUEUED' AND (NOT IS_DEFINED(c.dispatched) OR c.dispatched < c.submissions) AND c.updatedAt < @before",
-          parameters: [
-            { name: "@limit", value: limit },
-            { name: "@before", value: olderThan.toISOString() },
-          ],
-        },
-        { maxItemCount: limit },
-      )
-      .fetchAll();
-    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  listUndispatched(olderThan: Date, limit: number): Promise<Job[]> {
+    return this.acrossUsers(
+      "c.status = 'QUEUED' AND (NOT IS_DEFINED(c.dispatched) OR c.dispatched < c.submissions) AND c.updatedAt < @before",
+      limit,
+      { before: olderThan },
+    );
   }
 
-  async listStalled(options: { queuedBefore: Date; now: Date; limit: number }): Promise<Job[]> {
-    const { resources } = await this.container.items
-      .query(
-        {
-          query:
-            "SELECT TOP @limit * FROM c WHERE (c.status = 'QUEUED' AND IS_DEFINED(c.dispatched) AND c.dispatched >= c.submissions AND c.updatedAt < @queuedBefore) OR (c.status = 'PROCESSING' AND IS_DEFINED(c.leaseUntil) AND c.leaseUntil < @now)",
-          parameters: [
-            { name: "@limit", value: options.limit },
-            { name: "@queuedBefore", value: options.queuedBefore.toISOString() },
-            { name: "@now", value: options.now.toISOString() },
-          ],
-        },
-        { maxItemCount: options.limit },
-      )
-      .fetchAll();
-    return (resources as Record<string, unknown>[]).map((r) => toVersioned(r).value);
+  listStalled(options: { queuedBefore: Date; now: Date; limit: number }): Promise<Job[]> {
+    return this.acrossUsers(
+      "(c.status = 'QUEUED' AND IS_DEFINED(c.dispatched) AND c.dispatched >= c.submissions AND c.updatedAt < @queuedBefore) OR (c.status = 'PROCESSING' AND IS_DEFINED(c.leaseUntil) AND c.leaseUntil < @now)",
+      options.limit,
+      { queuedBefore: options.queuedBefore, now: options.now },
+    );
   }
 
-  async listPendingEvents(olderThan: Date, limit: number): Promise<Job[]> {
+  listPendingEvents(olderThan: Date, limit: number): Promise<Job[]> {
+    return this.acrossUsers("IS_DEFINED(c.outbox) AND c.updatedAt < @before", limit, { before: olderThan });
+  }
+
+  /** The timers' queries: at most `limit` jobs of any user matching `where`, dates as ISO strings. */
+  private async acrossUsers(where: string, limit: number, dates: Record<string, Date>): Promise<Job[]> {
     const { resources } = await this.container.items
       .query(
         {
-          query: "SELECT TOP @limit * FROM c WHERE IS_DEFINED(c.outbox) AND c.updatedAt < @before",
+          query: `SELECT TOP @limit * FROM c WHERE ${where}`,
           parameters: [
             { name: "@limit", value: limit },
-            { name: "@before", value: olderThan.toISOString() },
+            ...Object.entries(dates).map(([name, value]) => ({
+              name: `@${name}`,
+              value: value.toISOString(),
+            })),
           ],
         },
         { maxItemCount: limit },
