@@ -393,6 +393,18 @@ function lineItemsSection(items: LineItem[], locale: string, currency: string | 
 
 const fromEInvoice = (result: JobResult) => result.source === "e-invoice";
 
+/** The fields beyond the model's eleven (e-invoices give them), under their own heading. */
+function moreFields(result: JobResult, locale: string, currency: string | undefined): HTMLElement[] {
+  const table = fieldsTable(
+    result.fields,
+    STRUCTURED_FIELD_LABELS,
+    "Parties, payment and delivery, with page and the text they were read from",
+    locale,
+    currency,
+  );
+  return table ? [h("h3", { id: "more-fields-h" }, "Parties, payment and delivery"), table] : [];
+}
+
 const REVIEW_REASON_TEXT: Record<ReviewReason, string> = {
   "low-confidence": "the model is not sure of this value",
   inconsistent: "subtotal, tax and total do not add up",
@@ -484,13 +496,7 @@ export function jobDetail(
           currency,
         ) ?? h("p", {}, "No fields were found in this document."),
         // Not part of a review (it covers the model's fields), so always the values as read.
-        fieldsTable(
-          result.fields,
-          STRUCTURED_FIELD_LABELS,
-          "More fields read from the e-invoice",
-          navigator.language,
-          currency,
-        ),
+        ...moreFields(result, navigator.language, currency),
         result.lineItems?.length ? lineItemsSection(result.lineItems, navigator.language, currency) : "",
         h(
           "p",
