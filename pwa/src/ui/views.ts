@@ -317,7 +317,12 @@ const LINE_ITEM_PARTS = Object.keys(LINE_ITEM_LABELS) as LineItemFieldName[];
  * stylesheet shows one of the two, so assistive tech meets only the one shown). A part the
  * document does not state is an empty cell, and left out of its card.
  */
-function lineItemsSection(items: LineItem[], locale: string, currency: string | undefined): HTMLElement {
+function lineItemsSection(
+  jobId: string,
+  items: LineItem[],
+  locale: string,
+  currency: string | undefined,
+): HTMLElement {
   const part = (item: LineItem, name: LineItemFieldName) => {
     const f = item[name];
     return f ? dataElement(f.value, lineItemValue(name, f.value, locale, currency)) : "";
@@ -386,6 +391,19 @@ function lineItemsSection(items: LineItem[], locale: string, currency: string | 
             ]),
           ),
         ),
+      ),
+    ),
+    h(
+      "p",
+      {},
+      h(
+        "a",
+        {
+          href: `/api/jobs/${encodeURIComponent(jobId)}/result?format=csv&part=line-items`,
+          download: "",
+          class: "button secondary line-items-csv",
+        },
+        "Download the line items (CSV)",
       ),
     ),
   );
@@ -497,7 +515,9 @@ export function jobDetail(
         ) ?? h("p", {}, "No fields were found in this document."),
         // Not part of a review (it covers the model's fields), so always the values as read.
         ...moreFields(result, navigator.language, currency),
-        result.lineItems?.length ? lineItemsSection(result.lineItems, navigator.language, currency) : "",
+        result.lineItems?.length
+          ? lineItemsSection(job.id, result.lineItems, navigator.language, currency)
+          : "",
         h(
           "p",
           { class: "muted small" },

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,7 @@ import {
   type ManagedChild,
 } from "@docsift/local";
 import { functionsConfig } from "../../../functions/test/helpers.js";
+import { csvRecords } from "../../../functions/test/csv-parse.js";
 import { sampleInvoice, ublInvoiceXml } from "../../../extraction/src/testing/e-invoice.js";
 
 // An XRechnung uploaded in a real browser: Chromium ↔ the local functions host serving the built
@@ -111,7 +112,7 @@ const tableRows = (page: Page) =>
 
 describe("an e-invoice's line items in the PWA (Chromium)", () => {
   it("uploads an XRechnung and shows its fields, the e-invoice badge and its lines as a table, and as cards on a phone", async () => {
-    const context = await browser.newContext({ locale: "de-DE", viewport: DESKTOP });
+    const context = await browser.newContext({ locale: "de-DE", viewport: DESKTOP, acceptDownloads: true });
     const page = await context.newPage();
     await page.goto(`${host.url}/`);
     await page.locator(".user strong").waitFor();
@@ -163,6 +164,30 @@ describe("an e-invoice's line items in the PWA (Chromium)", () => {
     );
     expect(await page.locator(".line-item-cards").isVisible()).toBe(false);
     await shot(page, "line-items-desktop");
+
+    // The lines as their own CSV: normalised values, not the locale's, for a spreadsheet to read.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator(".line-items-csv").click(),
+    ]);
+    const jobId = page.url().split("/").pop()!;
+    expect(download.suggestedFilename()).toBe(`docsift-${jobId}-line-items.csv`);
+    const lines = csvRecords(await readFile((await download.path())!, "utf8"));
+    expect(
+      lines.map(({ line, description, quantity, unit, unitPrice, amount, taxRate, currency }) => [
+        line,
+        description,
+        quantity,
+        unit,
+        unitPrice,
+        amount,
+        taxRate,
+        currency,
+      ]),
+    ).toEqual([
+      ["1", "Softwarewartung November 2026", "1", "C62", "1200.00", "1200.00", "19", "EUR"],
+      ["2", 'Fachbuch "Brot & Steuern"', "2", "H87", "24.50", "49.00", "7", "EUR"],
+    ]);
 
     // A phone: the same lines as a list of cards, the table not shown (nor read out).
     await page.setViewportSize(PHONE);
