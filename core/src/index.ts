@@ -12,6 +12,7 @@ export * from "./contracts/review.js";
 export * from "./review/field-values.js";
 export * from "./review/revisions.js";
 export * from "./review/export-row.js";
+export * from "./review/line-item-rows.js";
 export * from "./review/summary.js";
 export * from "./contracts/dead-letter.js";
 export * from "./job/states.js";

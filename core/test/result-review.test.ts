@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   EXPORT_COLUMNS,
   InvalidTransitionError,
+  LINE_ITEM_EXPORT_COLUMNS,
   JobSchema,
   ProblemError,
   checkFieldValue,
@@ -9,6 +10,7 @@ import {
   correctResult,
   decide,
   exportRow,
+  lineItemRows,
   reviewedResult,
 } from "../src/index.js";
 import type { Job, JobResult } from "../src/index.js";
@@ -178,5 +180,51 @@ describe("export rows", () => {
     const failedRow = exportRow(failed);
     expect(failedRow).toHaveLength(EXPORT_COLUMNS.length);
     expect(failedRow.at(-1)).toBe("CORRUPT_DOCUMENT");
+  });
+});
+
+describe("line-item export rows", () => {
+  const part = (value: string, page = 1) => ({ value, confidence: 1, page, sourceText: value });
+  const eInvoice: JobResult = sampleResult({
+    source: "e-invoice",
+    fields: { currency: part("EUR"), totalAmount: part("61.00") },
+    lineItems: [
+      { description: part("Beratung"), quantity: part("2"), unit: part("HUR"), amount: part("50.00") },
+      { amount: part("11.00", 3), description: part("Porto", 2) },
+    ],
+  });
+
+  it("are one row per line in order, parts not stated empty, on the page of the line's first part", () => {
+    const rows = lineItemRows(completedJob("alice", eInvoice, { at, fileName: "inv.xml" }));
+    expect(rows.map((r) => Object.fromEntries(LINE_ITEM_EXPORT_COLUMNS.map((c, i) => [c, r[i]])))).toEqual([
+      expect.objectContaining({
+        line: "1",
+        description: "Beratung",
+        quantity: "2",
+        unit: "HUR",
+        unitPrice: "",
+        amount: "50.00",
+        currency: "EUR",
+        page: "1",
+        fileName: "inv.xml",
+      }),
+      expect.objectContaining({ line: "2", description: "Porto", quantity: "", amount: "11.00", page: "2" }),
+    ]);
+  });
+
+  it("carry the reviewed currency, and are none for a result without lines; a job without a result has none to give", () => {
+    const corrected = applied(
+      correctResult(completedJob("alice", eInvoice, { at }), {
+        changes: { currency: "CHF" },
+        by: "alice",
+        at,
+      }),
+    );
+    expect(lineItemRows(corrected).map((r) => r[LINE_ITEM_EXPORT_COLUMNS.indexOf("currency")])).toEqual([
+      "CHF",
+      "CHF",
+    ]);
+    expect(lineItemRows(completedJob("alice", result, { at }))).toEqual([]);
+    expect(() => lineItemRows(newUploadJob("alice"))).toThrow(InvalidTransitionError);
   });
 });

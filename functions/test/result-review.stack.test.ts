@@ -2,7 +2,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import type { Container } from "@azure/cosmos";
-import { EXPORT_COLUMNS } from "@docsift/core";
+import { EXPORT_COLUMNS, LINE_ITEM_EXPORT_COLUMNS } from "@docsift/core";
 import type { Job, JobResult } from "@docsift/core";
 import { completedJob, newUploadJob, sampleResult } from "@docsift/core/testing";
 import { cosmosContainers, createCosmosClient } from "@docsift/adapters";
@@ -304,6 +304,82 @@ describe("exporting results", () => {
       revision: "1",
     });
     expect((await alice("GET", `/api/jobs/${job.id}/result?format=xml`)).status).toBe(400);
+  });
+
+  it("answers an e-invoice's line items as a second CSV, one row per line, joined to the result by jobId", async () => {
+    const part = (value: string, page = 1) => ({ value, confidence: 1, page, sourceText: value });
+    const eInvoice = sampleResult({
+      source: "e-invoice",
+      fields: {
+        invoiceNumber: part("RE-2026-00417"),
+        currency: part("EUR"),
+        totalAmount: part("1480.43"),
+      },
+      lineItems: [
+        {
+          description: part("Softwarewartung November 2026"),
+          quantity: part("1.0000"),
+          unit: part("C62"),
+          unitPrice: part("1200.00"),
+          amount: part("1200.00"),
+          taxRate: part("19.00"),
+        },
+        // A credited line: its negative amount stays a number, its description that a spreadsheet
+        // would run as a formula becomes text, its missing unit price an empty cell.
+        { description: part("=Gutschrift", 2), quantity: part("-1", 2), amount: part("-49.00", 2) },
+      ],
+    });
+    const job = await storeCompleted(alice, { result: eInvoice, fileName: "xrechnung.xml" });
+    const res = await alice("GET", `/api/jobs/${job.id}/result?format=csv&part=line-items`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="docsift-${job.id}-line-items.csv"`,
+    );
+    expect(parseCsv(res.text)[0]).toEqual([...LINE_ITEM_EXPORT_COLUMNS]);
+    expect(csvRecords(res.text)).toEqual([
+      {
+        jobId: job.id,
+        fileName: "xrechnung.xml",
+        line: "1",
+        description: "Softwarewartung November 2026",
+        quantity: "1.0000",
+        unit: "C62",
+        unitPrice: "1200.00",
+        amount: "1200.00",
+        taxRate: "19.00",
+        currency: "EUR",
+        page: "1",
+      },
+      {
+        jobId: job.id,
+        fileName: "xrechnung.xml",
+        line: "2",
+        description: "'=Gutschrift",
+        quantity: "-1",
+        unit: "",
+        unitPrice: "",
+        amount: "-49.00",
+        taxRate: "",
+        currency: "EUR",
+        page: "2",
+      },
+    ]);
+    // The result's own CSV is unchanged: one row, the same jobId to join on.
+    expect(csvRecords((await alice("GET", `/api/jobs/${job.id}/result?format=csv`)).text)).toMatchObject([
+      { jobId: job.id, invoiceNumber: "RE-2026-00417" },
+    ]);
+
+    // A result without line items: the header alone, a valid empty table.
+    const plain = await storeCompleted(alice);
+    const empty = await alice("GET", `/api/jobs/${plain.id}/result?format=csv&part=line-items`);
+    expect(empty.status).toBe(200);
+    expect(parseCsv(empty.text)).toEqual([[...LINE_ITEM_EXPORT_COLUMNS]]);
+    // Line items are a CSV part only; anything else is refused.
+    const asJson = await alice("GET", `/api/jobs/${job.id}/result?part=line-items`);
+    expect(asJson.status).toBe(400);
+    expect(asJson.headers.get("content-type")).toMatch(/problem\+json/);
+    expect((await alice("GET", `/api/jobs/${job.id}/result?format=csv&part=lines`)).status).toBe(400);
   });
 
   it("streams the user's jobs one row per document, across pages, filtered by date, status and review", async () => {

@@ -90,7 +90,20 @@ export const ConfirmResultRequestSchema = z
   .object({ fields: z.array(FieldNameSchema).min(1).optional() })
   .strict();
 
-export const ResultQuerySchema = z.object({ format: z.enum(["json", "csv"]).default("json") }).strict();
+/**
+ * GET /api/jobs/{id}/result: `format=csv` is the result's row in the export's columns;
+ * `part=line-items` (CSV only) its line items instead, one row per line, as a second file.
+ */
+export const ResultQuerySchema = z
+  .object({
+    format: z.enum(["json", "csv"]).default("json"),
+    part: z.enum(["result", "line-items"]).default("result"),
+  })
+  .strict()
+  .refine((q) => q.part === "result" || q.format === "csv", {
+    message: "part=line-items is a CSV export: add format=csv",
+    path: ["part"],
+  });
 
 const StatusListSchema = z
   .string()

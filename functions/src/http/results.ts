@@ -11,6 +11,7 @@ import {
   confirmResult,
   correctResult,
   exportRow,
+  lineItemRows,
   problem,
   reviewedResult,
 } from "@docsift/core";
@@ -18,7 +19,7 @@ import type { ExportQuery, FieldName, Job, ReviewDecision, Versioned } from "@do
 import type { FunctionDeps } from "../deps.js";
 import { loadOwnJob, parseJobId } from "../jobs-service.js";
 import type { HttpRequestType } from "../lib/azure-functions.js";
-import { csvHeader, csvRow } from "../lib/csv.js";
+import { csvHeader, csvRow, lineItemsCsv } from "../lib/csv.js";
 import { callerOf } from "../lib/identity.js";
 import { readJson, readQuery } from "../lib/json-body.js";
 import type { HttpHandler } from "../lib/problem-response.js";
@@ -41,12 +42,13 @@ export const getResultHandler =
     const job = await loadOwnJob(deps, caller.userId, parseJobId(request.params.id));
     if (query.format === "json") return resultAnswer(job);
     reviewedResult(job.value); // a job without a result is a 409 in either format
+    const lineItems = query.part === "line-items";
     return {
       status: 200,
-      body: csvHeader() + csvRow(exportRow(job.value)),
+      body: lineItems ? lineItemsCsv(lineItemRows(job.value)) : csvHeader() + csvRow(exportRow(job.value)),
       headers: {
         "content-type": CSV_TYPE,
-        "content-disposition": `attachment; filename="docsift-${job.value.id}.csv"`,
+        "content-disposition": `attachment; filename="docsift-${job.value.id}${lineItems ? "-line-items" : ""}.csv"`,
         etag: job.etag,
         "cache-control": "no-store",
       },

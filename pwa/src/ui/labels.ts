@@ -1,4 +1,14 @@
-import type { DocumentType, ErrorCode, FieldName, JobStatus } from "@docsift/core";
+import type {
+  DocumentType,
+  ErrorCode,
+  FieldName,
+  JobStatus,
+  LineItemFieldName,
+  ResultFieldName,
+} from "@docsift/core";
+
+/** The fields only structured e-invoices give (core's STRUCTURED_FIELD_NAMES). */
+export type StructuredFieldName = Exclude<ResultFieldName, FieldName>;
 
 // Exhaustive by type: a new field, status or error code in @docsift/core fails the build here.
 export const FIELD_LABELS: Record<FieldName, string> = {
@@ -13,6 +23,31 @@ export const FIELD_LABELS: Record<FieldName, string> = {
   currency: "Currency",
   iban: "IBAN",
   purchaseOrderNumber: "Purchase order",
+};
+
+// In the order the job's page lists them: the parties, then payment, then what was delivered when.
+export const STRUCTURED_FIELD_LABELS: Record<StructuredFieldName, string> = {
+  vendorAddress: "Vendor address",
+  vendorCountry: "Vendor country",
+  vendorTaxId: "Vendor tax ID",
+  customerAddress: "Customer address",
+  customerCountry: "Customer country",
+  customerTaxId: "Customer tax ID",
+  bic: "BIC",
+  paymentTerms: "Payment terms",
+  paymentTermsDays: "Payment within",
+  amountDue: "Amount due",
+  serviceDate: "Delivery date",
+  servicePeriod: "Service period",
+};
+
+export const LINE_ITEM_LABELS: Record<LineItemFieldName, string> = {
+  description: "Description",
+  quantity: "Quantity",
+  unit: "Unit",
+  unitPrice: "Unit price",
+  amount: "Amount",
+  taxRate: "Tax rate",
 };
 
 export const DOCUMENT_TYPE_LABELS: Record<DocumentType, string> = {

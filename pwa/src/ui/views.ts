@@ -1,10 +1,26 @@
-import type { ExtractedField, FieldName, JobView, ReviewReason, ReviewedResult } from "@docsift/core";
+import type {
+  ExtractedField,
+  JobResult,
+  JobView,
+  LineItem,
+  LineItemFieldName,
+  ResultFieldName,
+  ReviewReason,
+  ReviewedResult,
+} from "@docsift/core";
 import type { KnownJob } from "../status/store.js";
 import type { UploadItem } from "../uploads.js";
 import { formatBytes } from "../validate.js";
 import { h, formatTime } from "./dom.js";
-import { displayValue } from "./field-values.js";
-import { DOCUMENT_TYPE_LABELS, ERROR_ADVICE, FIELD_LABELS, STATUS_LABELS } from "./labels.js";
+import { displayValue, lineItemValue } from "./field-values.js";
+import {
+  DOCUMENT_TYPE_LABELS,
+  ERROR_ADVICE,
+  FIELD_LABELS,
+  LINE_ITEM_LABELS,
+  STATUS_LABELS,
+  STRUCTURED_FIELD_LABELS,
+} from "./labels.js";
 
 // Rounded down: a value flagged below the 90 % review bar must not read "90%".
 const percent = (x: number): string => `${Math.floor(x * 100 + 1e-9)}%`;
@@ -202,18 +218,23 @@ type ShownField = Pick<ExtractedField, "value" | "needsReview" | "reviewReasons"
   modelValue?: string | undefined;
 };
 
-function fieldsTable(fields: Partial<Record<FieldName, ShownField>>, locale: string): HTMLElement {
-  const currency = fields.currency?.value;
-  const rows = (Object.keys(FIELD_LABELS) as FieldName[]).filter((name) => fields[name]);
-  if (!rows.length) return h("p", {}, "No fields were found in this document.");
+/**
+ * The rows of `labels` (in its order) that `fields` has; `currency` formats the amounts. Null when
+ * none has a value.
+ */
+function fieldsTable(
+  fields: Partial<Record<ResultFieldName, ShownField>>,
+  labels: Partial<Record<ResultFieldName, string>>,
+  caption: string,
+  locale: string,
+  currency: string | undefined,
+): HTMLElement | null {
+  const rows = (Object.keys(labels) as ResultFieldName[]).filter((name) => fields[name]);
+  if (!rows.length) return null;
   return h(
     "table",
     { class: "fields" },
-    h(
-      "caption",
-      { class: "visually-hidden" },
-      "Extracted fields with confidence, page and the text they were read from",
-    ),
+    h("caption", { class: "visually-hidden" }, caption),
     h(
       "thead",
       {},
@@ -231,7 +252,7 @@ function fieldsTable(fields: Partial<Record<FieldName, ShownField>>, locale: str
         return h(
           "tr",
           { "data-field": name },
-          h("th", { scope: "row", "data-label": "Field" }, FIELD_LABELS[name]),
+          h("th", { scope: "row", "data-label": "Field" }, labels[name]),
           h(
             "td",
             { "data-label": "Value", class: "value" },
@@ -281,9 +302,125 @@ function fieldsTable(fields: Partial<Record<FieldName, ShownField>>, locale: str
 }
 
 /** The value as the reader's locale writes it; the normalised one as the element's value and tooltip. */
-function valueElement(name: FieldName, value: string, locale: string, currency: string | undefined) {
-  const shown = displayValue(name, value, locale, currency);
-  return h("data", { value, ...(shown !== value ? { title: value } : {}) }, shown);
+function valueElement(name: ResultFieldName, value: string, locale: string, currency: string | undefined) {
+  return dataElement(value, displayValue(name, value, locale, currency));
+}
+
+const dataElement = (value: string, shown: string) =>
+  h("data", { value, ...(shown !== value ? { title: value } : {}) }, shown);
+
+const NUMERIC_PARTS: ReadonlySet<LineItemFieldName> = new Set(["quantity", "unitPrice", "amount", "taxRate"]);
+const LINE_ITEM_PARTS = Object.keys(LINE_ITEM_LABELS) as LineItemFieldName[];
+
+/**
+ * The invoice's lines twice: a table for wide screens and, on a phone, one card per line (the
+ * stylesheet shows one of the two, so assistive tech meets only the one shown). A part the
+ * document does not state is an empty cell, and left out of its card.
+ */
+function lineItemsSection(
+  jobId: string,
+  items: LineItem[],
+  locale: string,
+  currency: string | undefined,
+): HTMLElement {
+  const part = (item: LineItem, name: LineItemFieldName) => {
+    const f = item[name];
+    return f ? dataElement(f.value, lineItemValue(name, f.value, locale, currency)) : "";
+  };
+  const count = `${items.length} line${items.length === 1 ? "" : "s"}`;
+  return h(
+    "section",
+    { "aria-labelledby": "line-items-h", class: "line-items" },
+    h("h2", { id: "line-items-h" }, "Line items"),
+    h(
+      "table",
+      { class: "line-items-table" },
+      h("caption", {}, `${count}${currency ? `, amounts in ${currency}` : ""}`),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...LINE_ITEM_PARTS.map((name) =>
+            h(
+              "th",
+              { scope: "col", class: NUMERIC_PARTS.has(name) ? "num" : undefined },
+              LINE_ITEM_LABELS[name],
+            ),
+          ),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        ...items.map((item) =>
+          h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, part(item, "description")),
+            ...LINE_ITEM_PARTS.filter((name) => name !== "description").map((name) =>
+              h(
+                "td",
+                { "data-part": name, class: NUMERIC_PARTS.has(name) ? "num" : undefined },
+                part(item, name),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h(
+      "ul",
+      { class: "line-item-cards", "aria-label": `Line items, ${count}` },
+      ...items.map((item, i) =>
+        h(
+          "li",
+          { class: "line-item-card" },
+          h(
+            "p",
+            { class: "line-item-description" },
+            item.description ? part(item, "description") : `Line ${i + 1}`,
+          ),
+          h(
+            "dl",
+            {},
+            ...LINE_ITEM_PARTS.filter((name) => name !== "description" && item[name]).flatMap((name) => [
+              h("dt", {}, LINE_ITEM_LABELS[name]),
+              h("dd", { "data-part": name }, part(item, name)),
+            ]),
+          ),
+        ),
+      ),
+    ),
+    h(
+      "p",
+      {},
+      h(
+        "a",
+        {
+          href: `/api/jobs/${encodeURIComponent(jobId)}/result?format=csv&part=line-items`,
+          download: "",
+          class: "button secondary line-items-csv",
+        },
+        "Download the line items (CSV)",
+      ),
+    ),
+  );
+}
+
+const fromEInvoice = (result: JobResult) => result.source === "e-invoice";
+
+/** The fields beyond the model's eleven (e-invoices give them), under their own heading. */
+function moreFields(result: JobResult, locale: string, currency: string | undefined): HTMLElement[] {
+  const table = fieldsTable(
+    result.fields,
+    STRUCTURED_FIELD_LABELS,
+    "Parties, payment and delivery, with page and the text they were read from",
+    locale,
+    currency,
+  );
+  return table ? [h("h3", { id: "more-fields-h" }, "Parties, payment and delivery"), table] : [];
 }
 
 const REVIEW_REASON_TEXT: Record<ReviewReason, string> = {
@@ -324,6 +461,8 @@ export function jobDetail(
   );
   const result = job.result;
   if (job.status === "COMPLETED" && result) {
+    const shown: Partial<Record<ResultFieldName, ShownField>> = reviewed?.fields ?? result.fields;
+    const currency = shown.currency?.value;
     view.append(
       h(
         "section",
@@ -336,6 +475,8 @@ export function jobDetail(
           ` (${percent(result.documentTypeConfidence)} confidence) · ${result.pages} page${result.pages === 1 ? "" : "s"}`,
           result.ocrPages ? ` (${result.ocrPages} read by OCR)` : "",
           ` · ${result.characters.toLocaleString()} characters`,
+          fromEInvoice(result) ? " " : "",
+          fromEInvoice(result) ? h("span", { class: "badge source-badge" }, "Read from the e-invoice") : "",
         ),
         // After a review the note follows the reviewed state, not the model's first reading.
         (reviewed?.needsReview ?? job.review?.needsReview ?? result.needsReview)
@@ -363,11 +504,27 @@ export function jobDetail(
               )
             : "",
         ),
-        fieldsTable(reviewed?.fields ?? result.fields, navigator.language),
+        fieldsTable(
+          shown,
+          FIELD_LABELS,
+          fromEInvoice(result)
+            ? "Fields read from the e-invoice, with page and the text they were read from"
+            : "Extracted fields with confidence, page and the text they were read from",
+          navigator.language,
+          currency,
+        ) ?? h("p", {}, "No fields were found in this document."),
+        // Not part of a review (it covers the model's fields), so always the values as read.
+        ...moreFields(result, navigator.language, currency),
+        result.lineItems?.length
+          ? lineItemsSection(job.id, result.lineItems, navigator.language, currency)
+          : "",
         h(
           "p",
           { class: "muted small" },
-          `Model ${result.model.name} ${result.model.version} · processed in ${(result.timings.totalMs / 1000).toFixed(1)} s`,
+          // An e-invoice's values come from its XML: no model read them.
+          fromEInvoice(result)
+            ? `Read from the e-invoice's XML in ${(result.timings.totalMs / 1000).toFixed(1)} s`
+            : `Model ${result.model.name} ${result.model.version} · processed in ${(result.timings.totalMs / 1000).toFixed(1)} s`,
         ),
       ),
     );
