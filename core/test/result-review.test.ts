@@ -194,6 +194,21 @@ describe("line-item export rows", () => {
     ],
   });
 
+  it("come with the reviewed result as read, beside the source and the further fields", () => {
+    const withTaxId = sampleResult({
+      ...eInvoice,
+      fields: { ...eInvoice.fields, vendorTaxId: part("DE123456789") },
+    });
+    const reviewed = reviewedResult(completedJob("alice", withTaxId, { at, fileName: "inv.xml" }));
+    expect(reviewed.source).toBe("e-invoice");
+    expect(reviewed.lineItems).toEqual(eInvoice.lineItems);
+    expect(reviewed.moreFields).toEqual({ vendorTaxId: part("DE123456789") });
+    expect(Object.keys(reviewed.fields).sort()).toEqual(["currency", "totalAmount"]);
+    // A model result without them carries none of the three.
+    const plain = reviewedResult(completedJob("alice", result, { at }));
+    expect([plain.source, plain.lineItems, plain.moreFields]).toEqual([undefined, undefined, undefined]);
+  });
+
   it("are one row per line in order, parts not stated empty, on the page of the line's first part", () => {
     const rows = lineItemRows(completedJob("alice", eInvoice, { at, fileName: "inv.xml" }));
     expect(rows.map((r) => Object.fromEntries(LINE_ITEM_EXPORT_COLUMNS.map((c, i) => [c, r[i]])))).toEqual([

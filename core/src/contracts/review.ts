@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { JOB_STATUSES } from "../job/states.js";
-import { DOCUMENT_TYPES, FIELD_NAMES, ModelRefSchema, REVIEW_REASONS } from "./result.js";
+import {
+  DOCUMENT_TYPES,
+  ExtractedFieldSchema,
+  FIELD_NAMES,
+  LineItemSchema,
+  ModelRefSchema,
+  RESULT_SOURCES,
+  REVIEW_REASONS,
+  STRUCTURED_FIELD_NAMES,
+} from "./result.js";
 
 const FieldNameSchema = z.enum(FIELD_NAMES);
 
@@ -66,6 +75,12 @@ export const ReviewedResultSchema = z
       .strict()
       .optional(),
     model: ModelRefSchema,
+    /** Where the values come from: the model, or an e-invoice's XML (absent in older results). */
+    source: z.enum(RESULT_SOURCES).optional(),
+    /** The further fields an e-invoice carries (addresses, tax ids, terms …), as read: not reviewable. */
+    moreFields: z.partialRecord(z.enum(STRUCTURED_FIELD_NAMES), ExtractedFieldSchema).optional(),
+    /** The line items, as read. */
+    lineItems: z.array(LineItemSchema).optional(),
     completedAt: z.iso.datetime(),
     revisions: z.array(ResultRevisionSchema),
   })

@@ -1,6 +1,6 @@
 import type { Job } from "../contracts/job.js";
-import type { FieldName } from "../contracts/result.js";
-import { FIELD_NAMES } from "../contracts/result.js";
+import type { FieldName, JobResult } from "../contracts/result.js";
+import { FIELD_NAMES, STRUCTURED_FIELD_NAMES } from "../contracts/result.js";
 import type { ResultRevision, ReviewedField, ReviewedResult } from "../contracts/review.js";
 import { InvalidTransitionError } from "../errors.js";
 import { ProblemError, problem } from "../problem.js";
@@ -154,7 +154,16 @@ export function reviewedResult(job: Job): ReviewedResult {
     absent: FIELD_NAMES.filter((f) => absent.has(f)),
     ...(confirmed ? { confirmed } : {}),
     model: result.model,
+    ...(result.source ? { source: result.source } : {}),
+    ...(moreFields(result) ?? {}),
+    ...(result.lineItems?.length ? { lineItems: result.lineItems } : {}),
     completedAt: completed?.at ?? job.updatedAt,
     revisions,
   };
+}
+
+function moreFields(result: JobResult): Pick<ReviewedResult, "moreFields"> | undefined {
+  const more: NonNullable<ReviewedResult["moreFields"]> = {};
+  for (const f of STRUCTURED_FIELD_NAMES) if (result.fields[f]) more[f] = result.fields[f];
+  return Object.keys(more).length ? { moreFields: more } : undefined;
 }
