@@ -24,7 +24,10 @@ import { startHealthServer } from "./health-server.js";
 import type { HealthServer } from "./health-server.js";
 import { createLogger } from "./logger.js";
 import { WorkerMetrics } from "./metrics.js";
-import { loadModel } from "./model-loader.js";
+import { loadRolloutModels } from "./model-loader.js";
+import type { RolloutModels } from "./model-loader.js";
+import { ShadowScorer } from "./shadow-scoring.js";
+import type { PendingShadow } from "./shadow-scoring.js";
 import { createOcrEngine } from "./ocr.js";
 
 /** Time to write the outcome after the job's own timeout: the lock is renewed this much longer. */
@@ -122,6 +125,12 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     }, idleExitMs);
   };
   let model: KeyInfoModel | undefined;
+  let models: RolloutModels | undefined;
+  const shadows = new ShadowScorer(
+    metrics,
+    log.child({ component: "shadow" }),
+    config.limits.extractionTimeoutMs,
+  );
   let receiver: ServiceBusTaskSource | undefined;
   let breaker: CircuitBreaker | undefined;
 
@@ -153,6 +162,8 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     await Promise.allSettled([
       receiver?.close(),
       publisher?.close(),
+      // A shadow scoring still running uses the candidate: let it end first.
+      shadows.idle().then(() => models?.candidate?.close()),
       model && !deps.model ? model.close() : undefined,
       ocr && deps.ocr === undefined ? ocr.close() : undefined,
     ]);
@@ -166,11 +177,14 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     // What a killed predecessor left there: anything older than a job may run is nobody's now.
     const swept = await sweepStaleDocuments(config.tempDir, config.jobTimeoutMs + LOCK_RENEW_MARGIN_MS);
     if (swept > 0) log.info({ swept }, "removed documents a stopped worker left in the temp folder");
-    model =
-      deps.model ??
-      (await loadModel(config.model, blobService, config.containers.models, log, {
-        pdfEngine: config.pdfEngine,
-      }));
+    const injected = deps.model;
+    models = injected
+      ? { rollout: undefined, current: injected, candidate: undefined, route: () => ({ serve: injected }) }
+      : await loadRolloutModels(config.model, blobService, config.containers.models, log, {
+          pdfEngine: config.pdfEngine,
+        });
+    model = models.current;
+    const rolloutModels = models;
     ocr =
       deps.ocr === null
         ? undefined
@@ -180,7 +194,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     await confineHelpers(
       config.helperCpuAffinity,
       {
-        threads: loadedModel.scoringThreadIds(),
+        threads: [...loadedModel.scoringThreadIds(), ...(rolloutModels.candidate?.scoringThreadIds() ?? [])],
         processes: [await popplerLauncherPid()].filter((pid) => pid !== undefined),
       },
       log,
@@ -217,6 +231,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     const onDelivery = async (incoming: TaskDelivery): Promise<void> => {
       clearTimeout(idleTimer);
       const delivery = new Delivery(incoming);
+      let shadow: PendingShadow | undefined;
       const handled = (async () => {
         metrics.inFlight.inc();
         try {
@@ -238,18 +253,46 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
               progressMinIntervalMs: PROGRESS_MIN_INTERVAL_MS,
               uploadsContainer: config.containers.uploads,
             },
-            runPipeline: (task, run) =>
-              runDocumentPipeline(
+            runPipeline: (task, run) => {
+              const route = rolloutModels.route(task.jobId);
+              const shadowModel = route.shadow;
+              return runDocumentPipeline(
                 task,
-                { documents, model: loadedModel, ocr, metrics, config: pipelineConfig },
+                {
+                  documents,
+                  model: route.serve,
+                  ocr,
+                  metrics,
+                  config: pipelineConfig,
+                  ...(shadowModel
+                    ? {
+                        shadow: (result, document) => {
+                          shadow?.discard();
+                          shadow = shadows.offer({
+                            jobId: task.jobId,
+                            served: route.serve,
+                            shadow: shadowModel,
+                            result,
+                            document,
+                            busy: active.size > 1,
+                          });
+                          return shadow !== undefined;
+                        },
+                      }
+                    : {}),
+                },
                 run,
-              ),
+              );
+            },
           });
           metrics.outcome(outcome);
+          // Only now, with the user's result recorded and the message settled.
+          if (outcome === "completed") shadow?.start();
         } catch (err) {
           // handleTask settles every failure itself; reaching here is a bug, not a bad job.
           log.error({ err, messageId: incoming.messageId }, "task handler failed unexpectedly");
         } finally {
+          shadow?.discard();
           metrics.inFlight.dec();
           if (maxJobs > 0 && ++handledCount >= maxJobs && !draining) {
             // Stop before the SDK grants credit for another message on return.
@@ -287,6 +330,9 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       queue: config.queues.tasks,
       concurrency: config.concurrency,
       model: model.ref,
+      ...(models.candidate && models.rollout?.candidate
+        ? { candidate: models.candidate.ref, rollout: models.rollout.candidate }
+        : {}),
       ocr: Boolean(ocr),
       pdfEngine: config.pdfEngine,
     },
