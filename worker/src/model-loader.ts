@@ -3,8 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { BlobModelStore } from "@docsift/adapters";
 import type { createBlobServiceClient } from "@docsift/adapters";
-import { routeJob } from "@docsift/core";
-import type { Rollout, WorkerConfig } from "@docsift/core";
+import type { WorkerConfig } from "@docsift/core";
 import type { PdfEngine } from "@docsift/extraction";
 import { defaultModelLocation, loadKeyInfoModel, parseManifest } from "@docsift/model";
 import { warmUpModel } from "./model-warm-up.js";
@@ -70,63 +69,4 @@ export async function loadModel(
     "model loaded",
   );
   return loaded;
-}
-
-/** The models of this process: the one that serves, and a candidate being tried, if any. */
-export interface RolloutModels {
-  rollout: Rollout | undefined;
-  current: KeyInfoModel;
-  candidate: KeyInfoModel | undefined;
-  /** Which model serves the job, and which one (if any) scores it in shadow afterwards. */
-  route(jobId: string): { serve: KeyInfoModel; shadow?: KeyInfoModel };
-}
-
-/**
- * Reads the registry's rollout document (MODEL_SOURCE=blob, MODEL_VERSION=current) and loads
- * `current` and the candidate it names; a pinned version or the bundled model means no rollout.
- * The document is read at start only: a rollout change reaches workers as they are replaced
- * (ScaledJob workers live for one message; a deployment restarts pods). A candidate that cannot
- * be loaded is logged and left out: trying a version must never stop the current one serving.
- */
-export async function loadRolloutModels(
-  model: WorkerConfig["model"],
-  blobService: BlobServiceClient,
-  modelsContainer: string,
-  log: Logger,
-  warmUp: { pdfEngine: PdfEngine },
-): Promise<RolloutModels> {
-  const rollout =
-    model.source === "blob" && model.version === "current"
-      ? await new BlobModelStore(blobService, modelsContainer).rollout(model.name)
-      : undefined;
-  const current = await loadModel(model, blobService, modelsContainer, log, warmUp, rollout?.current);
-  let candidate: KeyInfoModel | undefined;
-  const wanted = rollout?.candidate;
-  if (wanted && wanted.share > 0 && wanted.version !== current.ref.version) {
-    try {
-      candidate = await loadModel(model, blobService, modelsContainer, log, warmUp, wanted.version);
-      log.info(
-        { candidate: candidate.ref, mode: wanted.mode, share: wanted.share },
-        "rollout candidate loaded",
-      );
-    } catch (err) {
-      log.error(
-        { err, candidate: wanted },
-        "the rollout candidate could not be loaded; serving current only",
-      );
-    }
-  }
-  return {
-    rollout,
-    current,
-    candidate,
-    route(jobId) {
-      if (!rollout || !candidate) return { serve: current };
-      const route = routeJob(rollout, jobId);
-      return {
-        serve: route.serve === candidate.ref.version ? candidate : current,
-        ...(route.shadow === candidate.ref.version ? { shadow: candidate } : {}),
-      };
-    },
-  };
 }

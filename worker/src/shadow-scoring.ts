@@ -14,6 +14,8 @@ export interface ShadowOffer {
   shadow: KeyInfoModel;
   result: JobResult;
   document: RetainedDocument;
+  /** Lets go of the shadow model once the scoring is over (or was never started). */
+  release(): void;
   /** Other jobs are in hand: the CPU is theirs. */
   busy: boolean;
 }
@@ -44,12 +46,16 @@ export class ShadowScorer {
       this.metrics.shadowJobs.inc({ ...labels, outcome });
       return undefined;
     };
+    // Not taken: the caller keeps the document and the model lease.
     if (offer.result.source !== "model") return undefined;
     if (offer.result.pages > SHADOW_MAX_PAGES || (offer.result.ocrPages ?? 0) > 0)
       return skip("skipped_large");
     if (offer.busy || this.running) return skip("skipped_busy");
     let settled = false;
-    const release = () => offer.document.remove().catch(() => undefined);
+    const release = async () => {
+      offer.release();
+      await offer.document.remove().catch(() => undefined);
+    };
     return {
       start: () => {
         if (settled) return;

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import type { ServiceBusClient } from "@azure/service-bus";
 import {
   BlobDocumentStore,
+  BlobModelStore,
   CosmosJobRepository,
   ServiceBusEventPublisher,
   ServiceBusTaskSource,
@@ -24,8 +25,9 @@ import { startHealthServer } from "./health-server.js";
 import type { HealthServer } from "./health-server.js";
 import { createLogger } from "./logger.js";
 import { WorkerMetrics } from "./metrics.js";
-import { loadRolloutModels } from "./model-loader.js";
-import type { RolloutModels } from "./model-loader.js";
+import { loadModel } from "./model-loader.js";
+import { ModelRollout } from "./model-rollout.js";
+import type { JobModels } from "./model-rollout.js";
 import { ShadowScorer } from "./shadow-scoring.js";
 import type { PendingShadow } from "./shadow-scoring.js";
 import { createOcrEngine } from "./ocr.js";
@@ -125,7 +127,8 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     }, idleExitMs);
   };
   let model: KeyInfoModel | undefined;
-  let models: RolloutModels | undefined;
+  let models: ModelRollout | undefined;
+  let rolloutTimer: NodeJS.Timeout | undefined;
   const shadows = new ShadowScorer(
     metrics,
     log.child({ component: "shadow" }),
@@ -159,12 +162,12 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
 
   const releaseClients = async () => {
     breaker?.dispose();
+    clearInterval(rolloutTimer);
     await Promise.allSettled([
       receiver?.close(),
       publisher?.close(),
       // A shadow scoring still running uses the candidate: let it end first.
-      shadows.idle().then(() => models?.candidate?.close()),
-      model && !deps.model ? model.close() : undefined,
+      deps.model ? undefined : shadows.idle().then(() => models?.close()),
       ocr && deps.ocr === undefined ? ocr.close() : undefined,
     ]);
     await serviceBus.close().catch(() => undefined);
@@ -178,13 +181,35 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     const swept = await sweepStaleDocuments(config.tempDir, config.jobTimeoutMs + LOCK_RENEW_MARGIN_MS);
     if (swept > 0) log.info({ swept }, "removed documents a stopped worker left in the temp folder");
     const injected = deps.model;
-    models = injected
-      ? { rollout: undefined, current: injected, candidate: undefined, route: () => ({ serve: injected }) }
-      : await loadRolloutModels(config.model, blobService, config.containers.models, log, {
-          pdfEngine: config.pdfEngine,
-        });
+    // The rollout document is read only where "current" is looked up: a pinned version or the
+    // bundled model is no rollout.
+    const rolloutStore =
+      config.model.source === "blob" && config.model.version === "current"
+        ? new BlobModelStore(blobService, config.containers.models)
+        : undefined;
+    models = await ModelRollout.start(
+      injected
+        ? { read: () => Promise.resolve(undefined), load: () => Promise.resolve(injected) }
+        : {
+            read: async () => rolloutStore?.rollout(config.model.name),
+            load: (version) =>
+              loadModel(
+                config.model,
+                blobService,
+                config.containers.models,
+                log,
+                { pdfEngine: config.pdfEngine },
+                version,
+              ),
+          },
+      log.child({ component: "rollout" }),
+    );
     model = models.current;
     const rolloutModels = models;
+    if (rolloutStore && config.model.rolloutRefreshMs > 0) {
+      rolloutTimer = setInterval(() => void rolloutModels.refresh(), config.model.rolloutRefreshMs);
+      rolloutTimer.unref();
+    }
     ocr =
       deps.ocr === null
         ? undefined
@@ -232,6 +257,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       clearTimeout(idleTimer);
       const delivery = new Delivery(incoming);
       let shadow: PendingShadow | undefined;
+      let leased: JobModels | undefined;
       const handled = (async () => {
         metrics.inFlight.inc();
         try {
@@ -241,7 +267,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
             metrics,
             log,
             clock: systemClock,
-            modelRef: loadedModel.ref,
+            modelRef: rolloutModels.current.ref,
             isDraining: () => draining,
             health: circuit,
             settings: {
@@ -254,24 +280,25 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
               uploadsContainer: config.containers.uploads,
             },
             runPipeline: (task, run) => {
-              const route = rolloutModels.route(task.jobId);
-              const shadowModel = route.shadow;
+              const route = (leased = rolloutModels.route(task.jobId));
+              const shadowLease = route.shadow;
               return runDocumentPipeline(
                 task,
                 {
                   documents,
-                  model: route.serve,
+                  model: route.serve.model,
                   ocr,
                   metrics,
                   config: pipelineConfig,
-                  ...(shadowModel
+                  ...(shadowLease
                     ? {
                         shadow: (result, document) => {
                           shadow?.discard();
                           shadow = shadows.offer({
                             jobId: task.jobId,
-                            served: route.serve,
-                            shadow: shadowModel,
+                            served: route.serve.model,
+                            shadow: shadowLease.model,
+                            release: shadowLease.release,
                             result,
                             document,
                             busy: active.size > 1,
@@ -293,6 +320,9 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
           log.error({ err, messageId: incoming.messageId }, "task handler failed unexpectedly");
         } finally {
           shadow?.discard();
+          leased?.serve.release();
+          // Without a shadow scoring that took it over, nothing else will let go of the candidate.
+          if (!shadow) leased?.shadow?.release();
           metrics.inFlight.dec();
           if (maxJobs > 0 && ++handledCount >= maxJobs && !draining) {
             // Stop before the SDK grants credit for another message on return.
@@ -330,8 +360,8 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       queue: config.queues.tasks,
       concurrency: config.concurrency,
       model: model.ref,
-      ...(models.candidate && models.rollout?.candidate
-        ? { candidate: models.candidate.ref, rollout: models.rollout.candidate }
+      ...(models.candidate && models.document?.candidate
+        ? { candidate: models.candidate.ref, rollout: models.document.candidate }
         : {}),
       ocr: Boolean(ocr),
       pdfEngine: config.pdfEngine,

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BlobModelStore, createBlobServiceClient } from "@docsift/adapters";
-import { JobResultSchema, applyRolloutChange } from "@docsift/core";
+import { JobResultSchema, applyRolloutChange, rollbackRollout } from "@docsift/core";
 import type { Rollout } from "@docsift/core";
 import { FsModelRegistry, artifactsRoot } from "@docsift/model";
 import { startWorker } from "../src/index.js";
@@ -68,7 +68,12 @@ async function withWorker(rollout: Rollout, body: (worker: RunningWorker) => Pro
   await store.writeRollout(NAME, rollout);
   const cacheDir = await mkdtemp(path.join(dir, "cache-"));
   const worker = await startWorker(
-    harness.config({ MODEL_SOURCE: "blob", MODELS_CONTAINER: container, MODEL_CACHE_DIR: cacheDir }),
+    harness.config({
+      MODEL_SOURCE: "blob",
+      MODELS_CONTAINER: container,
+      MODEL_CACHE_DIR: cacheDir,
+      MODEL_ROLLOUT_REFRESH_SECONDS: "1",
+    }),
   );
   try {
     await body(worker);
@@ -169,7 +174,7 @@ describe("model rollout on the local stack", () => {
     });
   });
 
-  it("canary at 100%: every result carries the candidate's name, version and sha256", async () => {
+  it("canary at 100%: results carry the candidate's name, version and sha256; a rollback reaches the running worker", async () => {
     const rollout = applyRolloutChange(
       base(),
       { kind: "try", version: CANDIDATE, mode: "canary", share: 1 },
@@ -182,6 +187,17 @@ describe("model rollout on the local stack", () => {
       expect(
         sample(metrics, "docsift_worker_model_jobs_total", { model_version: CANDIDATE, role: "served" }),
       ).toBe(1);
+
+      // `docsift model rollback` during the canary: the worker re-reads the document (every
+      // second here) and serves current again, without a restart.
+      await store.writeRollout(NAME, rollbackRollout(rollout, new Date()));
+      let served: string | undefined;
+      for (let seed = 500; seed < 520 && served !== current.version; seed++) {
+        await new Promise((r) => setTimeout(r, 500));
+        const [next] = await completeInvoices([seed]);
+        served = next!.model.version;
+      }
+      expect(served).toBe(current.version);
     });
   });
 });
