@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { BlobServiceClient } from "@azure/storage-blob";
 import { z } from "zod";
+import { parseRollout, type Rollout } from "@docsift/core";
 
 /** What the store needs of a manifest; the full schema is the model package's. */
 const ManifestHeadSchema = z.looseObject({
@@ -47,6 +48,29 @@ export class BlobModelStore {
     if (!/^[0-9A-Za-z.+-]+$/.test(pointer))
       throw new Error(`model ${name}: current pointer "${pointer}" is not a version`);
     return pointer;
+  }
+
+  /** The rollout document (`{name}/rollout.json`); without one, just the `current` pointer. */
+  async rollout(name: string): Promise<Rollout> {
+    let raw: Buffer;
+    try {
+      raw = await this.blob(`${name}/rollout.json`).downloadToBuffer();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      return { current: await this.resolveVersion(name, "current"), updatedAt: new Date(0).toISOString() };
+    }
+    return parseRollout(JSON.parse(raw.toString("utf8")), `${this.container}/${name}/rollout.json`);
+  }
+
+  /** Writes the rollout document, then the `current` pointer; every version it names must be published. */
+  async writeRollout(name: string, rollout: Rollout): Promise<void> {
+    for (const version of [rollout.current, rollout.candidate?.version].filter((v) => v !== undefined))
+      if (!(await this.blob(`${name}/${version}/manifest.json`).exists()))
+        throw new Error(`model ${name}@${version} is not published in ${this.container}`);
+    const upload = (blobName: string, body: Buffer, contentType: string) =>
+      this.blob(blobName).upload(body, body.length, { blobHTTPHeaders: { blobContentType: contentType } });
+    await upload(`${name}/rollout.json`, Buffer.from(JSON.stringify(rollout, null, 2)), "application/json");
+    await upload(`${name}/current`, Buffer.from(rollout.current), "text/plain");
   }
 
   async fetch(name: string, requestedVersion: string, cacheDir: string): Promise<FetchedModel> {

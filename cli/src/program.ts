@@ -12,6 +12,8 @@ import { submitCommand } from "./commands/submit.js";
 import { resultConfirmCommand, resultSetCommand, resultShowCommand } from "./commands/result.js";
 import { exportCommand } from "./commands/export.js";
 import { MODEL_PUBLISH_DEFAULTS, modelPublishCommand } from "./commands/model-publish.js";
+import { modelPromoteCommand, modelRollbackCommand, modelStatusCommand } from "./commands/model-rollout.js";
+import type { RegistryOptions } from "./commands/model-rollout.js";
 import { DEFAULT_API_URL, parseGlobalConfig } from "./config.js";
 import type { RawGlobalOptions } from "./config.js";
 import { CommandContext } from "./context.js";
@@ -265,9 +267,47 @@ exit code is 1 if any failed.`,
       ),
     );
 
-  program
-    .command("model")
-    .description("the key-information model registry in Blob Storage")
+  const model = program.command("model").description("the key-information model registry and its rollout");
+  const registryOptions = (command: Command) =>
+    command
+      .option("--registry-dir <dir>", "a registry on a directory instead of Blob Storage")
+      .option(
+        "--account-url <url>",
+        "https://<account>.blob.core.windows.net (signed in with az login / managed identity)",
+      )
+      .option("--container <name>", "registry container", MODEL_PUBLISH_DEFAULTS.container)
+      .option("--name <name>", "model name", MODEL_PUBLISH_DEFAULTS.name);
+  registryOptions(
+    model
+      .command("promote")
+      .argument("<version>", "a version published in the registry")
+      .description(
+        "make a version current (the old one is kept for rollback), or with --canary/--shadow try it on a share of jobs first",
+      )
+      .option("--canary <percent>", "serve this share of jobs with the version; current serves the rest")
+      .option(
+        "--shadow <percent>",
+        "score this share of jobs with the version too; users see current's results",
+      ),
+  ).action(
+    run((c, version: string, o: RegistryOptions & { canary?: string; shadow?: string }) =>
+      modelPromoteCommand(c, version, o),
+    ),
+  );
+  registryOptions(
+    model
+      .command("rollback")
+      .description(
+        "stop a canary or shadow run in progress; with none, move current back to the previous version",
+      ),
+  ).action(run((c, o: RegistryOptions) => modelRollbackCommand(c, o)));
+  registryOptions(
+    model
+      .command("status")
+      .description("the current version, a candidate being tried, and the rollback target"),
+  ).action(run((c, o: RegistryOptions) => modelStatusCommand(c, o)));
+
+  model
     .command("publish")
     .description(
       "upload a committed model (model/artifacts) to models/{name}/{version}/ and move the current pointer",

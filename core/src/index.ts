@@ -29,3 +29,4 @@ export * from "./backoff.js";
 export * from "./intake-quota.js";
 export * from "./push.js";
 export * from "./client-principal.js";
+export * from "./model/rollout.js";

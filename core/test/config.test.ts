@@ -94,7 +94,12 @@ describe("configuration", () => {
     expect(c.concurrency).toBe(1);
     expect(c.jobTimeoutMs).toBe(600_000);
     expect(c.drainGraceMs).toBe(630_000);
-    expect(c.model).toMatchObject({ name: "docsift-kie", version: "current", source: "blob" });
+    expect(c.model).toMatchObject({
+      name: "docsift-kie",
+      version: "current",
+      source: "blob",
+      rolloutRefreshMs: 60_000,
+    });
     expect(c.helperCpuAffinity).toBe("auto");
     expect(
       parseConfig("worker", WorkerConfigSchema, { ...azureWorker, HELPER_CPU_AFFINITY: "off" })

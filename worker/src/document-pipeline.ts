@@ -18,6 +18,17 @@ export interface PipelineDeps {
   ocr: OcrEngine | undefined;
   metrics: WorkerMetrics;
   config: Pick<WorkerConfig, "limits" | "pdfEngine" | "ocr" | "tempDir">;
+  /**
+   * Offered the model's result and the document once the result is made: true takes the temp
+   * file over (the taker removes it), to score the document again with another model later.
+   */
+  shadow?: (result: JobResult, document: RetainedDocument) => boolean;
+}
+
+/** A downloaded document kept past its job, read again without OCR. */
+export interface RetainedDocument {
+  pages(signal: AbortSignal): AsyncIterable<ExtractedPage>;
+  remove(): Promise<void>;
 }
 
 export interface PipelineRun {
@@ -76,6 +87,7 @@ export async function runDocumentPipeline(
       throw new StageError("download", sizeMismatchAsChange(err, task));
     }
   })();
+  let handedOver = false;
   try {
     const downloadMs = performance.now() - downloadStarted;
     metrics.stage("download", downloadMs);
@@ -182,7 +194,8 @@ export async function runDocumentPipeline(
     metrics.stage("extract", extractMs);
     metrics.stage("infer", inferMs);
     const totalMs = performance.now() - run.startedAt;
-    return {
+    metrics.modelResult(deps.model.ref.version, "served", extracted.fields);
+    const result: JobResult = {
       documentType: extracted.documentType,
       documentTypeConfidence: extracted.documentTypeConfidence,
       fields: extracted.fields,
@@ -200,8 +213,27 @@ export async function runDocumentPipeline(
         totalMs: round(totalMs),
       },
     };
+    if (deps.shadow)
+      handedOver = deps.shadow(result, {
+        pages: (signal) =>
+          readDocument(
+            { path: temp.path, head: temp.head },
+            {
+              limits: {
+                maxPages: config.limits.maxPages,
+                maxCharacters: config.limits.maxCharacters,
+                timeoutMs: config.limits.extractionTimeoutMs,
+              },
+              signal,
+              pdfEngine: config.pdfEngine,
+            },
+          ).pages,
+        remove: () => temp.remove(),
+      });
+    return result;
   } finally {
-    await temp.remove().catch((err: unknown) => run.log.error({ err }, "could not remove the temp file"));
+    if (!handedOver)
+      await temp.remove().catch((err: unknown) => run.log.error({ err }, "could not remove the temp file"));
   }
 }
 

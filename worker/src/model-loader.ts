@@ -24,6 +24,7 @@ export async function loadModel(
   modelsContainer: string,
   log: Logger,
   warmUp: { pdfEngine: PdfEngine },
+  version: string = model.version,
 ): Promise<KeyInfoModel> {
   const started = performance.now();
   let onnxPath: string;
@@ -38,7 +39,7 @@ export async function loadModel(
     const cacheDir = model.cacheDir ?? path.join(os.tmpdir(), "docsift-models");
     const fetched = await new BlobModelStore(blobService, modelsContainer).fetch(
       model.name,
-      model.version,
+      version,
       cacheDir,
     );
     onnxPath = fetched.onnxPath;

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import type { ServiceBusClient } from "@azure/service-bus";
 import {
   BlobDocumentStore,
+  BlobModelStore,
   CosmosJobRepository,
   ServiceBusEventPublisher,
   ServiceBusTaskSource,
@@ -25,6 +26,10 @@ import type { HealthServer } from "./health-server.js";
 import { createLogger } from "./logger.js";
 import { WorkerMetrics } from "./metrics.js";
 import { loadModel } from "./model-loader.js";
+import { ModelRollout } from "./model-rollout.js";
+import type { JobModels } from "./model-rollout.js";
+import { ShadowScorer } from "./shadow-scoring.js";
+import type { PendingShadow } from "./shadow-scoring.js";
 import { createOcrEngine } from "./ocr.js";
 
 /** Time to write the outcome after the job's own timeout: the lock is renewed this much longer. */
@@ -122,6 +127,13 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     }, idleExitMs);
   };
   let model: KeyInfoModel | undefined;
+  let models: ModelRollout | undefined;
+  let rolloutTimer: NodeJS.Timeout | undefined;
+  const shadows = new ShadowScorer(
+    metrics,
+    log.child({ component: "shadow" }),
+    config.limits.extractionTimeoutMs,
+  );
   let receiver: ServiceBusTaskSource | undefined;
   let breaker: CircuitBreaker | undefined;
 
@@ -150,10 +162,12 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
 
   const releaseClients = async () => {
     breaker?.dispose();
+    clearInterval(rolloutTimer);
     await Promise.allSettled([
       receiver?.close(),
       publisher?.close(),
-      model && !deps.model ? model.close() : undefined,
+      // A shadow scoring still running uses the candidate: let it end first.
+      deps.model ? undefined : shadows.idle().then(() => models?.close()),
       ocr && deps.ocr === undefined ? ocr.close() : undefined,
     ]);
     await serviceBus.close().catch(() => undefined);
@@ -166,11 +180,36 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     // What a killed predecessor left there: anything older than a job may run is nobody's now.
     const swept = await sweepStaleDocuments(config.tempDir, config.jobTimeoutMs + LOCK_RENEW_MARGIN_MS);
     if (swept > 0) log.info({ swept }, "removed documents a stopped worker left in the temp folder");
-    model =
-      deps.model ??
-      (await loadModel(config.model, blobService, config.containers.models, log, {
-        pdfEngine: config.pdfEngine,
-      }));
+    const injected = deps.model;
+    // The rollout document is read only where "current" is looked up: a pinned version or the
+    // bundled model is no rollout.
+    const rolloutStore =
+      config.model.source === "blob" && config.model.version === "current"
+        ? new BlobModelStore(blobService, config.containers.models)
+        : undefined;
+    models = await ModelRollout.start(
+      injected
+        ? { read: () => Promise.resolve(undefined), load: () => Promise.resolve(injected) }
+        : {
+            read: async () => rolloutStore?.rollout(config.model.name),
+            load: (version) =>
+              loadModel(
+                config.model,
+                blobService,
+                config.containers.models,
+                log,
+                { pdfEngine: config.pdfEngine },
+                version,
+              ),
+          },
+      log.child({ component: "rollout" }),
+    );
+    model = models.current;
+    const rolloutModels = models;
+    if (rolloutStore && config.model.rolloutRefreshMs > 0) {
+      rolloutTimer = setInterval(() => void rolloutModels.refresh(), config.model.rolloutRefreshMs);
+      rolloutTimer.unref();
+    }
     ocr =
       deps.ocr === null
         ? undefined
@@ -180,7 +219,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     await confineHelpers(
       config.helperCpuAffinity,
       {
-        threads: loadedModel.scoringThreadIds(),
+        threads: [...loadedModel.scoringThreadIds(), ...(rolloutModels.candidate?.scoringThreadIds() ?? [])],
         processes: [await popplerLauncherPid()].filter((pid) => pid !== undefined),
       },
       log,
@@ -217,6 +256,8 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
     const onDelivery = async (incoming: TaskDelivery): Promise<void> => {
       clearTimeout(idleTimer);
       const delivery = new Delivery(incoming);
+      let shadow: PendingShadow | undefined;
+      let leased: JobModels | undefined;
       const handled = (async () => {
         metrics.inFlight.inc();
         try {
@@ -226,7 +267,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
             metrics,
             log,
             clock: systemClock,
-            modelRef: loadedModel.ref,
+            modelRef: rolloutModels.current.ref,
             isDraining: () => draining,
             health: circuit,
             settings: {
@@ -238,18 +279,50 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
               progressMinIntervalMs: PROGRESS_MIN_INTERVAL_MS,
               uploadsContainer: config.containers.uploads,
             },
-            runPipeline: (task, run) =>
-              runDocumentPipeline(
+            runPipeline: (task, run) => {
+              const route = (leased = rolloutModels.route(task.jobId));
+              const shadowLease = route.shadow;
+              return runDocumentPipeline(
                 task,
-                { documents, model: loadedModel, ocr, metrics, config: pipelineConfig },
+                {
+                  documents,
+                  model: route.serve.model,
+                  ocr,
+                  metrics,
+                  config: pipelineConfig,
+                  ...(shadowLease
+                    ? {
+                        shadow: (result, document) => {
+                          shadow?.discard();
+                          shadow = shadows.offer({
+                            jobId: task.jobId,
+                            served: route.serve.model,
+                            shadow: shadowLease.model,
+                            release: shadowLease.release,
+                            result,
+                            document,
+                            busy: active.size > 1,
+                          });
+                          return shadow !== undefined;
+                        },
+                      }
+                    : {}),
+                },
                 run,
-              ),
+              );
+            },
           });
           metrics.outcome(outcome);
+          // Only now, with the user's result recorded and the message settled.
+          if (outcome === "completed") shadow?.start();
         } catch (err) {
           // handleTask settles every failure itself; reaching here is a bug, not a bad job.
           log.error({ err, messageId: incoming.messageId }, "task handler failed unexpectedly");
         } finally {
+          shadow?.discard();
+          leased?.serve.release();
+          // Without a shadow scoring that took it over, nothing else will let go of the candidate.
+          if (!shadow) leased?.shadow?.release();
           metrics.inFlight.dec();
           if (maxJobs > 0 && ++handledCount >= maxJobs && !draining) {
             // Stop before the SDK grants credit for another message on return.
@@ -287,6 +360,9 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       queue: config.queues.tasks,
       concurrency: config.concurrency,
       model: model.ref,
+      ...(models.candidate && models.document?.candidate
+        ? { candidate: models.candidate.ref, rollout: models.document.candidate }
+        : {}),
       ocr: Boolean(ocr),
       pdfEngine: config.pdfEngine,
     },

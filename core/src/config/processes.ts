@@ -229,6 +229,7 @@ const workerShape = {
   MODEL_VERSION: envString("current"),
   MODEL_SOURCE: z.enum(["blob", "bundled"]).optional().default("blob"),
   MODEL_CACHE_DIR: z.string().optional(),
+  MODEL_ROLLOUT_REFRESH_SECONDS: envInt(60, 0, 86_400),
   ORT_INTRA_OP_THREADS: envInt(1, 1, 64),
   HELPER_CPU_AFFINITY: z.enum(["auto", "off"]).optional().default("auto"),
   HEALTH_PORT: envInt(8080, 0, 65535),
@@ -257,6 +258,8 @@ export interface WorkerConfig extends CommonConfig {
     source: "blob" | "bundled";
     cacheDir?: string;
     intraOpThreads: number;
+    /** How often the registry's rollout document is re-read (0: at start only). */
+    rolloutRefreshMs: number;
   };
   /**
    * "auto": the scoring thread and the poppler tools keep off the first CPU when the process has
@@ -324,6 +327,7 @@ export const WorkerConfigSchema = z
         source: raw.MODEL_SOURCE,
         ...(raw.MODEL_CACHE_DIR ? { cacheDir: raw.MODEL_CACHE_DIR } : {}),
         intraOpThreads: raw.ORT_INTRA_OP_THREADS,
+        rolloutRefreshMs: raw.MODEL_ROLLOUT_REFRESH_SECONDS * 1000,
       },
       helperCpuAffinity: raw.HELPER_CPU_AFFINITY,
       healthPort: raw.HEALTH_PORT,

@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseRollout, type Rollout } from "@docsift/core";
 import { parseManifest, type ModelManifest } from "../runtime/manifest.js";
 import { sha256File } from "../runtime/sha256.js";
 
@@ -56,6 +57,39 @@ export class FsModelRegistry implements ModelRegistry {
     }
   }
 
+  /**
+   * The rollout document (`{name}/rollout.json`); without one, just the `current` pointer. The
+   * pointer is what older workers and `defaultModelLocation` read, so it always names `current`.
+   */
+  async rollout(name: string): Promise<Rollout> {
+    checkSegment("name", name);
+    const file = join(this.root, name, "rollout.json");
+    let raw: string | undefined;
+    try {
+      raw = await readFile(file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    if (raw === undefined) return { current: await this.current(name), updatedAt: new Date(0).toISOString() };
+    const rollout = parseRollout(JSON.parse(raw), file);
+    return rollout;
+  }
+
+  /** Writes the rollout document, then the `current` pointer; every version it names must exist here. */
+  async writeRollout(name: string, rollout: Rollout): Promise<void> {
+    for (const version of [rollout.current, rollout.candidate?.version].filter((v) => v !== undefined))
+      await this.resolve(name, version);
+    await this.replace(join(this.root, name, "rollout.json"), JSON.stringify(rollout, null, 2) + "\n");
+    await this.replace(join(this.root, name, "current"), `${rollout.current}\n`);
+  }
+
+  /** Write-then-rename so a reader never sees a half-written file. */
+  private async replace(file: string, body: string): Promise<void> {
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, body);
+    await rename(tmp, file);
+  }
+
   /** Copies a model in after checking its sha256, then optionally moves the current pointer to it. */
   async publish(source: ResolvedModel, opts: { makeCurrent: boolean }): Promise<string> {
     const { name, version, sha256 } = source.manifest;
@@ -68,12 +102,7 @@ export class FsModelRegistry implements ModelRegistry {
     await mkdir(dir, { recursive: true });
     await copyFile(source.onnxPath, join(dir, "model.onnx"));
     await writeFile(join(dir, "manifest.json"), JSON.stringify(source.manifest, null, 2) + "\n");
-    if (opts.makeCurrent) {
-      // Write-then-rename so a reader never sees a half-written pointer.
-      const tmp = join(this.root, name, `current.${process.pid}.tmp`);
-      await writeFile(tmp, `${version}\n`);
-      await rename(tmp, join(this.root, name, "current"));
-    }
+    if (opts.makeCurrent) await this.replace(join(this.root, name, "current"), `${version}\n`);
     return dir;
   }
 }
