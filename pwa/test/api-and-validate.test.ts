@@ -100,7 +100,7 @@ describe("client-side file checks (no request)", () => {
     expect(checkFile({ name: "setup.exe", size: 10, type: "application/x-msdownload" })).toEqual({
       ok: false,
       reason:
-        "setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.",
+        "setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), e-invoice (.xml), PNG, JPEG or TIFF file.",
     });
     expect(checkFile({ name: "e.pdf", size: 0, type: "application/pdf" })).toMatchObject({
       ok: false,
@@ -145,7 +145,7 @@ describe("checkContent: the file's first bytes, as the server checks them at sub
     expect(await checkContent(exe, "application/pdf")).toEqual({
       ok: false,
       reason:
-        "invoice.pdf is not a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file inside, whatever its name says. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.",
+        "invoice.pdf is not a PDF, Word (.docx), text (.txt), e-invoice (.xml), PNG, JPEG or TIFF file inside, whatever its name says. Choose a PDF, Word (.docx), text (.txt), e-invoice (.xml), PNG, JPEG or TIFF file.",
     });
   });
 });

@@ -171,7 +171,7 @@ describe("the docsift PWA in Chromium against the local stack", () => {
     const errors = page.locator("#file-errors li");
     await expect.poll(() => errors.count()).toBe(2);
     expect(await errors.nth(0).textContent()).toBe(
-      "setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), PNG, JPEG or TIFF file.",
+      "setup.exe can't be read by docsift. Choose a PDF, Word (.docx), text (.txt), e-invoice (.xml), PNG, JPEG or TIFF file.",
     );
     expect(await errors.nth(1).textContent()).toBe(
       "scan-too-big.pdf is larger than the 100 MiB limit. Split it or reduce its size.",
