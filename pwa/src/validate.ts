@@ -29,7 +29,8 @@ export const EXTENSIONS: Record<AllowedContentType, string[]> = {
 /** The `accept` attribute of the file picker. */
 export const ACCEPT = [...Object.keys(ALLOWED_CONTENT_TYPES), ...Object.values(EXTENSIONS).flat()].join(",");
 
-export const ALLOWED_DESCRIPTION = "a PDF, Word (.docx), text (.txt), e-invoice (.xml), PNG, JPEG or TIFF file";
+export const ALLOWED_DESCRIPTION =
+  "a PDF, Word (.docx), text (.txt), e-invoice (.xml), PNG, JPEG or TIFF file";
 
 export type FileCheck = { ok: true; contentType: AllowedContentType } | { ok: false; reason: string };
 

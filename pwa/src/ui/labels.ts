@@ -75,7 +75,8 @@ export const STATUS_LABELS: Record<JobStatus, string> = {
 
 /** What the user can do about each failure. */
 export const ERROR_ADVICE: Record<ErrorCode, string> = {
-  UNSUPPORTED_DOCUMENT: "Upload the document as a PDF, Word (.docx), text, e-invoice XML, PNG, JPEG or TIFF file.",
+  UNSUPPORTED_DOCUMENT:
+    "Upload the document as a PDF, Word (.docx), text, e-invoice XML, PNG, JPEG or TIFF file.",
   DOCUMENT_TOO_LARGE:
     "Split the document into smaller files (at most 100 MiB each) and upload them separately.",
   TOO_MANY_PAGES: "Split the document into parts with fewer pages and upload each part.",
