@@ -157,7 +157,13 @@ class CosmosJobStore implements JobRepository {
   }
 
   listPendingEvents(olderThan: Date, limit: number): Promise<Job[]> {
-    return this.acrossUsers("IS_DEFINED(c.outbox) AND c.updatedAt < @before", limit, { before: olderThan });
+    // Not a QUEUED job whose task is not out yet (the sweep announces it after the send), and the
+    // oldest first: jobs the sweep must leave for now cannot fill the page and hide the others.
+    return this.acrossUsers(
+      "IS_DEFINED(c.outbox) AND c.updatedAt < @before AND NOT (c.status = 'QUEUED' AND (NOT IS_DEFINED(c.dispatched) OR c.dispatched < c.submissions)) ORDER BY c.updatedAt",
+      limit,
+      { before: olderThan },
+    );
   }
 
   /** The timers' queries: at most `limit` jobs of any user matching `where`, dates as ISO strings. */

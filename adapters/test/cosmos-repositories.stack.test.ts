@@ -137,6 +137,26 @@ describe("CosmosJobRepository against cosmosdb-server", () => {
     expect(expired.map((j) => j.id)).not.toContain(fresh.id);
   });
 
+  it("lists owed events oldest first, leaving out a queued job whose task is not out yet", async () => {
+    const user = `u-${randomUUID()}`;
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    // Submitted (the transition puts job.queued in the outbox), then aged; one has its task out.
+    const queued = async (ageMinutes: number, sent: boolean): Promise<Job> => {
+      const submitted = decide(newJob(user), { type: "submit", at: new Date() }).job;
+      const job = { ...submitted, updatedAt: minutesAgo(ageMinutes), ...(sent ? { dispatched: 1 } : {}) };
+      return (await jobs.create(job)).value;
+    };
+    const newer = await queued(5, true);
+    const unsent = await queued(20, false);
+    const older = await queued(10, true);
+    expect(older.outbox).toBeDefined();
+    const owed = (await jobs.listPendingEvents(new Date(Date.now() - 60_000), 100_000)).filter(
+      (j) => j.userId === user,
+    );
+    expect(owed.map((j) => j.id)).toEqual([older.id, newer.id]);
+    expect(owed.map((j) => j.id)).not.toContain(unsent.id);
+  });
+
   it("reports one user's intake: jobs created since a time, and the deadlines of uploads still open", async () => {
     const userId = `u-${randomUUID()}`;
     const now = Date.now();

@@ -44,14 +44,18 @@ afterAll(async () => {
 
 /**
  * The stack's Cosmos DB is shared with other test files, whose jobs the sweep would find too:
- * its listings are narrowed to this file's user, every other call goes to Cosmos unchanged.
+ * its listings are narrowed to this file's user (read past the others' jobs, which could fill a
+ * page before this file's appear), every other call goes to Cosmos unchanged.
  */
 function onlyOurs(jobs: JobRepository, userId: string): JobRepository {
   const ours = (list: Job[]) => list.filter((j) => j.userId === userId);
   const scoped: Partial<JobRepository> = {
-    listUndispatched: async (olderThan, limit) => ours(await jobs.listUndispatched(olderThan, limit)),
-    listStalled: async (options) => ours(await jobs.listStalled(options)),
-    listPendingEvents: async (olderThan, limit) => ours(await jobs.listPendingEvents(olderThan, limit)),
+    listUndispatched: async (olderThan, limit) =>
+      ours(await jobs.listUndispatched(olderThan, 100_000)).slice(0, limit),
+    listStalled: async (options) =>
+      ours(await jobs.listStalled({ ...options, limit: 100_000 })).slice(0, options.limit),
+    listPendingEvents: async (olderThan, limit) =>
+      ours(await jobs.listPendingEvents(olderThan, 100_000)).slice(0, limit),
   };
   return Object.assign(Object.create(jobs) as JobRepository, scoped);
 }
