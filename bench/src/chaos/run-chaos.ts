@@ -42,6 +42,10 @@ export interface ChaosReport {
   jobsWithSeveralFinalEvents: number;
   faults: string[];
   restarts: number;
+  /** Jobs the recovery sweep re-dispatched (task presumed lost, lease expired). */
+  redispatched: number;
+  /** Jobs a worker started more than once (redelivery after a kill or a dropped lock). */
+  startedMoreThanOnce: number;
   timeToFinalMedianMs: number;
   timeToFinalMaxMs: number;
   drainAfterLastFaultMs: number;
@@ -78,7 +82,8 @@ function schedule(short: boolean): { faults: Fault[]; submitOverMs: number } {
         { atMs: 5_000, kind: "kill-worker" },
         { atMs: 12_000, kind: "broker-restart", forMs: 5_000 },
         { atMs: 20_000, kind: "cosmos-outage", forMs: 20_000 },
-        { atMs: 45_000, kind: "drop-connections" },
+        // Right after Cosmos DB is back, when the backlog it held up is being worked.
+        { atMs: 41_000, kind: "drop-connections" },
       ],
     };
   return {
@@ -349,6 +354,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let completed = 0;
     let duplicateFinalDeliveries = 0;
     let jobsWithSeveralFinalEvents = 0;
+    let redispatched = 0;
+    let startedMoreThanOnce = 0;
     const timeToFinal: number[] = [];
     for (const [jobId, { doc, submittedAt }] of submitted) {
       const job = stored.get(jobId);
@@ -363,6 +370,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         violations.push(
           `${name} reached a final state ${finals.length} times: ${JSON.stringify(job.history)}`,
         );
+      if (job.history.some((h) => h.from !== null && h.to === "QUEUED" && h.from !== "AWAITING_UPLOAD"))
+        redispatched++;
+      if (job.history.filter((h) => h.to === "PROCESSING").length > 1) startedMoreThanOnce++;
       if (job.status === "COMPLETED") completed++;
       else {
         const code = job.error?.code ?? "none";
@@ -409,6 +419,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       jobsWithSeveralFinalEvents,
       faults: faultLines,
       restarts: restarts.length,
+      redispatched,
+      startedMoreThanOnce,
       timeToFinalMedianMs: percentile(timeToFinal, 50),
       timeToFinalMaxMs: Math.max(...timeToFinal),
       drainAfterLastFaultMs: drainedAt - lastFaultEnd,
@@ -445,6 +457,8 @@ export function formatChaosReport(r: ChaosReport): string {
     ["duplicated final events", String(r.duplicateFinalDeliveries)],
     ["jobs with several final events", String(r.jobsWithSeveralFinalEvents)],
     ["worker restarts", String(r.restarts)],
+    ["jobs re-dispatched by the sweep", String(r.redispatched)],
+    ["jobs started more than once", String(r.startedMoreThanOnce)],
     ["time to final, median", `${(r.timeToFinalMedianMs / 1000).toFixed(1)} s`],
     ["time to final, max", `${(r.timeToFinalMaxMs / 1000).toFixed(1)} s`],
     ["drain after the last fault", `${(r.drainAfterLastFaultMs / 1000).toFixed(1)} s`],
