@@ -10,8 +10,9 @@ import { writeCorruptPdf } from "@docsift/extraction/testing";
 import { cosmosConnectionString, serviceBusConnectionString, startLocalStack } from "@docsift/local";
 import { generateDocument, renderPdf, renderText } from "@docsift/model/synthetic";
 import pino from "pino";
-import { percentile } from "../report.js";
 import { FaultProxy, freePort } from "./fault-proxy.js";
+import { judgeRun } from "./judge.js";
+import type { Verdict } from "./judge.js";
 
 export interface ChaosOptions {
   jobs: number;
@@ -31,26 +32,10 @@ interface Fault {
   forMs?: number;
 }
 
-export interface ChaosReport {
-  jobs: number;
-  completed: number;
-  failedByCause: Record<string, number>;
-  poison: number;
-  /** Deliveries of a job's final event beyond its first (same eventId: at-least-once, allowed). */
-  duplicateFinalDeliveries: number;
-  /** Jobs with more than one distinct final event (different outcomes or transitions). */
-  jobsWithSeveralFinalEvents: number;
+export interface ChaosReport extends Verdict {
   faults: string[];
   restarts: number;
-  /** Jobs the recovery sweep re-dispatched (task presumed lost, lease expired). */
-  redispatched: number;
-  /** Jobs a worker started more than once (redelivery after a kill or a dropped lock). */
-  startedMoreThanOnce: number;
-  timeToFinalMedianMs: number;
-  timeToFinalMaxMs: number;
   drainAfterLastFaultMs: number;
-  tempLeftByKills: number;
-  violations: string[];
 }
 
 const USER = "chaos-run";
@@ -350,82 +335,31 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await sleep(options.short ? 5_000 : 10_000);
     if (stackGaveUp) violations.push(`the stack gave up: ${stackGaveUp.message}`);
 
-    const failedByCause: Record<string, number> = {};
-    let completed = 0;
-    let duplicateFinalDeliveries = 0;
-    let jobsWithSeveralFinalEvents = 0;
-    let redispatched = 0;
-    let startedMoreThanOnce = 0;
-    const timeToFinal: number[] = [];
-    for (const [jobId, { doc, submittedAt }] of submitted) {
-      const job = stored.get(jobId);
-      const received = finalEvents.get(jobId) ?? [];
-      const name = `job ${jobId} (${path.basename(doc.file)})`;
-      if (!job || !FINAL.has(job.status)) {
-        violations.push(`${name} stuck in ${job?.status ?? "nowhere"} after ${bound / 1000} s`);
-        continue;
-      }
-      const finals = job.history.filter((h) => FINAL.has(h.to));
-      if (finals.length !== 1)
-        violations.push(
-          `${name} reached a final state ${finals.length} times: ${JSON.stringify(job.history)}`,
-        );
-      if (job.history.some((h) => h.from !== null && h.to === "QUEUED" && h.from !== "AWAITING_UPLOAD"))
-        redispatched++;
-      if (job.history.filter((h) => h.to === "PROCESSING").length > 1) startedMoreThanOnce++;
-      if (job.status === "COMPLETED") completed++;
-      else {
-        const code = job.error?.code ?? "none";
-        failedByCause[code] = (failedByCause[code] ?? 0) + 1;
-        if (!job.error?.code || !job.error.message) violations.push(`${name} FAILED without a cause`);
-      }
-      if (doc.poison && !(job.status === "FAILED" && job.error?.code === "CORRUPT_DOCUMENT"))
-        violations.push(`poison ${name} ended ${job.status} ${job.error?.code ?? ""}`);
-      const distinct = new Set(received.map((e) => e.eventId));
-      if (received.length === 0) violations.push(`${name} ended ${job.status} but no final event arrived`);
-      else {
-        if (distinct.size > 1) {
-          jobsWithSeveralFinalEvents++;
-          violations.push(`${name} had ${distinct.size} distinct final events: ${JSON.stringify(received)}`);
-        }
-        // The same event again is the at-least-once contract (ADR 0022, functions/src/events/push.ts):
-        // clients key on eventId. Counted, not a violation; a second distinct final event is one.
-        duplicateFinalDeliveries += received.length - distinct.size;
-        const expectedType = job.status === "COMPLETED" ? "job.completed" : "job.failed";
-        if (received.some((e) => e.type !== expectedType))
-          violations.push(`${name} is ${job.status} but was announced as ${JSON.stringify(received)}`);
-        timeToFinal.push(received[0]!.at - submittedAt);
-      }
+    const tempEntries: { name: string; mtimeMs: number }[] = [];
+    for (const name of await readdir(tempDir).catch(() => [])) {
+      const info = await stat(path.join(tempDir, name)).catch(() => undefined);
+      if (info) tempEntries.push({ name, mtimeMs: info.mtimeMs });
     }
-
-    // Temp files: a download a killed worker had open stays until a later start finds it stale
-    // (it cannot tell a dead sibling's file from a live one's sooner); anything else is a leak.
-    let tempLeftByKills = 0;
-    for (const entry of await readdir(tempDir).catch(() => [])) {
-      const info = await stat(path.join(tempDir, entry)).catch(() => undefined);
-      if (!info) continue;
-      const byKill = killTimes.some((k) => info.mtimeMs <= k && k - info.mtimeMs < 120_000);
-      if (byKill) tempLeftByKills++;
-      else
-        violations.push(`temp entry ${entry} left behind (modified ${new Date(info.mtimeMs).toISOString()})`);
-    }
-
+    const labelled = new Map(
+      [...submitted].map(([id, s]) => [
+        id,
+        { label: path.basename(s.doc.file), poison: s.doc.poison, submittedAt: s.submittedAt },
+      ]),
+    );
+    const verdict = judgeRun({
+      submitted: labelled,
+      stored,
+      finalEvents,
+      tempEntries,
+      killTimes,
+      drainBoundMs: bound,
+    });
     return {
-      jobs: submitted.size,
-      completed,
-      failedByCause,
-      poison: [...submitted.values()].filter((s) => s.doc.poison).length,
-      duplicateFinalDeliveries,
-      jobsWithSeveralFinalEvents,
+      ...verdict,
       faults: faultLines,
       restarts: restarts.length,
-      redispatched,
-      startedMoreThanOnce,
-      timeToFinalMedianMs: percentile(timeToFinal, 50),
-      timeToFinalMaxMs: Math.max(...timeToFinal),
       drainAfterLastFaultMs: drainedAt - lastFaultEnd,
-      tempLeftByKills,
-      violations,
+      violations: [...violations, ...verdict.violations],
     };
   } finally {
     await events.stop();
