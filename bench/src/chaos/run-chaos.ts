@@ -2,9 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { ServiceBusClient } from "@azure/service-bus";
 import { WebPubSubClient } from "@azure/web-pubsub-client";
 import { CosmosJobRepository, cosmosContainers, createCosmosClient } from "@docsift/adapters";
-import { LocalStackConfigSchema, encodePrincipal, parseConfig } from "@docsift/core";
+import { LocalStackConfigSchema, QUEUES, encodePrincipal, parseConfig } from "@docsift/core";
 import type { Job, JobEvent } from "@docsift/core";
 import { writeCorruptPdf } from "@docsift/extraction/testing";
 import { cosmosConnectionString, serviceBusConnectionString, startLocalStack } from "@docsift/local";
@@ -83,6 +84,28 @@ function schedule(short: boolean): { faults: Fault[]; submitOverMs: number } {
       { atMs: 80_000, kind: "drop-connections" },
     ],
   };
+}
+
+/** Tasks a broker cut takes off the queue for good, at most. */
+const LOST_TASKS = 3;
+
+/**
+ * Competes with the workers for tasks for `forMs` and drops up to `count` of those it gets:
+ * tasks sent and then gone, as with a broker that lost them.
+ */
+async function loseTasks(connectionString: string, count: number, forMs: number): Promise<number> {
+  const client = new ServiceBusClient(connectionString);
+  const deadline = Date.now() + forMs;
+  let lost = 0;
+  try {
+    const receiver = client.createReceiver(QUEUES.tasks, { receiveMode: "receiveAndDelete" });
+    while (lost < count && Date.now() < deadline)
+      lost += (await receiver.receiveMessages(count - lost, { maxWaitTimeInMs: 500 })).length;
+    await receiver.close();
+    return lost;
+  } finally {
+    await client.close();
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -284,11 +307,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           faultLines.push(`${at} s kill -9 worker pid ${victim}`);
         } else if (fault.kind === "broker-restart") {
           serviceBusProxy.down();
-          faultLines.push(
-            `${at} s Service Bus gone for ${fault.forMs! / 1000} s (connections reset, refused)`,
-          );
           await sleep(fault.forMs!);
           serviceBusProxy.up();
+          // The emulator keeps its queues across the cut; a broker that comes back without some of
+          // its messages is what the recovery sweep is for: a few tasks sent now go for good.
+          const lost = await loseTasks(stack.env.SERVICEBUS_CONNECTION_STRING!, LOST_TASKS, 5_000);
+          faultLines.push(
+            `${at} s Service Bus gone for ${fault.forMs! / 1000} s (connections reset, refused), then ${lost} tasks lost`,
+          );
         } else if (fault.kind === "cosmos-outage") {
           cosmosProxy.down();
           faultLines.push(`${at} s Cosmos DB gone for ${fault.forMs! / 1000} s`);
