@@ -5,6 +5,11 @@ export { startFunctionsHost, type LocalFunctionsHost } from "./functions-host/ho
 export { FUNCTIONS_HOST_MAIN, WORKER_MAIN, startApp } from "./stack/apps.js";
 export type { ManagedChild } from "./stack/child-process.js";
 export { setBlobCors } from "./stack/blob-and-cosmos.js";
-export { startServiceBusEmulator, type ServiceBusEmulator } from "./servicebus/index.js";
+export {
+  serviceBusConnectionString,
+  startServiceBusEmulator,
+  type ServiceBusEmulator,
+} from "./servicebus/index.js";
+export { cosmosConnectionString } from "./stack/well-known.js";
 export { startWebPubSubEmulator, type WebPubSubEmulator } from "./webpubsub/index.js";
 export { ensureLocalTls, type LocalTls } from "./tls/local-ca.js";

@@ -9,6 +9,9 @@ export const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
 export const WELL_KNOWN_KEY_NAME = "RootManageSharedAccessKey";
 export const WELL_KNOWN_KEY = "SAS_KEY_VALUE";
 
+export const serviceBusConnectionString = (host: string, port: number): string =>
+  `Endpoint=sb://${host}:${port};SharedAccessKeyName=${WELL_KNOWN_KEY_NAME};SharedAccessKey=${WELL_KNOWN_KEY};UseDevelopmentEmulator=true`;
+
 // Azure's entity names: letters, digits, '.', '-', '_'; start and end with a letter or digit.
 const QUEUE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$/;
 

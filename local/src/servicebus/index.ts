@@ -36,7 +36,7 @@ import rhea from "rhea";
 import { AmqpConnectionHandler } from "./amqp-connection.js";
 import { createAtomAdminHandler } from "./atom-admin.js";
 import { Broker } from "./broker.js";
-import { resolveQueueConfigs, WELL_KNOWN_KEY, WELL_KNOWN_KEY_NAME } from "./config.js";
+import { resolveQueueConfigs, serviceBusConnectionString } from "./config.js";
 import type { ServiceBusEmulator, ServiceBusEmulatorOptions } from "./types.js";
 
 export type {
@@ -45,7 +45,7 @@ export type {
   ServiceBusEmulator,
   ServiceBusEmulatorOptions,
 } from "./types.js";
-export { WELL_KNOWN_KEY, WELL_KNOWN_KEY_NAME } from "./config.js";
+export { WELL_KNOWN_KEY, WELL_KNOWN_KEY_NAME, serviceBusConnectionString } from "./config.js";
 
 const TLS_HANDSHAKE = 0x16;
 const AMQP_HEADER = 0x41; // "AMQP"
@@ -107,7 +107,7 @@ export async function startServiceBusEmulator(
   return {
     host,
     port,
-    connectionString: `Endpoint=sb://${host}:${port};SharedAccessKeyName=${WELL_KNOWN_KEY_NAME};SharedAccessKey=${WELL_KNOWN_KEY};UseDevelopmentEmulator=true`,
+    connectionString: serviceBusConnectionString(host, port),
     runtimeProperties: (queue) => broker.runtimeCounts(queue),
     stop() {
       stopping ??= (async () => {
