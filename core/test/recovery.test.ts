@@ -198,6 +198,30 @@ describe("the outbox", () => {
     expect(pendingEvent(stored)?.type).toBe("job.completed");
   });
 
+  it("lets a repeated command re-send the event only while the publish is unconfirmed", async () => {
+    const jobs = new MemoryJobs();
+    const job = jobs.put(sentJob()).value;
+    const published: JobEvent[] = [];
+    const events = { publish: async (e: JobEvent) => void published.push(e) };
+    const failing = { publish: async () => Promise.reject(new Error("broker down")) };
+    const fail = {
+      type: "fail",
+      at: at(2),
+      error: { code: "CORRUPT_DOCUMENT", message: "The document could not be read.", permanent: true },
+    } as const;
+    // The worker's fail was written, its publish failed: the triage's repeated fail sends it.
+    await expect(
+      transitionJob({ jobs: asRepository(jobs), events: failing }, job.userId, job.id, fail),
+    ).rejects.toThrow();
+    const mended = await transitionJob({ jobs: asRepository(jobs), events }, job.userId, job.id, fail);
+    expect(mended.decision.outcome).toBe("duplicate");
+    expect(published.map((e) => e.type)).toEqual(["job.failed"]);
+    // Once confirmed, a further repeat sends nothing: the user gets one job.failed, not two.
+    const again = await transitionJob({ jobs: asRepository(jobs), events }, job.userId, job.id, fail);
+    expect(again.event).toBeUndefined();
+    expect(published).toHaveLength(1);
+  });
+
   it("is left for the timer when someone wrote the job in between", async () => {
     const jobs = new MemoryJobs();
     const d = applied(sentJob(), { type: "start", at: at(1), attempt: 1 });

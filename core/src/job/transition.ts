@@ -2,7 +2,7 @@ import type { Job } from "../contracts/job.js";
 import type { JobEvent } from "../contracts/messages.js";
 import { ConcurrencyConflictError, DocsiftError } from "../errors.js";
 import type { EventPublisher, JobRepository, Versioned } from "../ports.js";
-import { currentEvent, decide } from "./state-machine.js";
+import { decide, pendingEvent } from "./state-machine.js";
 import type { Decision, JobCommand } from "./state-machine.js";
 
 export interface TransitionOutcome {
@@ -25,8 +25,10 @@ export class JobNotFoundError extends Error {
 /**
  * Read → decide → write with the read etag → publish. A lost race re-reads and decides again,
  * so concurrent writers serialise through the store instead of overwriting each other. A
- * duplicate command re-publishes the current state's event (same event id), which mends an
- * earlier publish that failed after its write.
+ * duplicate command re-publishes the current state's event (same event id) while the job's
+ * outbox still names it, which mends an earlier publish that failed after its write; once the
+ * publish was confirmed it sends nothing (every permanent failure used to reach the user twice:
+ * from the worker, then from the dead-letter triage's repeated fail).
  */
 export async function transitionJob(
   deps: { jobs: JobRepository; events?: EventPublisher },
@@ -42,7 +44,7 @@ export async function transitionJob(
     const cmd = typeof command === "function" ? command(current.value) : command;
     const decision = decide(current.value, cmd);
     if (decision.outcome === "duplicate") {
-      const event = options.republishDuplicates === false ? undefined : currentEvent(current.value);
+      const event = options.republishDuplicates === false ? undefined : pendingEvent(current.value);
       if (!event || !deps.events) return { job: current, decision, event };
       await deps.events.publish(event);
       return { job: await confirmPublished(deps.jobs, current, event.eventId), decision, event };
