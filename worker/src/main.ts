@@ -26,16 +26,39 @@ process.on("uncaughtException", (err) => {
   process.exit(1);
 });
 
-// KEDA ScaledJob mode (infra-cdktf): each Job's worker exits after its message
-// (WORKER_MAX_JOBS=1), or when none comes (WORKER_IDLE_EXIT_SECONDS).
-const worker = await startWorker(config, {
-  logger: log,
-  maxJobs: config.maxJobs,
-  idleExitMs: config.idleExitSeconds * 1000,
-}).catch((err: unknown) => {
-  log.fatal({ err }, "worker failed to start");
-  process.exit(1);
-});
+// A dependency that is down while the worker starts (the broker restarting, Cosmos DB or
+// Storage unreachable) is waited out with backoff rather than turned into a crash, so a short
+// outage during a restart does not use up the orchestrator's (or the local stack's) restart
+// budget. startWorker releases what it opened before it throws, so trying again is clean.
+const STARTUP_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_000];
+let startAttempt = 0;
+let startupStopped = false;
+const stopStartup = () => {
+  startupStopped = true;
+};
+process.once("SIGTERM", stopStartup);
+process.once("SIGINT", stopStartup);
+const start = () =>
+  // KEDA ScaledJob mode (infra-cdktf): each Job's worker exits after its message
+  // (WORKER_MAX_JOBS=1), or when none comes (WORKER_IDLE_EXIT_SECONDS).
+  startWorker(config, { logger: log, maxJobs: config.maxJobs, idleExitMs: config.idleExitSeconds * 1000 });
+let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+while (!worker) {
+  try {
+    worker = await start();
+  } catch (err) {
+    const delay = STARTUP_RETRY_DELAYS_MS[startAttempt++];
+    if (delay === undefined || startupStopped) {
+      log.fatal({ err }, "worker failed to start");
+      process.exit(1);
+    }
+    log.warn({ err, retryInMs: delay, attempt: startAttempt }, "worker could not start; trying again");
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (startupStopped) process.exit(0);
+  }
+}
+process.off("SIGTERM", stopStartup);
+process.off("SIGINT", stopStartup);
 
 let stopping = false;
 const stop = (reason: string) => {
@@ -45,11 +68,11 @@ const stop = (reason: string) => {
   }
   stopping = true;
   log.info({ reason }, "stopping; draining");
-  worker
+  worker!
     .drain(reason)
     .then(async (result) => {
       log.info(result, "drained");
-      await worker.close();
+      await worker!.close();
       process.exit(0);
     })
     .catch((err: unknown) => {

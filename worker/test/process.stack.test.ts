@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeTextPdf } from "@docsift/extraction/testing";
 import { startWorker } from "../src/index.js";
 import { ChildWorker } from "./helpers/child-worker.js";
+import { OutageProxy } from "./helpers/outage-proxy.js";
 import { Harness, waitUntil } from "./helpers/harness.js";
 
 // Workers as processes, stopped the two ways Kubernetes stops them: SIGTERM on scale-in or a
@@ -152,5 +153,29 @@ describe("a worker process", () => {
     const child = childWorker({ WORKER_MAX_JOBS: "1", WORKER_IDLE_EXIT_SECONDS: "1", LOG_LEVEL: "info" });
     await child.waitForLog("worker ready");
     expect(await child.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("started while Service Bus is unreachable waits it out and becomes ready, instead of exiting", async () => {
+    const endpoint = /Endpoint=sb:\/\/([^:;/]+):(\d+)/.exec(harness.env.SERVICEBUS_CONNECTION_STRING!);
+    expect(endpoint, "the emulator's connection string names host and port").not.toBeNull();
+    const proxy = await OutageProxy.start({ host: endpoint![1]!, port: Number(endpoint![2]) });
+    proxy.down();
+    try {
+      const child = childWorker({
+        SERVICEBUS_CONNECTION_STRING: harness.env.SERVICEBUS_CONNECTION_STRING!.replace(
+          `${endpoint![1]}:${endpoint![2]}`,
+          `127.0.0.1:${proxy.port}`,
+        ),
+        LOG_LEVEL: "info",
+      });
+      await child.waitForLog("worker could not start; trying again");
+      proxy.up();
+      await child.waitForLog("worker ready", 90_000);
+      // Started for real: SIGTERM drains it like any worker.
+      child.signal("SIGTERM");
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await proxy.stop();
+    }
   });
 });
