@@ -15,14 +15,6 @@ import { mkdir, rename, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  BlobDocumentStore,
-  CosmosJobRepository,
-  ServiceBusTaskQueue,
-  cosmosContainers,
-  createCosmosClient,
-  createServiceBusClient,
-} from "@docsift/adapters";
 import { hpaDecision, metricReplicas, percentile, simulate } from "@docsift/cli/capacity";
 import type { AutoscalerModel, Recommendation, ScaleEvent, TraceJob } from "@docsift/cli/capacity";
 import {
@@ -35,7 +27,7 @@ import {
 } from "@docsift/core";
 import { writeTextPdf } from "@docsift/extraction/testing";
 import type { BenchReport } from "./report.js";
-import { startBenchStack } from "./stack-for-bench.js";
+import { stackClients, startBenchStack } from "./stack-for-bench.js";
 
 const TICK_MS = 250;
 const WORKER_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../worker/dist/main.js");
@@ -125,22 +117,7 @@ export async function run(): Promise<BenchReport> {
 
   const stack = await startBenchStack({ workers: 0, functions: false });
   const env = stack.env;
-  const documents = BlobDocumentStore.fromConnection({
-    kind: "connectionString",
-    connectionString: env.STORAGE_CONNECTION_STRING!,
-  });
-  const cosmos = createCosmosClient({
-    kind: "connectionString",
-    connectionString: env.COSMOS_CONNECTION_STRING!,
-    database: env.COSMOS_DATABASE!,
-    caCertFile: env.COSMOS_CA_CERT_FILE!,
-  });
-  const jobs = new CosmosJobRepository(cosmosContainers(cosmos, env.COSMOS_DATABASE!).jobs);
-  const serviceBus = createServiceBusClient({
-    kind: "connectionString",
-    connectionString: env.SERVICEBUS_CONNECTION_STRING!,
-  });
-  const tasks = new ServiceBusTaskQueue(serviceBus, QUEUES.tasks);
+  const { documents, cosmos, jobs, serviceBus, tasks } = stackClients(env);
   const userId = "bench-capacity";
   const workerEnv: Record<string, string> = {
     PATH: process.env.PATH ?? "",

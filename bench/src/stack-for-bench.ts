@@ -1,6 +1,14 @@
 import os from "node:os";
 import path from "node:path";
-import { LocalStackConfigSchema, encodePrincipal, parseConfig } from "@docsift/core";
+import {
+  BlobDocumentStore,
+  CosmosJobRepository,
+  ServiceBusTaskQueue,
+  cosmosContainers,
+  createCosmosClient,
+  createServiceBusClient,
+} from "@docsift/adapters";
+import { LocalStackConfigSchema, QUEUES, encodePrincipal, parseConfig } from "@docsift/core";
 import pino from "pino";
 import { startLocalStack, type LocalStack } from "@docsift/local";
 
@@ -36,3 +44,24 @@ export async function startBenchStack(options: {
 
 /** The Easy Auth header for a user, as the local host in dev mode reads it. */
 export const principalHeader = (userId: string): string => encodePrincipal(userId);
+
+/** The production adapters on a bench stack's emulators: what a benchmark drives the pipeline with. */
+export function stackClients(env: LocalStack["env"]) {
+  const documents = BlobDocumentStore.fromConnection({
+    kind: "connectionString",
+    connectionString: env.STORAGE_CONNECTION_STRING!,
+  });
+  const cosmos = createCosmosClient({
+    kind: "connectionString",
+    connectionString: env.COSMOS_CONNECTION_STRING!,
+    database: env.COSMOS_DATABASE!,
+    caCertFile: env.COSMOS_CA_CERT_FILE!,
+  });
+  const jobs = new CosmosJobRepository(cosmosContainers(cosmos, env.COSMOS_DATABASE!).jobs);
+  const serviceBus = createServiceBusClient({
+    kind: "connectionString",
+    connectionString: env.SERVICEBUS_CONNECTION_STRING!,
+  });
+  const tasks = new ServiceBusTaskQueue(serviceBus, QUEUES.tasks);
+  return { documents, cosmos, jobs, serviceBus, tasks };
+}

@@ -17,14 +17,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import {
-  BlobDocumentStore,
-  CosmosJobRepository,
-  ServiceBusTaskQueue,
-  cosmosContainers,
-  createCosmosClient,
-  createServiceBusClient,
-} from "@docsift/adapters";
-import {
   BLOB_CONTAINERS,
   MESSAGE_SCHEMA_VERSION,
   QUEUES,
@@ -35,7 +27,7 @@ import {
 import type { Job, JobEvent } from "@docsift/core";
 import { writeLargeDocx, writeLargePdf, writeTextPdf } from "@docsift/extraction/testing";
 import { percentile, type BenchReport } from "./report.js";
-import { startBenchStack } from "./stack-for-bench.js";
+import { stackClients, startBenchStack } from "./stack-for-bench.js";
 
 const MB = 1024 * 1024;
 const CACHE_DIR = path.join(os.tmpdir(), "docsift-bench-worker");
@@ -174,22 +166,7 @@ export async function run(): Promise<BenchReport> {
   // Services only: this benchmark starts a worker process per document itself.
   const stack = await startBenchStack({ workers: 0, functions: false });
   const env = stack.env;
-  const documents = BlobDocumentStore.fromConnection({
-    kind: "connectionString",
-    connectionString: env.STORAGE_CONNECTION_STRING!,
-  });
-  const cosmos = createCosmosClient({
-    kind: "connectionString",
-    connectionString: env.COSMOS_CONNECTION_STRING!,
-    database: env.COSMOS_DATABASE!,
-    caCertFile: env.COSMOS_CA_CERT_FILE!,
-  });
-  const jobs = new CosmosJobRepository(cosmosContainers(cosmos, env.COSMOS_DATABASE!).jobs);
-  const serviceBus = createServiceBusClient({
-    kind: "connectionString",
-    connectionString: env.SERVICEBUS_CONNECTION_STRING!,
-  });
-  const tasks = new ServiceBusTaskQueue(serviceBus, QUEUES.tasks);
+  const { documents, cosmos, jobs, serviceBus, tasks } = stackClients(env);
   const endWaiters = new Map<string, () => void>();
   const ended = (jobId: string) => new Promise<void>((resolve) => endWaiters.set(jobId, resolve));
   const events = serviceBus.createReceiver(QUEUES.events, { receiveMode: "receiveAndDelete" });
